@@ -1,0 +1,15 @@
+package io.cuttle.wire.api;
+
+import java.util.List;
+
+/**
+ * Body of {@code POST /api/tasks/scripts}: run one script on every tentacle that matches. An empty
+ * or absent filter matches everything; all given filters must match.
+ */
+public record RunScriptRequest(
+    String script,
+    String syntax,
+    String environment,
+    List<String> roles,
+    List<String> tentacles,
+    Long pickupTimeoutSeconds) {}

@@ -1,0 +1,21 @@
+package io.cuttle.wire.api;
+
+import java.util.List;
+
+/** A registered tentacle as the API and UI show it. */
+public record TentacleView(
+    String id,
+    String name,
+    String thumbprint,
+    String environment,
+    List<String> roles,
+    CommsStyle commsStyle,
+    String commsAddress,
+    String version,
+    List<String> capabilities,
+    String platform,
+    boolean online,
+    Route route,
+    String address,
+    Long lastSeenMillis,
+    long registeredMillis) {}
