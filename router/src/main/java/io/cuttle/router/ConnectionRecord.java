@@ -1,0 +1,51 @@
+package io.cuttle.router;
+
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the router learns about one connection as it goes, written as one access-log line when the
+ * connection closes: client, SNI, route, upstream, bytes each way, duration, close reason.
+ */
+final class ConnectionRecord {
+  private static final Logger access = LoggerFactory.getLogger("cuttle.router.access");
+
+  private final SocketAddress client;
+  private final long startNanos = System.nanoTime();
+  final LongAdder bytesFromClient = new LongAdder();
+  final LongAdder bytesToClient = new LongAdder();
+  private final AtomicBoolean logged = new AtomicBoolean();
+  volatile String serverName;
+  volatile Route route;
+  volatile CloseReason closeReason;
+
+  ConnectionRecord(SocketAddress client) {
+    this.client = client;
+  }
+
+  /** Keeps the first reason given: later ones are consequences of it. */
+  void closing(CloseReason reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+  }
+
+  void logClosed() {
+    if (!logged.compareAndSet(false, true)) {
+      return;
+    }
+    access.info(
+        "client={} sni={} route={} upstream={} bytes_in={} bytes_out={} duration_ms={} close={}",
+        client,
+        serverName == null ? "-" : serverName,
+        route == null ? "-" : route.name(),
+        route == null ? "-" : route.upstream().address(),
+        bytesFromClient.sum(),
+        bytesToClient.sum(),
+        (System.nanoTime() - startNanos) / 1_000_000,
+        closeReason == null ? CloseReason.CLOSED : closeReason);
+  }
+}

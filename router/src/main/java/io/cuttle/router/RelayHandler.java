@@ -1,0 +1,93 @@
+package io.cuttle.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies bytes from one leg of a connection to the other. It reads the next chunk only once the
+ * previous one is written, so a slow reader on one side stops the router reading from the other
+ * instead of making it buffer. End of input on one side is passed on as a half-close; the
+ * connection closes when both directions have ended or either fails.
+ */
+final class RelayHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
+
+  private final Channel peer;
+  private final ConnectionRecord record;
+  private final LongAdder bytesRelayed;
+
+  RelayHandler(Channel peer, ConnectionRecord record, LongAdder bytesRelayed) {
+    this.peer = peer;
+    this.record = record;
+    this.bytesRelayed = bytesRelayed;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      bytesRelayed.add(buf.readableBytes());
+    }
+    peer.writeAndFlush(msg)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    ctx.channel().read();
+                  } else {
+                    record.closing(CloseReason.RESET);
+                    f.channel().close();
+                    ctx.channel().close();
+                  }
+                });
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof ChannelInputShutdownEvent) {
+      if (peer instanceof DuplexChannel duplex && peer.isActive()) {
+        duplex.shutdownOutput();
+        if (ctx.channel() instanceof DuplexChannel self && self.isOutputShutdown()) {
+          closeBoth(ctx);
+        }
+      } else {
+        closeBoth(ctx);
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (peer.isActive()) {
+      // Let what is already written reach the peer before closing it.
+      peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    record.closing(CloseReason.RESET);
+    if (cause instanceof IOException) {
+      log.debug("Connection {} failed: {}", ctx.channel(), cause.toString());
+    } else {
+      log.warn("Unexpected failure relaying {}", ctx.channel(), cause);
+    }
+    closeBoth(ctx);
+  }
+
+  private void closeBoth(ChannelHandlerContext ctx) {
+    ctx.channel().close();
+    peer.close();
+  }
+}
