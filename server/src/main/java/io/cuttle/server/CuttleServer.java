@@ -1,0 +1,295 @@
+package io.cuttle.server;
+
+import io.cuttle.common.io.AtomicFiles;
+import io.cuttle.common.pki.Identity;
+import io.cuttle.common.pki.PemFiles;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.Database;
+import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.polling.PollingServer;
+import io.cuttle.server.polling.RefusedConnections;
+import io.cuttle.server.tasks.Registrations;
+import io.cuttle.server.tasks.TaskEngine;
+import io.cuttle.server.web.WebServer;
+import io.cuttle.wire.api.ServerInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A whole Cuttle server in one process: database, task engine, polling listener, web app, and the
+ * built-in router on the public port.
+ *
+ * <p>Start order is inside out (data first, public port last) so nothing is reachable before it can
+ * answer. {@link #close()} runs the reverse: the public port stops accepting first, then the web
+ * app and polling listener finish their calls, then the engine and the database close.
+ */
+public final class CuttleServer implements AutoCloseable {
+  public static final String VERSION = versionOf(CuttleServer.class);
+
+  private final ServerConfig config;
+  private final Identity identity;
+  private final Path adminApiKeyFile;
+  private final String adminApiKey;
+  private final PollingServer polling;
+  private final WebServer web;
+  private final PublicPort publicPort;
+  private final TaskEngine engine;
+  private final RefusedConnections refused;
+  private final Deque<AutoCloseable> closeInReverse;
+
+  private CuttleServer(Builder b) {
+    this.config = b.config;
+    this.identity = b.identity;
+    this.adminApiKeyFile = b.adminApiKeyFile;
+    this.adminApiKey = b.adminApiKey;
+    this.polling = b.polling;
+    this.web = b.web;
+    this.publicPort = b.publicPort;
+    this.engine = b.engine;
+    this.refused = b.refused;
+    this.closeInReverse = b.opened;
+  }
+
+  /**
+   * Starts a server. On failure everything already started is closed again and the exception says
+   * which part failed and what to do.
+   */
+  public static CuttleServer start(ServerConfig config) throws IOException {
+    Builder b = new Builder(config);
+    try {
+      b.start();
+      return new CuttleServer(b);
+    } catch (IOException | RuntimeException e) {
+      closeAll(b.opened);
+      throw e;
+    }
+  }
+
+  /** Collects the parts while they start, so a failure part-way can close what was opened. */
+  private static final class Builder {
+    final ServerConfig config;
+    final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    Identity identity;
+    Path adminApiKeyFile;
+    String adminApiKey;
+    PollingServer polling;
+    WebServer web;
+    PublicPort publicPort;
+    TaskEngine engine;
+    RefusedConnections refused;
+
+    Builder(ServerConfig config) {
+      this.config = config;
+    }
+
+    void start() throws IOException {
+      Path data = config.dataDirectory();
+      AtomicFiles.createPrivateDirectories(data);
+      identity =
+          PemFiles.loadOrCreate(
+              data.resolve("identity"),
+              "cuttle-server " + config.publicHost(),
+              new LinkedHashSet<>(
+                  List.of(
+                      config.publicHost(),
+                      config.pollingHost(),
+                      "localhost",
+                      "polling.localhost")));
+      Database database =
+          open(
+              Database.open(
+                  config.jdbcUrl() == null ? Database.embeddedUrl(data) : config.jdbcUrl(),
+                  config.databaseUser(),
+                  config.databasePassword()));
+      TentacleStore tentacles = new TentacleStore(database.jdbi());
+      TaskStore tasks = new TaskStore(database.jdbi());
+      CommandQueue queue = new CommandQueue(database.jdbi());
+      ApiKeyStore apiKeys = new ApiKeyStore(database.jdbi());
+      adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
+      adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
+
+      ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
+      open(workers::shutdownNow);
+      PollWaiters waiters = new PollWaiters();
+      refused = new RefusedConnections();
+      engine =
+          open(
+              new TaskEngine(
+                  tentacles,
+                  tasks,
+                  queue,
+                  waiters,
+                  config.clock(),
+                  new TaskEngine.Timing(
+                      config.pickupTimeout(),
+                      config.silenceTimeout(),
+                      java.time.Duration.ofSeconds(1)),
+                  workers));
+      polling =
+          open(
+              PortInUse.explain(
+                  "legacy polling port",
+                  config.legacyPollingAddress(),
+                  () ->
+                      PollingServer.start(
+                          new PollingServer.Settings(
+                              config.legacyPollingAddress(),
+                              config.pollWait(),
+                              config.redeliverAfter(),
+                              config.clock()),
+                          identity,
+                          tentacles,
+                          tasks,
+                          queue,
+                          waiters,
+                          refused,
+                          workers)));
+      AtomicInteger advertisedPort = new AtomicInteger();
+      web =
+          open(
+              WebServer.start(
+                  identity,
+                  new WebServer.Parts(
+                      () ->
+                          info(
+                              config,
+                              identity.thumbprint(),
+                              advertisedPort.get(),
+                              polling.legacyPort()),
+                      tentacles,
+                      tasks,
+                      apiKeys,
+                      new Registrations(tentacles, identity.thumbprint(), config.clock()),
+                      engine,
+                      waiters,
+                      config.clock(),
+                      config.pollWait().plusSeconds(30)),
+                  workers));
+      publicPort =
+          open(
+              PortInUse.explain(
+                  "public port",
+                  config.publicAddress(),
+                  () ->
+                      PublicPort.start(
+                          config.publicAddress(),
+                          config.pollingHost(),
+                          polling.routedPort(),
+                          web.port())));
+      advertisedPort.set(publicPort.port());
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+      opened.push(resource);
+      return resource;
+    }
+  }
+
+  private static ServerInfo info(
+      ServerConfig config, Thumbprint thumbprint, int publicPort, int legacyPort) {
+    return new ServerInfo(
+        VERSION,
+        "https://" + config.publicHost() + ":" + publicPort,
+        "https://" + config.pollingHost() + ":" + publicPort,
+        legacyPort,
+        thumbprint.toString());
+  }
+
+  public ServerInfo info() {
+    return info(config, identity.thumbprint(), publicPort.port(), polling.legacyPort());
+  }
+
+  public Thumbprint thumbprint() {
+    return identity.thumbprint();
+  }
+
+  public InetSocketAddress publicAddress() {
+    return new InetSocketAddress(config.publicAddress().getAddress(), publicPort.port());
+  }
+
+  public int publicPort() {
+    return publicPort.port();
+  }
+
+  /** Counters of the built-in router, e.g. how many connections went to the polling listener. */
+  public PublicPortStats publicPortStats() {
+    return route -> publicPort.stats().routed(route);
+  }
+
+  /** Connections the public port handed to each route ("polling", "web"). */
+  @FunctionalInterface
+  public interface PublicPortStats {
+    long routed(String route);
+  }
+
+  public int legacyPollingPort() {
+    return polling.legacyPort();
+  }
+
+  public String adminApiKey() {
+    return adminApiKey;
+  }
+
+  public Path adminApiKeyFile() {
+    return adminApiKeyFile;
+  }
+
+  public TaskEngine engine() {
+    return engine;
+  }
+
+  public RefusedConnections refusedConnections() {
+    return refused;
+  }
+
+  @Override
+  public void close() {
+    closeAll(closeInReverse);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    RuntimeException failure = null;
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("could not close the server cleanly", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static String versionOf(Class<?> type) {
+    String version = type.getPackage().getImplementationVersion();
+    return version == null ? "0.1.0-SNAPSHOT" : version;
+  }
+
+  private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "cuttle-worker-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

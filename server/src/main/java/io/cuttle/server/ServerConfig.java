@@ -1,0 +1,207 @@
+package io.cuttle.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything {@code cuttle server} can be told, with the defaults a new user meets: data under
+ * {@code ./cuttle-data}, one public port 8443 serving web and polling by SNI, and the legacy
+ * polling port 10943. Immutable; build with {@link #builder()}.
+ */
+public final class ServerConfig {
+  public static final int DEFAULT_PUBLIC_PORT = 8443;
+  public static final int DEFAULT_LEGACY_POLLING_PORT = 10943;
+
+  private final Path dataDirectory;
+  private final String publicHost;
+  private final InetSocketAddress publicAddress;
+  private final InetSocketAddress legacyPollingAddress;
+  private final String jdbcUrl;
+  private final String databaseUser;
+  private final String databasePassword;
+  private final Duration pollWait;
+  private final Duration redeliverAfter;
+  private final Duration pickupTimeout;
+  private final Duration silenceTimeout;
+  private final Clock clock;
+
+  private ServerConfig(Builder b) {
+    this.dataDirectory = b.dataDirectory;
+    this.publicHost = b.publicHost;
+    this.publicAddress = b.publicAddress;
+    this.legacyPollingAddress = b.legacyPollingAddress;
+    this.jdbcUrl = b.jdbcUrl;
+    this.databaseUser = b.databaseUser;
+    this.databasePassword = b.databasePassword;
+    this.pollWait = b.pollWait;
+    this.redeliverAfter = b.redeliverAfter;
+    this.pickupTimeout = b.pickupTimeout;
+    this.silenceTimeout = b.silenceTimeout;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** The web host name; polling is served for {@code polling.<publicHost>}. */
+  public String publicHost() {
+    return publicHost;
+  }
+
+  public String pollingHost() {
+    return "polling." + publicHost;
+  }
+
+  public InetSocketAddress publicAddress() {
+    return publicAddress;
+  }
+
+  public InetSocketAddress legacyPollingAddress() {
+    return legacyPollingAddress;
+  }
+
+  /** The JDBC URL, or null for embedded H2 in the data directory. */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String databaseUser() {
+    return databaseUser;
+  }
+
+  public String databasePassword() {
+    return databasePassword;
+  }
+
+  public Duration pollWait() {
+    return pollWait;
+  }
+
+  public Duration redeliverAfter() {
+    return redeliverAfter;
+  }
+
+  public Duration pickupTimeout() {
+    return pickupTimeout;
+  }
+
+  public Duration silenceTimeout() {
+    return silenceTimeout;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds a {@link ServerConfig}, refusing values that cannot work with a message naming them. */
+  public static final class Builder {
+    private Path dataDirectory = Path.of("cuttle-data");
+    private String publicHost = "localhost";
+    private InetSocketAddress publicAddress = new InetSocketAddress(DEFAULT_PUBLIC_PORT);
+    private InetSocketAddress legacyPollingAddress =
+        new InetSocketAddress(DEFAULT_LEGACY_POLLING_PORT);
+    private String jdbcUrl;
+    private String databaseUser;
+    private String databasePassword;
+    private Duration pollWait = Duration.ofSeconds(55);
+    private Duration redeliverAfter = Duration.ofSeconds(30);
+    private Duration pickupTimeout = Duration.ofMinutes(10);
+    private Duration silenceTimeout = Duration.ofMinutes(3);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+      return this;
+    }
+
+    public Builder publicHost(String publicHost) {
+      Objects.requireNonNull(publicHost, "publicHost");
+      if (!publicHost.matches(
+          "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*")) {
+        throw new IllegalArgumentException(
+            "publicHost: '" + publicHost + "' (expected: a DNS name such as deploy.example.com)");
+      }
+      this.publicHost = publicHost;
+      return this;
+    }
+
+    public Builder publicAddress(InetSocketAddress publicAddress) {
+      this.publicAddress = Objects.requireNonNull(publicAddress, "publicAddress");
+      return this;
+    }
+
+    public Builder legacyPollingAddress(InetSocketAddress legacyPollingAddress) {
+      this.legacyPollingAddress =
+          Objects.requireNonNull(legacyPollingAddress, "legacyPollingAddress");
+      return this;
+    }
+
+    public Builder database(String jdbcUrl, String user, String password) {
+      if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:")) {
+        throw new IllegalArgumentException(
+            "jdbcUrl: '"
+                + jdbcUrl
+                + "' (expected: a JDBC URL such as jdbc:postgresql://db:5432/cuttle)");
+      }
+      this.jdbcUrl = jdbcUrl;
+      this.databaseUser = user;
+      this.databasePassword = password;
+      return this;
+    }
+
+    public Builder pollWait(Duration pollWait) {
+      this.pollWait = positive("pollWait", pollWait);
+      return this;
+    }
+
+    public Builder redeliverAfter(Duration redeliverAfter) {
+      this.redeliverAfter = positive("redeliverAfter", redeliverAfter);
+      return this;
+    }
+
+    public Builder pickupTimeout(Duration pickupTimeout) {
+      this.pickupTimeout = positive("pickupTimeout", pickupTimeout);
+      return this;
+    }
+
+    public Builder silenceTimeout(Duration silenceTimeout) {
+      this.silenceTimeout = positive("silenceTimeout", silenceTimeout);
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public ServerConfig build() {
+      if (silenceTimeout.compareTo(pollWait) <= 0) {
+        throw new IllegalArgumentException(
+            "silenceTimeout: "
+                + silenceTimeout
+                + " (expected: > pollWait "
+                + pollWait
+                + ", or every busy tentacle would look silent)");
+      }
+      return new ServerConfig(this);
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package io.cuttle.server.data;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.api.Route;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.LogLine;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The durable command queue. Every command lives in the database from the moment it is queued, so a
+ * restart loses nothing, and every transition is a conditional update, so two polls can never both
+ * claim one command.
+ */
+public final class CommandQueue {
+  private final Jdbi jdbi;
+
+  public CommandQueue(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public void enqueue(
+      Handle h, String taskId, String tentacleId, Command command, long now, long pickupDeadline) {
+    h.createUpdate(
+            "INSERT INTO commands (id, task_id, tentacle_id, payload, state, queued_at, pickup_deadline)"
+                + " VALUES (:id, :taskId, :tentacleId, :payload, 'QUEUED', :now, :deadline)")
+        .bind("id", command.getCommandId())
+        .bind("taskId", taskId)
+        .bind("tentacleId", tentacleId)
+        .bind("payload", Base64.getEncoder().encodeToString(command.toByteArray()))
+        .bind("now", now)
+        .bind("deadline", pickupDeadline)
+        .execute();
+  }
+
+  /**
+   * Hands the oldest waiting command to a poll. A command dispatched earlier but never acknowledged
+   * (the response was lost with its connection) is handed out again once {@code redeliverBefore}
+   * has passed: delivery is at least once, and the tentacle's id memory makes execution once.
+   */
+  public Optional<Command> claimNext(
+      String tentacleId, Route route, long now, long redeliverBefore) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<Candidate> candidate =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT id, state, dispatch_count, payload FROM commands WHERE tentacle_id = :t"
+                              + " AND pickup_deadline > :now AND (state = 'QUEUED'"
+                              + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
+                              + " ORDER BY queued_at, id FETCH FIRST 1 ROWS ONLY")
+                      .bind("t", tentacleId)
+                      .bind("now", now)
+                      .bind("redeliverBefore", redeliverBefore)
+                      .map(
+                          (rs, ctx) ->
+                              new Candidate(
+                                  rs.getString("id"),
+                                  rs.getString("state"),
+                                  rs.getInt("dispatch_count"),
+                                  rs.getString("payload")))
+                      .findOne());
+      if (candidate.isEmpty()) {
+        return Optional.empty();
+      }
+      Candidate c = candidate.get();
+      int updated =
+          jdbi.withHandle(
+              h ->
+                  h.createUpdate(
+                          "UPDATE commands SET state = 'DISPATCHED', dispatched_at = :now,"
+                              + " dispatch_count = dispatch_count + 1, route = :route"
+                              + " WHERE id = :id AND state = :state AND dispatch_count = :count")
+                      .bind("now", now)
+                      .bind("route", route.name())
+                      .bind("id", c.id())
+                      .bind("state", c.state())
+                      .bind("count", c.dispatchCount())
+                      .execute());
+      if (updated == 1) {
+        return Optional.of(decode(c.payload()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Puts a command claimed for a poll that could not deliver it back at the head of the queue. */
+  public void release(String commandId) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE commands SET state = 'QUEUED', dispatch_count = dispatch_count - 1"
+                        + " WHERE id = :id AND state = 'DISPATCHED'")
+                .bind("id", commandId)
+                .execute());
+  }
+
+  /**
+   * Marks a command as running. Returns false when the server no longer wants it run (it already
+   * finished or expired), so the tentacle drops it.
+   */
+  public AckOutcome acknowledge(String tentacleId, String commandId, long now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<String> state = lockState(h, tentacleId, commandId);
+          if (state.isEmpty()) {
+            return AckOutcome.UNKNOWN;
+          }
+          if (CommandState.valueOf(state.get()).finished()) {
+            return AckOutcome.DROP;
+          }
+          h.createUpdate(
+                  "UPDATE commands SET state = 'RUNNING', started_at = COALESCE(started_at, :now)"
+                      + " WHERE id = :id")
+              .bind("now", now)
+              .bind("id", commandId)
+              .execute();
+          return AckOutcome.PROCEED;
+        });
+  }
+
+  public enum AckOutcome {
+    PROCEED,
+    DROP,
+    UNKNOWN
+  }
+
+  /**
+   * Stores the lines that extend the command's log without a gap, ignoring ones already stored (a
+   * resent batch). Returns the highest sequence stored, or empty if the command is not this
+   * tentacle's.
+   */
+  public Optional<Long> appendLog(
+      String tentacleId, String commandId, List<LogLine> lines, long now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<LogCursor> cursor =
+              h.createQuery(
+                      "SELECT task_id, log_through, state FROM commands WHERE id = :id AND tentacle_id = :t"
+                          + " FOR UPDATE")
+                  .bind("id", commandId)
+                  .bind("t", tentacleId)
+                  .map(
+                      (rs, ctx) ->
+                          new LogCursor(
+                              rs.getString("task_id"),
+                              rs.getLong("log_through"),
+                              rs.getString("state")))
+                  .findOne();
+          if (cursor.isEmpty()) {
+            return Optional.empty();
+          }
+          long through = cursor.get().logThrough();
+          if (CommandState.valueOf(cursor.get().state()).finished()) {
+            return Optional.of(through);
+          }
+          List<LogLine> fresh = new ArrayList<>();
+          for (LogLine line : lines) {
+            if (line.getSequence() == through + fresh.size() + 1) {
+              fresh.add(line);
+            }
+          }
+          if (fresh.isEmpty()) {
+            return Optional.of(through);
+          }
+          var batch =
+              h.prepareBatch(
+                  "INSERT INTO log_lines (command_id, task_id, sequence, stream, text, logged_at)"
+                      + " VALUES (:commandId, :taskId, :sequence, :stream, :text, :loggedAt)");
+          for (LogLine line : fresh) {
+            batch
+                .bind("commandId", commandId)
+                .bind("taskId", cursor.get().taskId())
+                .bind("sequence", line.getSequence())
+                .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
+                .bind("text", line.getText())
+                .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
+                .add();
+          }
+          batch.execute();
+          long newThrough = through + fresh.size();
+          h.createUpdate("UPDATE commands SET log_through = :through WHERE id = :id")
+              .bind("through", newThrough)
+              .bind("id", commandId)
+              .execute();
+          return Optional.of(newThrough);
+        });
+  }
+
+  /** The task a command belongs to, if the command is this tentacle's. */
+  public Optional<String> taskOf(String tentacleId, String commandId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
+                .bind("id", commandId)
+                .bind("t", tentacleId)
+                .mapTo(String.class)
+                .findOne());
+  }
+
+  /** Locks the command row and returns its state, if it is this tentacle's command. */
+  Optional<String> lockState(Handle h, String tentacleId, String commandId) {
+    return h.createQuery(
+            "SELECT state FROM commands WHERE id = :id AND tentacle_id = :t FOR UPDATE")
+        .bind("id", commandId)
+        .bind("t", tentacleId)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  static Command decode(String payload) {
+    try {
+      return Command.parseFrom(Base64.getDecoder().decode(payload));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored command is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private record Candidate(String id, String state, int dispatchCount, String payload) {}
+
+  private record LogCursor(String taskId, long logThrough, String state) {}
+}

@@ -1,0 +1,235 @@
+package io.cuttle.server.data;
+
+import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.Route;
+import io.cuttle.wire.api.TargetView;
+import io.cuttle.wire.api.TaskState;
+import io.cuttle.wire.api.TaskView;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Tasks, the outcome of each of their commands, and their logs. */
+public final class TaskStore {
+  private final Jdbi jdbi;
+
+  public TaskStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public void create(Handle h, String id, String description, String createdBy, long now) {
+    h.createUpdate(
+            "INSERT INTO tasks (id, description, state, created_at, created_by)"
+                + " VALUES (:id, :description, 'RUNNING', :now, :createdBy)")
+        .bind("id", id)
+        .bind("description", description)
+        .bind("now", now)
+        .bind("createdBy", createdBy)
+        .execute();
+  }
+
+  /**
+   * Records how a command ended, unless it already has an outcome (the first report wins), and
+   * closes its task when it was the last one running. The task row is locked first so that two
+   * targets finishing at once cannot both miss that they were the last.
+   */
+  public boolean finishCommand(
+      String tentacleId,
+      String commandId,
+      CommandState outcome,
+      Integer exitCode,
+      String message,
+      long now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<String> taskId =
+              h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
+                  .bind("id", commandId)
+                  .bind("t", tentacleId)
+                  .mapTo(String.class)
+                  .findOne();
+          if (taskId.isEmpty()) {
+            return false;
+          }
+          lockTask(h, taskId.get());
+          int updated =
+              h.createUpdate(
+                      "UPDATE commands SET state = :state, exit_code = :exitCode, message = :message,"
+                          + " finished_at = :now WHERE id = :id AND state NOT IN ('SUCCEEDED', 'FAILED')")
+                  .bind("state", outcome.name())
+                  .bind("exitCode", exitCode)
+                  .bind("message", message)
+                  .bind("now", now)
+                  .bind("id", commandId)
+                  .execute();
+          if (updated == 1) {
+            closeTaskIfDone(h, taskId.get(), now);
+          }
+          return true;
+        });
+  }
+
+  /** Fails every unfinished command matching {@code condition}, one message each, closing tasks. */
+  public int failWhere(String condition, Binder binder, MessageFor messageFor, long now) {
+    return jdbi.inTransaction(
+        h -> {
+          var query =
+              h.createQuery(
+                  "SELECT c.id, c.task_id, t.name, t.last_seen_at, t.comms_address FROM commands c"
+                      + " JOIN tentacles t ON t.id = c.tentacle_id WHERE c.state NOT IN ('SUCCEEDED', 'FAILED')"
+                      + " AND ("
+                      + condition
+                      + ")");
+          binder.bind(query);
+          List<Overdue> overdue =
+              query
+                  .map(
+                      (rs, ctx) ->
+                          new Overdue(
+                              rs.getString(1),
+                              rs.getString(2),
+                              rs.getString(3),
+                              (Long) rs.getObject(4, Long.class),
+                              rs.getString(5)))
+                  .list();
+          for (Overdue o : overdue) {
+            lockTask(h, o.taskId());
+            h.createUpdate(
+                    "UPDATE commands SET state = 'FAILED', message = :message, finished_at = :now"
+                        + " WHERE id = :id AND state NOT IN ('SUCCEEDED', 'FAILED')")
+                .bind("message", messageFor.message(o))
+                .bind("now", now)
+                .bind("id", o.commandId())
+                .execute();
+            closeTaskIfDone(h, o.taskId(), now);
+          }
+          return overdue.size();
+        });
+  }
+
+  /** Binds the named parameters of a {@link #failWhere} condition. */
+  public interface Binder {
+    void bind(org.jdbi.v3.core.statement.Query query);
+  }
+
+  /** Words a person can act on, for one command being failed. */
+  public interface MessageFor {
+    String message(Overdue overdue);
+  }
+
+  /** An unfinished command and what is known of its tentacle. */
+  public record Overdue(
+      String commandId, String taskId, String tentacleName, Long lastSeenAt, String commsAddress) {}
+
+  private static void lockTask(Handle h, String taskId) {
+    h.createQuery("SELECT id FROM tasks WHERE id = :id FOR UPDATE")
+        .bind("id", taskId)
+        .mapTo(String.class)
+        .one();
+  }
+
+  private static void closeTaskIfDone(Handle h, String taskId, long now) {
+    List<String> states =
+        h.createQuery("SELECT state FROM commands WHERE task_id = :id")
+            .bind("id", taskId)
+            .mapTo(String.class)
+            .list();
+    if (states.stream().allMatch(s -> CommandState.valueOf(s).finished())) {
+      TaskState state =
+          states.stream().allMatch(s -> s.equals("SUCCEEDED"))
+              ? TaskState.SUCCEEDED
+              : TaskState.FAILED;
+      h.createUpdate(
+              "UPDATE tasks SET state = :state, finished_at = :now WHERE id = :id AND state = 'RUNNING'")
+          .bind("state", state.name())
+          .bind("now", now)
+          .bind("id", taskId)
+          .execute();
+    }
+  }
+
+  public Optional<TaskView> find(String taskId) {
+    return jdbi.withHandle(h -> find(h, taskId));
+  }
+
+  private Optional<TaskView> find(Handle h, String taskId) {
+    return h.createQuery(
+            "SELECT id, description, state, created_at, finished_at FROM tasks WHERE id = :id")
+        .bind("id", taskId)
+        .map(
+            (rs, ctx) ->
+                new TaskView(
+                    rs.getString("id"),
+                    rs.getString("description"),
+                    TaskState.valueOf(rs.getString("state")),
+                    rs.getLong("created_at"),
+                    (Long) rs.getObject("finished_at", Long.class),
+                    targets(h, rs.getString("id"))))
+        .findOne();
+  }
+
+  public List<TaskView> recent(int limit) {
+    return jdbi.withHandle(
+        h ->
+            h
+                .createQuery(
+                    "SELECT id FROM tasks ORDER BY created_at DESC, id FETCH FIRST :limit ROWS ONLY")
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list()
+                .stream()
+                .map(id -> find(h, id).orElseThrow())
+                .toList());
+  }
+
+  private static List<TargetView> targets(Handle h, String taskId) {
+    return h.createQuery(
+            "SELECT c.id, c.tentacle_id, t.name, c.state, c.exit_code, c.message, c.route"
+                + " FROM commands c JOIN tentacles t ON t.id = c.tentacle_id WHERE c.task_id = :id ORDER BY t.name")
+        .bind("id", taskId)
+        .map(
+            (rs, ctx) -> {
+              String route = rs.getString("route");
+              return new TargetView(
+                  rs.getString("id"),
+                  rs.getString("tentacle_id"),
+                  rs.getString("name"),
+                  CommandState.valueOf(rs.getString("state")),
+                  (Integer) rs.getObject("exit_code", Integer.class),
+                  rs.getString("message"),
+                  route == null ? null : Route.valueOf(route));
+            })
+        .list();
+  }
+
+  /** Lines of a task's log after {@code cursor}, oldest first, at most {@code limit}. */
+  public List<LogEntry> log(String taskId, long afterCursor, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT l.id, l.command_id, t.name, l.sequence, l.stream, l.text, l.logged_at"
+                        + " FROM log_lines l JOIN commands c ON c.id = l.command_id"
+                        + " JOIN tentacles t ON t.id = c.tentacle_id"
+                        + " WHERE l.task_id = :task AND l.id > :after ORDER BY l.id FETCH FIRST :limit ROWS ONLY")
+                .bind("task", taskId)
+                .bind("after", afterCursor)
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) ->
+                        new LogEntry(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getLong(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getLong(7)))
+                .list());
+  }
+}

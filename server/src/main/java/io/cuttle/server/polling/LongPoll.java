@@ -1,0 +1,112 @@
+package io.cuttle.server.polling;
+
+import io.cuttle.server.data.CommandQueue;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.PollResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One held poll: answers with the first command queued for the tentacle, or empty when the wait
+ * ends. Claims run one at a time per poll; a command claimed for a poll whose caller has gone
+ * meanwhile goes straight back to the queue.
+ */
+final class LongPoll {
+  private final AuthenticatedTentacle tentacle;
+  private final boolean busy;
+  private final ServerCallStreamObserver<PollResponse> observer;
+  private final CommandQueue queue;
+  private final PollWaiters waiters;
+  private final Executor blocking;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Duration wait;
+  private final Duration redeliverAfter;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private volatile AutoCloseable registration;
+  private volatile ScheduledFuture<?> timeout;
+
+  LongPoll(
+      AuthenticatedTentacle tentacle,
+      boolean busy,
+      ServerCallStreamObserver<PollResponse> observer,
+      PollingContext context) {
+    this.tentacle = tentacle;
+    this.busy = busy;
+    this.observer = observer;
+    this.queue = context.queue();
+    this.waiters = context.waiters();
+    this.blocking = context.blocking();
+    this.scheduler = context.scheduler();
+    this.clock = context.clock();
+    this.wait = context.pollWait();
+    this.redeliverAfter = context.redeliverAfter();
+  }
+
+  void start() {
+    observer.setOnCancelHandler(this::finish);
+    timeout = scheduler.schedule(this::expire, wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (busy) {
+      return;
+    }
+    registration = waiters.await(tentacle.id(), () -> blocking.execute(this::attempt));
+    // A command queued before the registration above sent its signal to nobody: look once now.
+    attempt();
+  }
+
+  private synchronized void attempt() {
+    if (done.get()) {
+      return;
+    }
+    long now = clock.millis();
+    Optional<Command> command =
+        queue.claimNext(tentacle.id(), tentacle.route(), now, now - redeliverAfter.toMillis());
+    if (command.isEmpty()) {
+      return;
+    }
+    if (finish()) {
+      observer.onNext(response().setCommand(command.get()).build());
+      observer.onCompleted();
+    } else {
+      queue.release(command.get().getCommandId());
+    }
+  }
+
+  private void expire() {
+    if (finish()) {
+      observer.onNext(response().build());
+      observer.onCompleted();
+    }
+  }
+
+  /** Ends the wait exactly once; true for the caller that ended it. */
+  private boolean finish() {
+    if (!done.compareAndSet(false, true)) {
+      return false;
+    }
+    ScheduledFuture<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+    AutoCloseable r = registration;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return true;
+  }
+
+  private PollResponse.Builder response() {
+    return PollResponse.newBuilder().setPollWaitMillis(wait.toMillis());
+  }
+}

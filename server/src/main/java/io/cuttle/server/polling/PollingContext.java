@@ -1,0 +1,17 @@
+package io.cuttle.server.polling;
+
+import io.cuttle.server.data.CommandQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** What every held poll needs, gathered once. */
+record PollingContext(
+    CommandQueue queue,
+    PollWaiters waiters,
+    Executor blocking,
+    ScheduledExecutorService scheduler,
+    Clock clock,
+    Duration pollWait,
+    Duration redeliverAfter) {}

@@ -1,0 +1,181 @@
+package io.cuttle.server.polling;
+
+import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.data.TentacleStore;
+import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.polling.v1.AcknowledgeRequest;
+import io.cuttle.wire.polling.v1.AcknowledgeResponse;
+import io.cuttle.wire.polling.v1.PollRequest;
+import io.cuttle.wire.polling.v1.PollResponse;
+import io.cuttle.wire.polling.v1.PollingServiceGrpc;
+import io.cuttle.wire.polling.v1.ProgressReport;
+import io.cuttle.wire.polling.v1.ProgressResponse;
+import io.cuttle.wire.polling.v1.ProtocolVersion;
+import io.cuttle.wire.polling.v1.ResultReport;
+import io.cuttle.wire.polling.v1.ResultResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The polling contract, server side. Every call names the tentacle it is for; that name must be the
+ * one the connection's certificate was registered as, so a registered certificate can never act for
+ * another tentacle.
+ */
+final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(PollingService.class);
+
+  private final PollingContext context;
+  private final TentacleStore tentacles;
+  private final TaskStore tasks;
+
+  PollingService(PollingContext context, TentacleStore tentacles, TaskStore tasks) {
+    this.context = context;
+    this.tentacles = tentacles;
+    this.tasks = tasks;
+  }
+
+  @Override
+  public void poll(PollRequest request, StreamObserver<PollResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    if (request.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
+      observer.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription(
+                  "this server speaks polling protocol version 1 but the tentacle sent "
+                      + request.getProtocolVersionValue()
+                      + "; install a tentacle of the server's version")
+              .asRuntimeException());
+      return;
+    }
+    tentacles.recordContact(
+        caller.id(),
+        context.clock().millis(),
+        caller.route(),
+        caller.address(),
+        request.getAgent().getVersion(),
+        request.getAgent().getCapabilitiesList(),
+        request.getAgent().getPlatform());
+    new LongPoll(
+            caller, request.getBusy(), (ServerCallStreamObserver<PollResponse>) observer, context)
+        .start();
+  }
+
+  @Override
+  public void acknowledge(
+      AcknowledgeRequest request, StreamObserver<AcknowledgeResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    CommandQueue.AckOutcome outcome =
+        context.queue().acknowledge(caller.id(), request.getCommandId(), context.clock().millis());
+    if (outcome == CommandQueue.AckOutcome.UNKNOWN) {
+      observer.onError(unknownCommand(request.getCommandId()));
+      return;
+    }
+    reply(
+        observer,
+        AcknowledgeResponse.newBuilder()
+            .setProceed(outcome == CommandQueue.AckOutcome.PROCEED)
+            .build());
+  }
+
+  @Override
+  public void reportProgress(ProgressReport request, StreamObserver<ProgressResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    Optional<Long> stored =
+        context
+            .queue()
+            .appendLog(
+                caller.id(),
+                request.getCommandId(),
+                request.getLinesList(),
+                context.clock().millis());
+    if (stored.isEmpty()) {
+      observer.onError(unknownCommand(request.getCommandId()));
+      return;
+    }
+    reply(observer, ProgressResponse.newBuilder().setStoredThrough(stored.get()).build());
+  }
+
+  @Override
+  public void reportResult(ResultReport request, StreamObserver<ResultResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    Optional<Long> storedThrough =
+        context
+            .queue()
+            .appendLog(
+                caller.id(), request.getCommandId(), java.util.List.of(), context.clock().millis());
+    if (storedThrough.isEmpty()) {
+      observer.onError(unknownCommand(request.getCommandId()));
+      return;
+    }
+    if (storedThrough.get() < request.getLastSequence()) {
+      // Lines are missing: the tentacle resends them, then the result.
+      reply(observer, ResultResponse.newBuilder().setRecorded(false).build());
+      return;
+    }
+    boolean completed = request.getOutcome() == ResultReport.Outcome.COMPLETED;
+    boolean succeeded = completed && request.getExitCode() == 0;
+    String message =
+        completed
+            ? (succeeded ? null : "the script exited with code " + request.getExitCode())
+            : nonBlank(request.getMessage(), "the tentacle could not run the script");
+    tasks.finishCommand(
+        caller.id(),
+        request.getCommandId(),
+        succeeded ? CommandState.SUCCEEDED : CommandState.FAILED,
+        completed ? request.getExitCode() : null,
+        message,
+        context.clock().millis());
+    reply(observer, ResultResponse.newBuilder().setRecorded(true).build());
+  }
+
+  private static boolean isCaller(
+      AuthenticatedTentacle caller, String claimedId, StreamObserver<?> observer) {
+    if (caller.id().equals(claimedId)) {
+      return true;
+    }
+    log.warn(
+        "Refused a polling call from {}: the certificate of tentacle '{}' ({}) was used to act as tentacle id '{}'",
+        caller.address(),
+        caller.name(),
+        caller.thumbprint(),
+        claimedId);
+    observer.onError(
+        Status.PERMISSION_DENIED
+            .withDescription(
+                "this certificate is not registered to tentacle id '" + claimedId + "'")
+            .asRuntimeException());
+    return false;
+  }
+
+  private static RuntimeException unknownCommand(String commandId) {
+    return Status.NOT_FOUND
+        .withDescription("no command '" + commandId + "' was sent to this tentacle")
+        .asRuntimeException();
+  }
+
+  private static <T> void reply(StreamObserver<T> observer, T response) {
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  private static String nonBlank(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,209 @@
+package io.cuttle.server.tasks;
+
+import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.Ids;
+import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.data.TentacleRecord;
+import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.web.ApiException;
+import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.TaskView;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.RunScript;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns requests into commands queued for tentacles, and fails the ones that cannot finish: not
+ * collected within their pickup timeout, or running on a tentacle that went silent.
+ */
+public final class TaskEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
+  static final int MAX_SCRIPT_BYTES = 256 * 1024;
+
+  /** How long commands may wait and how long a tentacle may be silent. */
+  public record Timing(
+      Duration defaultPickupTimeout, Duration silenceTimeout, Duration sweepInterval) {}
+
+  private final TentacleStore tentacles;
+  private final TaskStore tasks;
+  private final CommandQueue queue;
+  private final PollWaiters waiters;
+  private final Clock clock;
+  private final Timing timing;
+  private final ScheduledFuture<?> sweeper;
+
+  public TaskEngine(
+      TentacleStore tentacles,
+      TaskStore tasks,
+      CommandQueue queue,
+      PollWaiters waiters,
+      Clock clock,
+      Timing timing,
+      ScheduledExecutorService scheduler) {
+    this.tentacles = tentacles;
+    this.tasks = tasks;
+    this.queue = queue;
+    this.waiters = waiters;
+    this.clock = clock;
+    this.timing = timing;
+    long every = timing.sweepInterval().toMillis();
+    this.sweeper =
+        scheduler.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  public TaskView runScript(RunScriptRequest request, String caller) {
+    String script = request.script();
+    if (script == null || script.isBlank()) {
+      throw ApiException.badRequest("script is required and must not be blank");
+    }
+    if (script.getBytes(StandardCharsets.UTF_8).length > MAX_SCRIPT_BYTES) {
+      throw ApiException.badRequest(
+          "script is larger than "
+              + MAX_SCRIPT_BYTES / 1024
+              + " KiB; ship large scripts in a package");
+    }
+    RunScript.Syntax syntax = syntax(request.syntax());
+    Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
+    String environment =
+        request.environment() == null
+            ? null
+            : Validation.name("environment", request.environment());
+    List<String> roles = Validation.names("roles", request.roles());
+    List<String> names = Validation.names("tentacles", request.tentacles());
+
+    List<TentacleRecord> targets =
+        tentacles.list().stream()
+            .filter(t -> environment == null || t.environment().equalsIgnoreCase(environment))
+            .filter(t -> roles.isEmpty() || t.roles().stream().anyMatch(roles::contains))
+            .filter(t -> names.isEmpty() || names.contains(t.name()))
+            .toList();
+    if (targets.isEmpty()) {
+      throw ApiException.badRequest(
+          "no registered tentacle matches "
+              + describeFilter(environment, roles, names)
+              + "; list them with GET /api/tentacles");
+    }
+
+    String taskId = Ids.newId("K-");
+    long now = clock.millis();
+    String description =
+        "Run script on " + targets.size() + " tentacle" + (targets.size() == 1 ? "" : "s");
+    tasks
+        .jdbi()
+        .useTransaction(
+            h -> {
+              tasks.create(h, taskId, description, caller, now);
+              for (TentacleRecord target : targets) {
+                Command command =
+                    Command.newBuilder()
+                        .setCommandId(Ids.newId("C-"))
+                        .setRunScript(
+                            RunScript.newBuilder()
+                                .setSyntax(syntax)
+                                .setBody(script)
+                                .putVariables("CUTTLE_TASK_ID", taskId)
+                                .putVariables("CUTTLE_TENTACLE_NAME", target.name())
+                                .putVariables("CUTTLE_ENVIRONMENT", target.environment()))
+                        .build();
+                queue.enqueue(h, taskId, target.id(), command, now, now + pickupTimeout.toMillis());
+              }
+            });
+    targets.forEach(t -> waiters.signal(t.id()));
+    log.info("Task {} queued by {}: {}", taskId, caller, description);
+    return tasks.find(taskId).orElseThrow();
+  }
+
+  private static RunScript.Syntax syntax(String value) {
+    if (value == null || value.isBlank()) {
+      return RunScript.Syntax.BASH;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "bash" -> RunScript.Syntax.BASH;
+      case "sh" -> RunScript.Syntax.SH;
+      default -> throw ApiException.badRequest("syntax: '" + value + "' (expected: bash or sh)");
+    };
+  }
+
+  private Duration pickupTimeout(Long seconds) {
+    if (seconds == null) {
+      return timing.defaultPickupTimeout();
+    }
+    if (seconds < 1 || seconds > 7 * 24 * 3600) {
+      throw ApiException.badRequest(
+          "pickupTimeoutSeconds: " + seconds + " (expected: 1 to 604800)");
+    }
+    return Duration.ofSeconds(seconds);
+  }
+
+  private static String describeFilter(String environment, List<String> roles, List<String> names) {
+    StringBuilder text = new StringBuilder();
+    text.append(environment == null ? "any environment" : "environment '" + environment + "'");
+    if (!roles.isEmpty()) {
+      text.append(" with a role in ").append(roles);
+    }
+    if (!names.isEmpty()) {
+      text.append(" named one of ").append(names);
+    }
+    return text.toString();
+  }
+
+  private void sweepSafely() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      log.warn("Could not check for overdue commands; will retry: {}", e.toString());
+      log.debug("Sweep failure", e);
+    }
+  }
+
+  /** Fails commands that can no longer finish. Public so tests can run it without waiting. */
+  public void sweep() {
+    long now = clock.millis();
+    int expired =
+        tasks.failWhere(
+            "c.state IN ('QUEUED', 'DISPATCHED') AND c.pickup_deadline <= :now",
+            q -> q.bind("now", now),
+            o ->
+                "tentacle '"
+                    + o.tentacleName()
+                    + "' did not collect this command before its pickup timeout ("
+                    + (o.lastSeenAt() == null
+                        ? "it has never polled"
+                        : "last seen " + Instant.ofEpochMilli(o.lastSeenAt()))
+                    + "); check that the tentacle is running and can reach "
+                    + o.commsAddress(),
+            now);
+    long silentBefore = now - timing.silenceTimeout().toMillis();
+    int silent =
+        tasks.failWhere(
+            "c.state = 'RUNNING' AND (t.last_seen_at IS NULL OR t.last_seen_at < :silentBefore)",
+            q -> q.bind("silentBefore", silentBefore),
+            o ->
+                "tentacle '"
+                    + o.tentacleName()
+                    + "' stopped polling while running this command (last seen "
+                    + (o.lastSeenAt() == null ? "never" : Instant.ofEpochMilli(o.lastSeenAt()))
+                    + "); the script's outcome is unknown",
+            now);
+    if (expired + silent > 0) {
+      log.info(
+          "Failed {} command(s) not collected in time and {} on silent tentacles", expired, silent);
+    }
+  }
+
+  @Override
+  public void close() {
+    sweeper.cancel(false);
+  }
+}

@@ -1,0 +1,49 @@
+package io.cuttle.server.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.cuttle.wire.api.Problem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every API failure into an RFC 9457 problem document. Expected refusals carry their own
+ * words; anything unexpected is logged here with its stack and answered without internals.
+ */
+final class Problems implements ExceptionHandlerFunction {
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+  private static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json");
+  private final ObjectMapper json;
+
+  Problems(ObjectMapper json) {
+    this.json = json;
+  }
+
+  @Override
+  public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
+    if (cause instanceof ApiException api) {
+      return response(api.status(), api.getMessage());
+    }
+    log.error("Unexpected failure serving {} {}", req.method(), req.path(), cause);
+    return response(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "the server failed to handle this request; its log has the details (request "
+            + ctx.id()
+            + ")");
+  }
+
+  HttpResponse response(HttpStatus status, String detail) {
+    Problem problem = new Problem("about:blank", status.reasonPhrase(), status.code(), detail);
+    try {
+      return HttpResponse.of(status, PROBLEM_JSON, json.writeValueAsBytes(problem));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.cuttle.server.web;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Default;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.tasks.TaskEngine;
+import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.TaskLog;
+import io.cuttle.wire.api.TaskView;
+import java.util.List;
+
+/** {@code /api/tasks}: run scripts and follow what they print. */
+final class TaskApi {
+  private static final int MAX_PAGE = 5000;
+
+  private final TaskEngine engine;
+  private final TaskStore tasks;
+  private final JsonBodies bodies;
+  private final JsonResponses responses;
+
+  TaskApi(TaskEngine engine, TaskStore tasks, JsonBodies bodies, JsonResponses responses) {
+    this.engine = engine;
+    this.tasks = tasks;
+    this.bodies = bodies;
+    this.responses = responses;
+  }
+
+  @Post("/tasks/scripts")
+  public HttpResponse runScript(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    RunScriptRequest body = bodies.read(request, RunScriptRequest.class);
+    return responses.created(engine.runScript(body, ctx.attr(ApiKeyAuthorizer.CALLER)));
+  }
+
+  @Get("/tasks")
+  public HttpResponse recent(@Param("limit") @Default("20") int limit) {
+    return responses.ok(tasks.recent(bounded("limit", limit, 200)));
+  }
+
+  @Get("/tasks/{id}")
+  public HttpResponse get(@Param("id") String id) {
+    return responses.ok(find(id));
+  }
+
+  /**
+   * Log lines after {@code after}, and the task's state read before them. A result is recorded only
+   * once all of its lines are stored, so a finished state here means the page holds every remaining
+   * line unless it is full.
+   */
+  @Get("/tasks/{id}/log")
+  public HttpResponse log(
+      @Param("id") String id,
+      @Param("after") @Default("0") long after,
+      @Param("limit") @Default("1000") int limit) {
+    TaskView task = find(id);
+    List<LogEntry> lines = tasks.log(id, after, bounded("limit", limit, MAX_PAGE));
+    long next = lines.isEmpty() ? after : lines.get(lines.size() - 1).cursor();
+    return responses.ok(new TaskLog(lines, next, task));
+  }
+
+  private TaskView find(String id) {
+    return tasks.find(id).orElseThrow(() -> ApiException.notFound("no task '" + id + "'"));
+  }
+
+  private static int bounded(String name, int value, int max) {
+    if (value < 1 || value > max) {
+      throw ApiException.badRequest(name + ": " + value + " (expected: 1 to " + max + ")");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,86 @@
+package io.cuttle.server.web;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import io.cuttle.server.data.TentacleRecord;
+import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.tasks.Registrations;
+import io.cuttle.wire.api.RegisterTentacleRequest;
+import io.cuttle.wire.api.TentacleView;
+import java.time.Clock;
+import java.time.Duration;
+
+/** {@code /api/tentacles}: register tentacles and see the fleet. */
+final class TentacleApi {
+  private final TentacleStore tentacles;
+  private final Registrations registrations;
+  private final PollWaiters waiters;
+  private final Clock clock;
+  private final Duration onlineWindow;
+  private final JsonBodies bodies;
+  private final JsonResponses responses;
+
+  TentacleApi(
+      TentacleStore tentacles,
+      Registrations registrations,
+      PollWaiters waiters,
+      Clock clock,
+      Duration onlineWindow,
+      JsonBodies bodies,
+      JsonResponses responses) {
+    this.tentacles = tentacles;
+    this.registrations = registrations;
+    this.waiters = waiters;
+    this.clock = clock;
+    this.onlineWindow = onlineWindow;
+    this.bodies = bodies;
+    this.responses = responses;
+  }
+
+  @Post("/tentacles")
+  public HttpResponse register(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    RegisterTentacleRequest body = bodies.read(request, RegisterTentacleRequest.class);
+    return responses.ok(registrations.register(body, ctx.attr(ApiKeyAuthorizer.CALLER)));
+  }
+
+  @Get("/tentacles")
+  public HttpResponse list() {
+    return responses.ok(tentacles.list().stream().map(this::view).toList());
+  }
+
+  @Get("/tentacles/{name}")
+  public HttpResponse get(@Param("name") String name) {
+    TentacleRecord tentacle =
+        tentacles
+            .findByName(name)
+            .or(() -> tentacles.findById(name))
+            .orElseThrow(() -> ApiException.notFound("no tentacle named '" + name + "'"));
+    return responses.ok(view(tentacle));
+  }
+
+  private TentacleView view(TentacleRecord t) {
+    boolean recentlySeen =
+        t.lastSeenAt() != null && clock.millis() - t.lastSeenAt() <= onlineWindow.toMillis();
+    return new TentacleView(
+        t.id(),
+        t.name(),
+        t.thumbprint(),
+        t.environment(),
+        t.roles(),
+        t.commsStyle(),
+        t.commsAddress(),
+        t.version(),
+        t.capabilities(),
+        t.platform(),
+        recentlySeen || waiters.isWaiting(t.id()),
+        t.lastRoute(),
+        t.lastAddress(),
+        t.lastSeenAt(),
+        t.registeredAt());
+  }
+}

@@ -1,0 +1,105 @@
+package io.cuttle.server.web;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.file.FileService;
+import io.cuttle.common.pki.Identity;
+import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.tasks.Registrations;
+import io.cuttle.server.tasks.TaskEngine;
+import io.cuttle.wire.api.ServerInfo;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The web app and REST API over HTTPS. It listens on loopback only: people reach it through the
+ * public port, where the router sends every connection that is not for the polling host.
+ */
+public final class WebServer implements AutoCloseable {
+  static final long MAX_REQUEST_BYTES = 1024 * 1024;
+
+  private final Server server;
+
+  private WebServer(Server server) {
+    this.server = server;
+  }
+
+  /** The server's parts the API serves. */
+  public record Parts(
+      java.util.function.Supplier<ServerInfo> info,
+      TentacleStore tentacles,
+      TaskStore tasks,
+      ApiKeyStore apiKeys,
+      Registrations registrations,
+      TaskEngine engine,
+      PollWaiters waiters,
+      Clock clock,
+      Duration onlineWindow) {}
+
+  public static WebServer start(Identity identity, Parts parts, ScheduledExecutorService workers) {
+    ObjectMapper json =
+        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    Problems problems = new Problems(json);
+    JsonBodies bodies = new JsonBodies(json);
+    JsonResponses responses = new JsonResponses(json);
+    ApiKeyAuthorizer authorizer = new ApiKeyAuthorizer(parts.apiKeys(), problems);
+
+    Server server =
+        Server.builder()
+            .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
+            .tls(identity.privateKey(), identity.certificate())
+            .maxRequestLength(MAX_REQUEST_BYTES)
+            .blockingTaskExecutor(workers, false)
+            .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+            .annotatedService()
+            .pathPrefix("/api")
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .build(new ServerApi(parts.info(), responses))
+            .annotatedService()
+            .pathPrefix("/api")
+            .decorator(authorizer)
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .build(
+                new TentacleApi(
+                    parts.tentacles(),
+                    parts.registrations(),
+                    parts.waiters(),
+                    parts.clock(),
+                    parts.onlineWindow(),
+                    bodies,
+                    responses))
+            .annotatedService()
+            .pathPrefix("/api")
+            .decorator(authorizer)
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .build(new TaskApi(parts.engine(), parts.tasks(), bodies, responses))
+            .serviceUnder(
+                "/",
+                FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")
+                    .build())
+            .build();
+    server.start().join();
+    return new WebServer(server);
+  }
+
+  public int port() {
+    return server.activeLocalPort(SessionProtocol.HTTPS);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,143 @@
+// The first Cuttle page: the fleet and recent tasks, read from the REST API with an API key.
+const KEY_STORAGE = "cuttle.apiKey";
+const $ = (id) => document.getElementById(id);
+
+function takeKeyFromFragment() {
+  const match = location.hash.match(/key=([^&]+)/);
+  if (match) {
+    localStorage.setItem(KEY_STORAGE, decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname);
+  }
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` } });
+  if (response.status === 401) {
+    throw Object.assign(new Error((await response.json()).detail), { unauthorized: true });
+  }
+  if (!response.ok) {
+    throw new Error(`${path}: ${response.status}`);
+  }
+  return response.json();
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  if (className) td.className = className;
+  return td;
+}
+
+function ago(millis) {
+  if (!millis) return "never";
+  const seconds = Math.round((Date.now() - millis) / 1000);
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  return new Date(millis).toLocaleString();
+}
+
+const ROUTES = { ROUTER: "443-style via router", LEGACY: "legacy port" };
+
+function renderTentacles(tentacles) {
+  const body = $("tentacles").querySelector("tbody");
+  body.replaceChildren();
+  if (tentacles.length === 0) {
+    const row = body.insertRow();
+    row.append(cell("No tentacles registered yet: see the README for cuttle tentacle register.", "empty"));
+    row.firstChild.colSpan = 8;
+  }
+  for (const t of tentacles) {
+    const row = body.insertRow();
+    row.dataset.name = t.name;
+    row.append(
+      cell(t.name), cell(t.environment), cell(t.roles.join(", ")),
+      cell(t.online ? "online" : "offline", `state ${t.online ? "online" : "offline"}`),
+      cell(t.version), cell(ROUTES[t.route] ?? "not yet polled"), cell(t.address), cell(ago(t.lastSeenMillis)));
+  }
+}
+
+let selectedTask = null;
+let logCursor = 0;
+
+function renderTasks(tasks) {
+  const body = $("tasks").querySelector("tbody");
+  body.replaceChildren();
+  if (tasks.length === 0) {
+    const row = body.insertRow();
+    row.append(cell("No tasks yet: run one with cuttle script.", "empty"));
+    row.firstChild.colSpan = 5;
+  }
+  for (const task of tasks) {
+    const row = body.insertRow();
+    row.className = `clickable${task.id === selectedTask ? " selected" : ""}`;
+    row.dataset.task = task.id;
+    const targets = task.targets.map((t) => `${t.tentacleName}: ${t.state}${t.exitCode != null ? ` (${t.exitCode})` : ""}`).join(", ");
+    row.append(cell(task.id), cell(task.description), cell(task.state, `state ${task.state}`), cell(ago(task.createdMillis)), cell(targets));
+    row.addEventListener("click", () => selectTask(task.id));
+  }
+}
+
+function selectTask(id) {
+  selectedTask = id;
+  logCursor = 0;
+  $("task-log").hidden = false;
+  $("task-log-title").textContent = `Log of ${id}`;
+  $("task-log-lines").replaceChildren();
+  refreshLog();
+}
+
+async function refreshLog() {
+  if (!selectedTask) return;
+  const page = await api(`/api/tasks/${selectedTask}/log?after=${logCursor}`);
+  const pre = $("task-log-lines");
+  for (const line of page.lines) {
+    const target = document.createElement("span");
+    target.className = "target";
+    target.textContent = `[${line.tentacleName}] `;
+    const text = document.createElement("span");
+    text.className = line.stream;
+    text.textContent = `${line.text}\n`;
+    pre.append(target, text);
+  }
+  logCursor = page.next;
+  if (page.lines.length) pre.scrollTop = pre.scrollHeight;
+}
+
+async function refresh() {
+  try {
+    const [tentacles, tasks] = await Promise.all([api("/api/tentacles"), api("/api/tasks?limit=20")]);
+    $("login").hidden = true;
+    $("fleet").hidden = $("activity").hidden = false;
+    $("forget").hidden = false;
+    renderTentacles(tentacles);
+    renderTasks(tasks);
+    await refreshLog();
+  } catch (error) {
+    if (error.unauthorized) {
+      $("login").hidden = false;
+      $("fleet").hidden = $("activity").hidden = true;
+      $("login-error").textContent = localStorage.getItem(KEY_STORAGE) ? error.message : "";
+    } else {
+      console.warn(error);
+    }
+  }
+}
+
+async function start() {
+  takeKeyFromFragment();
+  const info = await fetch("/api/server").then((r) => r.json());
+  $("server").textContent = `${info.webUrl} · polling ${info.pollingUrl} and port ${info.legacyPollingPort} · thumbprint ${info.thumbprint.slice(0, 16)}…`;
+  $("login-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    localStorage.setItem(KEY_STORAGE, $("key").value.trim());
+    refresh();
+  });
+  $("forget").addEventListener("click", () => {
+    localStorage.removeItem(KEY_STORAGE);
+    location.reload();
+  });
+  await refresh();
+  setInterval(refresh, 2000);
+}
+
+start();
