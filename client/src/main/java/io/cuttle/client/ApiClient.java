@@ -1,0 +1,198 @@
+package io.cuttle.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.UnprocessedRequestException;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.cuttle.common.net.LoopbackAwareResolverGroup;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.api.Problem;
+import io.cuttle.wire.api.RegisterTentacleRequest;
+import io.cuttle.wire.api.RegisterTentacleResponse;
+import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.ServerInfo;
+import io.cuttle.wire.api.TaskLog;
+import io.cuttle.wire.api.TaskView;
+import io.cuttle.wire.api.TentacleView;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLException;
+
+/** The REST API, as the CLI, the demo and tentacle registration use it. */
+public final class ApiClient implements AutoCloseable {
+  private final String serverUrl;
+  private final String apiKey;
+  private final ServerTrust trust;
+  private final ClientFactory factory;
+  private final WebClient client;
+  private final ObjectMapper json =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private ApiClient(String serverUrl, String apiKey, Thumbprint serverThumbprint) {
+    URI uri = parse(serverUrl);
+    this.serverUrl = serverUrl;
+    this.apiKey = apiKey;
+    this.trust = ServerTrust.forHost(uri.getHost(), serverThumbprint);
+    this.factory =
+        ClientFactory.builder()
+            .tlsCustomizer(tls -> tls.trustManager(trust))
+            .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    this.client =
+        WebClient.builder(uri).factory(factory).responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  /**
+   * A client for the server at {@code serverUrl}.
+   *
+   * @param apiKey may be null for the calls that need none
+   * @param serverThumbprint the web certificate's thumbprint to insist on, or null (see {@link
+   *     ServerTrust})
+   */
+  public static ApiClient connect(String serverUrl, String apiKey, Thumbprint serverThumbprint) {
+    return new ApiClient(serverUrl, apiKey, serverThumbprint);
+  }
+
+  private static URI parse(String serverUrl) {
+    URI uri;
+    try {
+      uri = URI.create(serverUrl);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(
+          0, "server: '" + serverUrl + "' is not a URL (expected: https://host:port)");
+    }
+    if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new ApiException(0, "server: '" + serverUrl + "' (expected: https://host:port)");
+    }
+    return uri;
+  }
+
+  public ServerInfo serverInfo() {
+    return call(HttpMethod.GET, "/api/server", null, ServerInfo.class);
+  }
+
+  public RegisterTentacleResponse register(RegisterTentacleRequest request) {
+    return call(HttpMethod.POST, "/api/tentacles", request, RegisterTentacleResponse.class);
+  }
+
+  public List<TentacleView> tentacles() {
+    return call(
+        HttpMethod.GET,
+        "/api/tentacles",
+        null,
+        json.getTypeFactory().constructCollectionType(List.class, TentacleView.class));
+  }
+
+  public TaskView runScript(RunScriptRequest request) {
+    return call(HttpMethod.POST, "/api/tasks/scripts", request, TaskView.class);
+  }
+
+  public TaskView task(String taskId) {
+    return call(HttpMethod.GET, "/api/tasks/" + taskId, null, TaskView.class);
+  }
+
+  public TaskLog log(String taskId, long after) {
+    return call(
+        HttpMethod.GET, "/api/tasks/" + taskId + "/log?after=" + after, null, TaskLog.class);
+  }
+
+  /** The thumbprint the server's web certificate had on the last call. */
+  public Thumbprint presentedThumbprint() {
+    return trust.presented();
+  }
+
+  private <T> T call(HttpMethod method, String path, Object body, Class<T> type) {
+    return call(method, path, body, json.getTypeFactory().constructType(type));
+  }
+
+  private <T> T call(HttpMethod method, String path, Object body, JavaType type) {
+    AggregatedHttpResponse response;
+    try {
+      response = client.execute(request(method, path, body)).aggregate().join();
+    } catch (CompletionException e) {
+      throw unreachable(e.getCause() == null ? e : e.getCause());
+    }
+    int status = response.status().code();
+    if (status >= 400) {
+      throw new ApiException(status, problemDetail(response));
+    }
+    try {
+      return json.readValue(response.contentUtf8(), type);
+    } catch (java.io.IOException e) {
+      throw new ApiException(
+          status,
+          "the server at "
+              + serverUrl
+              + " answered "
+              + path
+              + " with something that is not the expected JSON");
+    }
+  }
+
+  private HttpRequest request(HttpMethod method, String path, Object body) {
+    RequestHeadersBuilder headers =
+        RequestHeaders.builder(method, path).set(HttpHeaderNames.ACCEPT, "application/json");
+    if (apiKey != null) {
+      headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
+    }
+    if (body == null) {
+      return HttpRequest.of(headers.build());
+    }
+    try {
+      headers.contentType(MediaType.JSON_UTF_8);
+      return HttpRequest.of(headers.build(), HttpData.wrap(json.writeValueAsBytes(body)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String problemDetail(AggregatedHttpResponse response) {
+    try {
+      Problem problem = json.readValue(response.contentUtf8(), Problem.class);
+      if (problem.detail() != null) {
+        return problem.detail();
+      }
+    } catch (java.io.IOException e) {
+      // Not a problem document: fall through to the status line.
+    }
+    return "the server answered " + response.status();
+  }
+
+  private ApiException unreachable(Throwable cause) {
+    Throwable root =
+        cause instanceof UnprocessedRequestException && cause.getCause() != null
+            ? cause.getCause()
+            : cause;
+    for (Throwable t = root; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return new ApiException(trust.explainRefusal(serverUrl), cause);
+      }
+    }
+    return new ApiException(
+        "could not reach the server at "
+            + serverUrl
+            + ": "
+            + root.getClass().getSimpleName()
+            + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")"),
+        cause);
+  }
+
+  @Override
+  public void close() {
+    factory.close();
+  }
+}

@@ -1,0 +1,30 @@
+package io.cuttle.tentacle;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Capped exponential backoff with full jitter: each wait is uniform between zero and the current
+ * cap, so a fleet that lost its server at one moment does not come back at one moment.
+ */
+final class Backoff {
+  private final Duration initial;
+  private final Duration max;
+  private Duration current;
+
+  Backoff(Duration initial, Duration max) {
+    this.initial = initial;
+    this.max = max;
+    this.current = initial;
+  }
+
+  Duration next() {
+    Duration cap = current;
+    current = current.multipliedBy(2).compareTo(max) > 0 ? max : current.multipliedBy(2);
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap.toMillis() + 1));
+  }
+
+  void reset() {
+    current = initial;
+  }
+}

@@ -1,0 +1,103 @@
+package io.cuttle.tentacle;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.common.pki.Identity;
+import io.cuttle.common.pki.PemFiles;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.api.CommsStyle;
+import io.cuttle.wire.api.RegisterTentacleRequest;
+import io.cuttle.wire.api.RegisterTentacleResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Registers an instance with a server: makes its identity if it has none, tells the server its
+ * thumbprint and how it will poll, and stores the server's polling thumbprint to pin.
+ */
+public final class Registration {
+  private Registration() {}
+
+  /** What {@code cuttle tentacle register} is told. Exactly one of the comms fields is set. */
+  public record Request(
+      TentacleHome home,
+      String name,
+      String serverUrl,
+      String apiKey,
+      String commsAddress,
+      Integer commsPort,
+      String environment,
+      List<String> roles,
+      Thumbprint serverThumbprint,
+      boolean force) {}
+
+  public static TentacleConfig register(Request request) throws IOException {
+    if ((request.commsAddress() == null) == (request.commsPort() == null)) {
+      throw new IllegalArgumentException(
+          "give exactly one of --comms-address (e.g. https://polling.example.com:443) or --comms-port (e.g. 10943)");
+    }
+    CommsStyle style =
+        request.commsAddress() != null ? CommsStyle.POLLING_ADDRESS : CommsStyle.LEGACY_PORT;
+    String pollingUrl =
+        request.commsAddress() != null
+            ? normalizedCommsAddress(request.commsAddress())
+            : "https://"
+                + URI.create(request.serverUrl()).getHost()
+                + ":"
+                + validPort(request.commsPort());
+    Identity identity =
+        PemFiles.loadOrCreate(
+            request.home().directory(), "cuttle-tentacle " + request.name(), List.of());
+    try (ApiClient api =
+        ApiClient.connect(request.serverUrl(), request.apiKey(), request.serverThumbprint())) {
+      RegisterTentacleResponse response =
+          api.register(
+              new RegisterTentacleRequest(
+                  request.name(),
+                  identity.thumbprint().toString(),
+                  request.environment(),
+                  request.roles(),
+                  style,
+                  pollingUrl,
+                  TentacleAgent.VERSION,
+                  request.force()));
+      TentacleConfig config =
+          new TentacleConfig(
+              TentacleConfig.FORMAT_VERSION,
+              response.name(),
+              response.id(),
+              request.serverUrl(),
+              pollingUrl,
+              style,
+              response.serverThumbprint(),
+              request.environment(),
+              request.roles(),
+              System.currentTimeMillis());
+      config.save(request.home());
+      return config;
+    }
+  }
+
+  private static String normalizedCommsAddress(String address) {
+    URI uri;
+    try {
+      uri = URI.create(address);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "--comms-address: '"
+              + address
+              + "' (expected: an https URL such as https://polling.example.com:443)");
+    }
+    return "https://" + uri.getHost() + ":" + (uri.getPort() == -1 ? 443 : uri.getPort());
+  }
+
+  private static int validPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--comms-port: " + port + " (expected: 1 to 65535)");
+    }
+    return port;
+  }
+}

@@ -1,0 +1,345 @@
+package io.cuttle.tentacle;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.cuttle.common.pki.Identity;
+import io.cuttle.common.pki.PemFiles;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.polling.v1.AcknowledgeRequest;
+import io.cuttle.wire.polling.v1.AgentInfo;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.PollRequest;
+import io.cuttle.wire.polling.v1.PollResponse;
+import io.cuttle.wire.polling.v1.ProtocolVersion;
+import io.cuttle.wire.polling.v1.ResultReport;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running tentacle: keeps one long poll open to its server, runs the commands it is handed one at
+ * a time, streams their output and reports how they ended.
+ *
+ * <p>While a command runs, the poll stays open marked "busy", which tells the server the tentacle
+ * is alive without asking for more work; when the command ends, that poll is cancelled so the next
+ * command is collected at once. Command ids already run are remembered, so a command the server
+ * delivers twice (after a lost connection) is answered with its stored outcome, not run again.
+ */
+public final class TentacleAgent implements AutoCloseable {
+  public static final String VERSION = "0.1.0";
+  private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
+  private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
+  private static final int REMEMBERED_RESULTS = 1000;
+
+  private final TentacleConfig config;
+  private final PollingConnection connection;
+  private final ScriptRunner runner;
+  private final ExecutorService executor;
+  private final Thread poller;
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicReference<ListenableFuture<PollResponse>> currentPoll =
+      new AtomicReference<>();
+  private final Map<String, ResultReport> finished =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ResultReport> eldest) {
+              return size() > REMEMBERED_RESULTS;
+            }
+          });
+  private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AgentInfo agentInfo;
+  private volatile boolean stopping;
+  private volatile ConnectionState state = ConnectionState.STARTING;
+
+  private enum ConnectionState {
+    STARTING,
+    CONNECTED,
+    DISCONNECTED,
+    REFUSED
+  }
+
+  private TentacleAgent(TentacleConfig config, Identity identity, TentacleHome home) {
+    this.config = config;
+    this.connection =
+        new PollingConnection(
+            config.pollingUrl(),
+            identity,
+            Thumbprint.parse(config.serverThumbprint()),
+            DEFAULT_POLL_WAIT);
+    this.runner = new ScriptRunner(home.workDirectory());
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "tentacle-" + config.name() + "-runner");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.agentInfo =
+        AgentInfo.newBuilder()
+            .setVersion(VERSION)
+            .addCapabilities("script:bash")
+            .addCapabilities("script:sh")
+            .setPlatform(
+                System.getProperty("os.name")
+                    + " "
+                    + System.getProperty("os.version")
+                    + " "
+                    + System.getProperty("os.arch"))
+            .build();
+    this.poller = new Thread(this::pollLoop, "tentacle-" + config.name() + "-poller");
+    this.poller.setDaemon(true);
+  }
+
+  /** Starts the instance whose home is {@code home}; it must be registered. */
+  public static TentacleAgent start(TentacleHome home) throws IOException {
+    TentacleConfig config = TentacleConfig.load(home);
+    Identity identity = PemFiles.read(home.directory());
+    TentacleAgent agent = new TentacleAgent(config, identity, home);
+    log.info(
+        "Tentacle '{}' ({}) polling {} as {}, trusting server {}",
+        config.name(),
+        identity.thumbprint(),
+        config.pollingUrl(),
+        config.tentacleId(),
+        config.serverThumbprint());
+    agent.poller.start();
+    return agent;
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  private void pollLoop() {
+    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    while (!stopping) {
+      boolean busy = running.get() > 0;
+      ListenableFuture<PollResponse> poll =
+          connection.polls.poll(
+              PollRequest.newBuilder()
+                  .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                  .setTentacleId(config.tentacleId())
+                  .setAgent(agentInfo)
+                  .setBusy(busy)
+                  .build());
+      currentPoll.set(poll);
+      if (busy && running.get() == 0) {
+        poll.cancel(true); // the command finished between the check and the poll
+      }
+      try {
+        PollResponse response = poll.get();
+        changeState(ConnectionState.CONNECTED, null);
+        backoff.reset();
+        if (response.hasCommand()) {
+          accept(response.getCommand());
+        }
+      } catch (CancellationException e) {
+        // A command ended while the busy poll was held: poll again for work at once.
+      } catch (ExecutionException e) {
+        if (stopping) {
+          return;
+        }
+        explainFailure(e.getCause());
+        sleep(backoff.next());
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void accept(Command command) {
+    String id = command.getCommandId();
+    ResultReport stored = finished.get(id);
+    if (stored != null) {
+      log.info(
+          "Command {} was delivered again; it already ran, so its stored result is reported", id);
+      executor.execute(() -> report(stored));
+      return;
+    }
+    if (!started.add(id)) {
+      return; // already running
+    }
+    boolean proceed =
+        connection
+            .calls
+            .acknowledge(
+                AcknowledgeRequest.newBuilder()
+                    .setTentacleId(config.tentacleId())
+                    .setCommandId(id)
+                    .build())
+            .getProceed();
+    if (!proceed) {
+      log.info("The server no longer wants command {} run; dropping it", id);
+      return;
+    }
+    running.incrementAndGet();
+    executor.execute(() -> execute(command));
+  }
+
+  private void execute(Command command) {
+    String id = command.getCommandId();
+    try {
+      OutputShipper output = new OutputShipper(config.tentacleId(), id, connection.calls);
+      ResultReport.Builder result;
+      java.util.concurrent.atomic.AtomicBoolean scriptDone =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread shipping =
+          new Thread(
+              () -> {
+                try {
+                  output.shipUntil(scriptDone::get);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "tentacle-" + config.name() + "-output");
+      shipping.setDaemon(true);
+      shipping.start();
+      result = runner.run(id, command.getRunScript(), output);
+      scriptDone.set(true);
+      shipping.join();
+      ResultReport report =
+          result
+              .setTentacleId(config.tentacleId())
+              .setCommandId(id)
+              .setLastSequence(output.lastSequence())
+              .build();
+      finished.put(id, report);
+      report(report);
+      log.info("Command {} finished: {}", id, describe(report));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      running.decrementAndGet();
+      ListenableFuture<PollResponse> poll = currentPoll.get();
+      if (poll != null) {
+        poll.cancel(true);
+      }
+    }
+  }
+
+  private void report(ResultReport report) {
+    Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
+    while (!stopping) {
+      try {
+        if (connection.calls.reportResult(report).getRecorded()) {
+          return;
+        }
+        log.debug("Server is missing output of {}; waiting for the shipper", report.getCommandId());
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          log.warn(
+              "The server does not know command {}: {}",
+              report.getCommandId(),
+              e.getStatus().getDescription());
+          return;
+        }
+      }
+      sleep(backoff.next());
+    }
+  }
+
+  private static String describe(ResultReport report) {
+    return report.getOutcome() == ResultReport.Outcome.COMPLETED
+        ? "exit code " + report.getExitCode()
+        : report.getMessage();
+  }
+
+  private void explainFailure(Throwable cause) {
+    Thumbprint mismatch = connection.takeMismatch();
+    if (mismatch != null) {
+      changeState(
+          ConnectionState.REFUSED,
+          "Refusing to talk to "
+              + config.pollingUrl()
+              + ": it presented certificate thumbprint "
+              + mismatch
+              + " but this tentacle pinned "
+              + config.serverThumbprint()
+              + ". If the server's certificate changed on purpose, register again with --force;"
+              + " otherwise something is intercepting the connection");
+      return;
+    }
+    if (cause instanceof StatusRuntimeException sre) {
+      Status.Code code = sre.getStatus().getCode();
+      if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+        changeState(
+            ConnectionState.REFUSED,
+            "The server at "
+                + config.pollingUrl()
+                + " refused this tentacle: "
+                + sre.getStatus().getDescription()
+                + ". Register it again with 'cuttle tentacle register --instance ...'");
+        return;
+      }
+    }
+    changeState(
+        ConnectionState.DISCONNECTED,
+        "Cannot reach the polling endpoint "
+            + config.pollingUrl()
+            + " ("
+            + rootMessage(cause)
+            + "); retrying with backoff");
+  }
+
+  private void changeState(ConnectionState next, String message) {
+    if (state == next) {
+      return;
+    }
+    state = next;
+    switch (next) {
+      case CONNECTED ->
+          log.info("Tentacle '{}' connected to {}", config.name(), config.pollingUrl());
+      case REFUSED -> log.error(message);
+      default -> log.warn(message);
+    }
+  }
+
+  private static String rootMessage(Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops polling and closes the connection; a running script is killed. */
+  @Override
+  public void close() {
+    stopping = true;
+    ListenableFuture<PollResponse> poll = currentPoll.get();
+    if (poll != null) {
+      poll.cancel(true);
+    }
+    poller.interrupt();
+    executor.shutdownNow();
+    try {
+      poller.join(5000);
+      executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connection.close();
+  }
+}

@@ -1,0 +1,58 @@
+package io.cuttle.tentacle;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cuttle.common.io.AtomicFiles;
+import io.cuttle.wire.api.CommsStyle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
+ * temporary file and renamed, so a crash mid-write leaves the previous registration intact.
+ */
+public record TentacleConfig(
+    int formatVersion,
+    String name,
+    String tentacleId,
+    String serverUrl,
+    String pollingUrl,
+    CommsStyle commsStyle,
+    String serverThumbprint,
+    String environment,
+    List<String> roles,
+    long registeredAtMillis) {
+  static final int FORMAT_VERSION = 1;
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  public static TentacleConfig load(TentacleHome home) throws IOException {
+    if (!Files.exists(home.configFile())) {
+      throw new IOException(
+          "tentacle instance '"
+              + home.instance()
+              + "' is not registered (no "
+              + home.configFile()
+              + "); run 'cuttle tentacle register --instance "
+              + home.instance()
+              + " ...' first");
+    }
+    try {
+      return JSON.readValue(home.configFile().toFile(), TentacleConfig.class);
+    } catch (IOException e) {
+      throw new IOException(
+          home.configFile() + " is not a readable tentacle configuration: " + e.getMessage(), e);
+    }
+  }
+
+  public void save(TentacleHome home) throws IOException {
+    AtomicFiles.createPrivateDirectories(home.directory());
+    AtomicFiles.writePrivate(home.configFile(), JSON.writeValueAsBytes(this));
+  }
+}
