@@ -1,0 +1,83 @@
+package io.cuttle.dist;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.api.RunScriptRequest;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "script",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a script on every matching tentacle, printing each target's output as it arrives.",
+      "Exits 0 only if it succeeded on all of them."
+    })
+final class ScriptCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--server",
+      required = true,
+      description = "Server web URL, e.g. https://localhost:8443")
+  String server;
+
+  @Option(
+      names = "--api-key",
+      description = "API key (default: the CUTTLE_API_KEY environment variable).",
+      defaultValue = "${env:CUTTLE_API_KEY}")
+  String apiKey;
+
+  @Option(
+      names = "--server-thumbprint",
+      description = "Insist on this server web certificate thumbprint.")
+  String serverThumbprint;
+
+  @Option(names = "--environment", description = "Only tentacles in this environment.")
+  String environment;
+
+  @Option(names = "--role", description = "Only tentacles with one of these roles (repeatable).")
+  List<String> roles = List.of();
+
+  @Option(names = "--tentacle", description = "Only these tentacles, by name (repeatable).")
+  List<String> tentacles = List.of();
+
+  @Option(
+      names = "--syntax",
+      description = "bash or sh (default: ${DEFAULT-VALUE}).",
+      defaultValue = "bash")
+  String syntax;
+
+  @Option(
+      names = "--pickup-timeout",
+      description =
+          "Seconds an offline tentacle has to collect the script before it fails (default: server's, 600).")
+  Long pickupTimeoutSeconds;
+
+  @Parameters(
+      arity = "1",
+      paramLabel = "SCRIPT",
+      description = "The script body (put it after --).")
+  String script;
+
+  @Override
+  public Integer call() throws Exception {
+    if (apiKey == null || apiKey.isBlank()) {
+      throw new IllegalArgumentException(
+          "an API key is required: pass --api-key or set CUTTLE_API_KEY");
+    }
+    try (ApiClient api =
+        ApiClient.connect(
+            server, apiKey, serverThumbprint == null ? null : Thumbprint.parse(serverThumbprint))) {
+      var task =
+          api.runScript(
+              new RunScriptRequest(
+                  script, syntax, environment, roles, tentacles, pickupTimeoutSeconds));
+      return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.cuttle.dist;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.client.TaskFollower;
+import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.Route;
+import io.cuttle.wire.api.TargetView;
+import io.cuttle.wire.api.TaskState;
+import io.cuttle.wire.api.TaskView;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Prints a task's output as it arrives, each line prefixed by its target and the route that
+ * target's tentacle used, then one summary line per target.
+ */
+final class TaskPrinter {
+  private final ApiClient api;
+  private final PrintWriter out;
+  private final Map<String, String> prefixes = new HashMap<>();
+  private int width;
+
+  TaskPrinter(ApiClient api, PrintWriter out) {
+    this.api = api;
+    this.out = out;
+  }
+
+  /** Follows the task to its end; true when every target succeeded. */
+  boolean follow(TaskView task) throws InterruptedException {
+    width = task.targets().stream().mapToInt(t -> t.tentacleName().length()).max().orElse(0);
+    out.println("Task " + task.id() + ": " + task.description());
+    out.flush();
+    TaskView finished = new TaskFollower(api).follow(task.id(), line -> print(task.id(), line));
+    out.println();
+    out.println("Results:");
+    for (TargetView target : finished.targets()) {
+      out.printf(
+          "  %-" + width + "s  %-22s  %s%n",
+          target.tentacleName(),
+          routeLabel(target.route()),
+          target.exitCode() != null && target.message() == null
+              ? "succeeded (exit code " + target.exitCode() + ")"
+              : "FAILED: " + target.message());
+    }
+    out.println(
+        finished.state() == TaskState.SUCCEEDED
+            ? "All targets succeeded."
+            : "Some targets failed.");
+    out.flush();
+    return finished.state() == TaskState.SUCCEEDED;
+  }
+
+  private void print(String taskId, LogEntry line) {
+    String prefix = prefixes.get(line.tentacleName());
+    if (prefix == null) {
+      Route route =
+          api.task(taskId).targets().stream()
+              .filter(t -> t.tentacleName().equals(line.tentacleName()))
+              .map(TargetView::route)
+              .findFirst()
+              .orElse(null);
+      prefix = String.format("[%-" + width + "s | %s] ", line.tentacleName(), routeLabel(route));
+      prefixes.put(line.tentacleName(), prefix);
+    }
+    out.println(prefix + ("stderr".equals(line.stream()) ? "! " : "") + line.text());
+    out.flush();
+  }
+
+  static String routeLabel(Route route) {
+    return route == null ? "not collected" : route.label();
+  }
+}

@@ -1,0 +1,161 @@
+package io.cuttle.dist;
+
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.tentacle.Registration;
+import io.cuttle.tentacle.TentacleAgent;
+import io.cuttle.tentacle.TentacleConfig;
+import io.cuttle.tentacle.TentacleHome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "tentacle",
+    mixinStandardHelpOptions = true,
+    description = "Registers and runs tentacles, the agents on deployment targets.",
+    subcommands = {TentacleCommand.Register.class, TentacleCommand.Run.class})
+final class TentacleCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options every instance command takes. */
+  static final class InstanceOptions {
+    @Option(
+        names = "--instance",
+        required = true,
+        description = "Name of the tentacle instance on this machine.")
+    String instance;
+
+    @Option(
+        names = "--home",
+        description =
+            "Folder holding all instances (default: $CUTTLE_HOME/tentacles or ~/.cuttle/tentacles).")
+    Path base;
+
+    TentacleHome home() {
+      return TentacleHome.of(instance, base);
+    }
+  }
+
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Makes this instance's key and certificate if missing, registers it with the server,",
+        "and pins the server's polling thumbprint."
+      })
+  static final class Register implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin InstanceOptions instance;
+
+    @Option(
+        names = "--name",
+        description = "Name shown on the server (default: the instance name).")
+    String name;
+
+    @Option(
+        names = "--server",
+        required = true,
+        description = "Server web URL, e.g. https://deploy.example.com")
+    String server;
+
+    @Option(
+        names = "--api-key",
+        description = "API key (default: the CUTTLE_API_KEY environment variable).",
+        defaultValue = "${env:CUTTLE_API_KEY}")
+    String apiKey;
+
+    @Option(
+        names = "--server-thumbprint",
+        description = "Insist on this server web certificate thumbprint.")
+    String serverThumbprint;
+
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Comms comms;
+
+    static final class Comms {
+      @Option(
+          names = "--comms-address",
+          description = "Poll through the public port, e.g. https://polling.example.com:443")
+      String address;
+
+      @Option(
+          names = "--comms-port",
+          description = "Poll the server's legacy polling port, e.g. 10943")
+      Integer port;
+    }
+
+    @Option(
+        names = "--environment",
+        required = true,
+        description = "Environment this target belongs to.")
+    String environment;
+
+    @Option(names = "--role", arity = "1..*", description = "Roles of this target (repeatable).")
+    List<String> roles = List.of();
+
+    @Option(
+        names = "--force",
+        description = "Replace a registration of the same name with another certificate.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException(
+            "an API key is required: pass --api-key or set CUTTLE_API_KEY");
+      }
+      TentacleConfig config =
+          Registration.register(
+              new Registration.Request(
+                  instance.home(),
+                  name == null ? instance.instance : name,
+                  server,
+                  apiKey,
+                  comms.address,
+                  comms.port,
+                  environment,
+                  roles,
+                  serverThumbprint == null ? null : Thumbprint.parse(serverThumbprint),
+                  force));
+      var out = spec.commandLine().getOut();
+      out.println("Registered tentacle '" + config.name() + "' (" + config.tentacleId() + ").");
+      out.println("  Polls:             " + config.pollingUrl());
+      out.println("  Pinned server:     " + config.serverThumbprint());
+      out.println("  Home:              " + instance.home().directory());
+      out.println("Start it with: cuttle tentacle run --instance " + instance.instance);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Polls the server and runs what it is given.")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.Mixin InstanceOptions instance;
+
+    @Override
+    public Integer call() throws Exception {
+      CountDownLatch stopped = new CountDownLatch(1);
+      TentacleAgent agent = TentacleAgent.start(instance.home());
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    agent.close();
+                    stopped.countDown();
+                  }));
+      stopped.await();
+      return 0;
+    }
+  }
+}

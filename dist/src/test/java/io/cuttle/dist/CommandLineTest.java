@@ -1,0 +1,203 @@
+package io.cuttle.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(180)
+class CommandLineTest {
+
+  /** What one run of the command line printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  static Run cuttle(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Cuttle.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void demoRunsTheScriptOnAllThreeTentaclesThroughBothRoutes(@TempDir Path dir) {
+    Run run =
+        cuttle(
+            "demo",
+            "--exit",
+            "--data",
+            dir.resolve("data").toString(),
+            "--port",
+            "0",
+            "--legacy-port",
+            "0");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out())
+        .contains("[demo-web-1  | 443-style via router] Hello from demo-web-1")
+        .contains("[demo-web-2  | 443-style via router] Hello from demo-web-2")
+        .contains("[demo-legacy | legacy port] Hello from demo-legacy")
+        .contains("All targets succeeded.");
+    assertThat(run.out().lines().filter(l -> l.contains("succeeded (exit code 0)")).count())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void demoRunsAgainOnTheSameDataDirectory(@TempDir Path dir) {
+    String data = dir.resolve("data").toString();
+    assertThat(
+            cuttle("demo", "--exit", "--data", data, "--port", "0", "--legacy-port", "0")
+                .exitCode())
+        .isZero();
+
+    Run again = cuttle("demo", "--exit", "--data", data, "--port", "0", "--legacy-port", "0");
+
+    assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+    assertThat(again.out()).contains("All targets succeeded.");
+  }
+
+  @Test
+  void scriptWithAWrongApiKeySaysSoAndFails(@TempDir Path dir) throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      Run run =
+          cuttle(
+              "script",
+              "--server",
+              fleet.server.info().webUrl(),
+              "--api-key",
+              "cuttle_wrong",
+              "--",
+              "echo hi");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("the API key is not valid on this server");
+    }
+  }
+
+  @Test
+  void scriptPrintsEachTargetsOutputAndExitsNonZeroWhenOneFails(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      fleet.start(fleet.register("good-1", true));
+      fleet.start(fleet.register("bad-1", false));
+
+      Run run =
+          cuttle(
+              "script",
+              "--server",
+              fleet.server.info().webUrl(),
+              "--api-key",
+              fleet.server.adminApiKey(),
+              "--environment",
+              "Test",
+              "--",
+              "echo \"on $CUTTLE_TENTACLE_NAME\"; [ \"$CUTTLE_TENTACLE_NAME\" = good-1 ]");
+
+      assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+      assertThat(run.out())
+          .contains("[good-1 | 443-style via router] on good-1")
+          .contains("[bad-1  | legacy port] on bad-1")
+          .contains("FAILED: the script exited with code 1")
+          .contains("Some targets failed.");
+    }
+  }
+
+  @Test
+  void scriptForAnUnknownEnvironmentExplainsWhatMatched(@TempDir Path dir) throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      fleet.register("only-1", true);
+
+      Run run =
+          cuttle(
+              "script",
+              "--server",
+              fleet.server.info().webUrl(),
+              "--api-key",
+              fleet.server.adminApiKey(),
+              "--environment",
+              "Nowhere",
+              "--",
+              "echo hi");
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).contains("no registered tentacle matches environment 'Nowhere'");
+    }
+  }
+
+  @Test
+  void registerRefusesBothCommsOptionsAndLeavesNothingBehind(@TempDir Path dir) {
+    Run run =
+        cuttle(
+            "tentacle",
+            "register",
+            "--instance",
+            "t1",
+            "--home",
+            dir.toString(),
+            "--server",
+            "https://localhost:1",
+            "--api-key",
+            "k",
+            "--comms-address",
+            "https://polling.localhost:1",
+            "--comms-port",
+            "10943",
+            "--environment",
+            "Dev");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("mutually exclusive");
+    assertThat(dir.resolve("t1")).doesNotExist();
+  }
+
+  @Test
+  void registerAgainstAnUnreachableServerNamesIt(@TempDir Path dir) {
+    int closedPort = TestFleet.freePort();
+    Run run =
+        cuttle(
+            "tentacle",
+            "register",
+            "--instance",
+            "t1",
+            "--home",
+            dir.toString(),
+            "--server",
+            "https://localhost:" + closedPort,
+            "--api-key",
+            "k",
+            "--comms-port",
+            "10943",
+            "--environment",
+            "Dev");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("could not reach the server at https://localhost:" + closedPort);
+    assertThat(dir.resolve("t1").resolve("tentacle.json")).doesNotExist();
+  }
+
+  @Test
+  void runningAnUnregisteredInstanceSaysHowToRegister(@TempDir Path dir) {
+    Run run = cuttle("tentacle", "run", "--instance", "ghost", "--home", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("tentacle instance 'ghost' is not registered")
+        .contains("cuttle tentacle register");
+  }
+
+  @Test
+  void everyRoleHasASubcommand() {
+    Run run = cuttle("--help");
+
+    assertThat(run.out()).contains("server", "tentacle", "router", "script", "demo");
+    assertThat(List.of(run.exitCode())).containsExactly(0);
+  }
+}

@@ -1,0 +1,128 @@
+package io.cuttle.dist;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.client.TaskFollower;
+import io.cuttle.server.CuttleServer;
+import io.cuttle.server.ServerConfig;
+import io.cuttle.tentacle.Registration;
+import io.cuttle.tentacle.TentacleAgent;
+import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.TaskView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real server on loopback with real tentacles, for end-to-end tests: every part talks over real
+ * sockets and real TLS, as it does in production. Polls are held briefly so tests stay quick.
+ */
+final class TestFleet implements AutoCloseable {
+  final Path directory;
+  private final int publicPort;
+  private final int legacyPort;
+  CuttleServer server;
+  private final List<TentacleAgent> agents = new ArrayList<>();
+
+  TestFleet(Path directory) throws IOException {
+    this.directory = directory;
+    this.publicPort = freePort();
+    this.legacyPort = freePort();
+    startServer();
+  }
+
+  void startServer() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    server =
+        CuttleServer.start(
+            ServerConfig.builder()
+                .dataDirectory(directory.resolve("server"))
+                .publicAddress(new InetSocketAddress(loopback, publicPort))
+                .legacyPollingAddress(new InetSocketAddress(loopback, legacyPort))
+                .pollWait(Duration.ofSeconds(5))
+                .redeliverAfter(Duration.ofSeconds(2))
+                .silenceTimeout(Duration.ofSeconds(30))
+                .build());
+  }
+
+  void restartServer() throws IOException {
+    server.close();
+    startServer();
+  }
+
+  TentacleHome home(String name) {
+    return TentacleHome.of(name, directory.resolve("tentacles"));
+  }
+
+  /** Registers a tentacle polling the public port by SNI, or the legacy port. */
+  TentacleHome register(String name, boolean viaRouter) throws IOException {
+    var info = server.info();
+    TentacleHome home = home(name);
+    Registration.register(
+        new Registration.Request(
+            home,
+            name,
+            info.webUrl(),
+            server.adminApiKey(),
+            viaRouter ? info.pollingUrl() : null,
+            viaRouter ? null : server.legacyPollingPort(),
+            "Test",
+            List.of("web"),
+            null,
+            false));
+    return home;
+  }
+
+  TentacleAgent start(TentacleHome home) throws IOException {
+    TentacleAgent agent = TentacleAgent.start(home);
+    agents.add(agent);
+    return agent;
+  }
+
+  ApiClient api() {
+    return ApiClient.connect(server.info().webUrl(), server.adminApiKey(), server.thumbprint());
+  }
+
+  TaskView runScript(String script, List<String> tentacles, Long pickupTimeoutSeconds) {
+    try (ApiClient api = api()) {
+      return api.runScript(
+          new RunScriptRequest(script, "bash", null, List.of(), tentacles, pickupTimeoutSeconds));
+    }
+  }
+
+  /** Waits for the task to finish, returning every log line it produced, in order. */
+  List<LogEntry> follow(String taskId) throws InterruptedException {
+    List<LogEntry> lines = new ArrayList<>();
+    try (ApiClient api = api()) {
+      new TaskFollower(api).follow(taskId, lines::add);
+    }
+    return lines;
+  }
+
+  TaskView task(String taskId) {
+    try (ApiClient api = api()) {
+      return api.task(taskId);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    agents.forEach(TentacleAgent::close);
+    server.close();
+  }
+}
