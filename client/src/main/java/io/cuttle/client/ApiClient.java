@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.client.ClientFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
@@ -51,6 +52,8 @@ public final class ApiClient implements AutoCloseable {
             .tlsCustomizer(tls -> tls.trustManager(trust))
             .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
             .connectTimeout(Duration.ofSeconds(10))
+            // Private meters: several clients in one process would clash on certificate gauges.
+            .meterRegistry(new SimpleMeterRegistry())
             .build();
     this.client =
         WebClient.builder(uri).factory(factory).responseTimeout(Duration.ofSeconds(30)).build();

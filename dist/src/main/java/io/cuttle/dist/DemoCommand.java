@@ -60,8 +60,16 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "10943")
   int legacyPort;
 
+  @Option(names = "--verbose", description = "Show the server's and tentacles' log lines too.")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
+    if (!verbose) {
+      // The demo's own output tells the story; routine log lines would bury it.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.cuttle"))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         "Starting the Cuttle demo: a server with its built-in router, and three tentacles on this machine.");

@@ -39,7 +39,8 @@ class PublicPortTest {
 
       byte[] garbage = new byte[4096];
       new SecureRandom().nextBytes(garbage);
-      garbage[0] = 0x16; // looks like a TLS handshake record, then is not one
+      garbage[0] = 0x16; // starts like a TLS handshake record...
+      garbage[1] = 0x00; // ...but no TLS version: not a ClientHello
       assertThat(sendAndReadUntilClosed(port, garbage)).as("garbage gets no answer").isEmpty();
       String http = "GET / HTTP/1.1\r\nHost: polling.localhost\r\n\r\n";
       assertThat(

@@ -1,6 +1,7 @@
 package io.cuttle.tentacle;
 
 import com.linecorp.armeria.client.ClientFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Identity;
@@ -33,6 +34,8 @@ final class PollingConnection implements AutoCloseable {
                             Set.of(pinned), (seen, expected) -> mismatch.set(seen))))
             .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
             .connectTimeout(Duration.ofSeconds(15))
+            // Private meters: several clients in one process would clash on certificate gauges.
+            .meterRegistry(new SimpleMeterRegistry())
             .idleTimeout(Duration.ofMinutes(5))
             .pingInterval(Duration.ofSeconds(30))
             .build();

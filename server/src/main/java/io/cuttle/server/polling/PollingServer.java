@@ -2,6 +2,7 @@ package io.cuttle.server.polling;
 
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.data.CommandQueue;
@@ -84,6 +85,8 @@ public final class PollingServer implements AutoCloseable {
             .maxRequestLength(8 * 1024 * 1024)
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             .blockingTaskExecutor(workers, false)
+            // One registry per server: both present the same certificate, whose gauges would clash.
+            .meterRegistry(new SimpleMeterRegistry())
             .service(grpc)
             .build();
     server.start().join();

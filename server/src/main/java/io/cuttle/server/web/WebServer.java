@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.data.ApiKeyStore;
@@ -59,6 +60,8 @@ public final class WebServer implements AutoCloseable {
             .tls(identity.privateKey(), identity.certificate())
             .maxRequestLength(MAX_REQUEST_BYTES)
             .blockingTaskExecutor(workers, false)
+            // One registry per server: both present the same certificate, whose gauges would clash.
+            .meterRegistry(new SimpleMeterRegistry())
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             .annotatedService()
             .pathPrefix("/api")
