@@ -3,14 +3,17 @@ package io.cuttle.router;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.Future;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +32,45 @@ import org.slf4j.LoggerFactory;
 final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   private static final Logger log = LoggerFactory.getLogger(ClientHelloRouter.class);
 
+  /** TLS caps a plaintext record at 2^14 bytes; a ClientHello record claiming more is not one. */
+  static final int MAX_PLAINTEXT_RECORD = 1 << 14;
+
   private final RouteTable routes;
   private final RouterStats stats;
   private final UpstreamDialer dialer;
   private final ConnectionRecord record;
+  private final long clientHelloTimeoutMillis;
+  private ScheduledFuture<?> deadline;
+  private boolean decided;
+  private boolean inputShutdown;
   private boolean notTls;
   private Route route;
 
   ClientHelloRouter(
       RouterConfig config, RouterStats stats, UpstreamDialer dialer, ConnectionRecord record) {
-    super(config.maxClientHelloBytes(), config.clientHelloTimeout().toMillis());
+    // The deadline is kept here rather than in AbstractSniHandler, whose timeout event goes to
+    // the next handler and could not be counted and logged as a timeout.
+    super(config.maxClientHelloBytes(), 0);
     this.routes = config.routes();
     this.stats = stats;
     this.dialer = dialer;
     this.record = record;
+    this.clientHelloTimeoutMillis = config.clientHelloTimeout().toMillis();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    super.handlerAdded(ctx);
+    deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!decided) {
+                    refuse(ctx, CloseReason.CLIENT_HELLO_TIMEOUT);
+                  }
+                },
+                clientHelloTimeoutMillis,
+                TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -52,8 +80,26 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   }
 
   @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (decided) {
+      return;
+    }
+    int start = in.readerIndex();
+    if (in.readableBytes() >= 5
+        && in.getUnsignedByte(start) == 0x16
+        && in.getUnsignedShort(start + 3) > MAX_PLAINTEXT_RECORD) {
+      // Refuse on the header rather than buffering up to 64 KiB of a record that cannot be valid.
+      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE);
+      return;
+    }
+    super.decode(ctx, in, out);
+  }
+
+  @Override
   protected Future<Channel> lookup(ChannelHandlerContext ctx, ByteBuf clientHello)
       throws Exception {
+    decided = true;
+    deadline.cancel(false);
     notTls = clientHello == null;
     return super.lookup(ctx, clientHello);
   }
@@ -84,7 +130,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
             future.cause().toString());
       }
       stats.recordRefused(record.closeReason);
-      ctx.close();
+      discardAndClose(ctx);
       return;
     }
     Channel upstream = future.getNow();
@@ -97,21 +143,15 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
       ProxyProtocolHeader.write(upstream, client, serverName);
     }
     upstream.pipeline().addLast("relay", new RelayHandler(client, record, record.bytesToClient));
-    upstream.closeFuture().addListener(f -> client.close());
     stats.recordRouted(route.name());
     // Removing this handler hands the buffered ClientHello to the relay, which sends it first.
-    ctx.pipeline()
-        .replace(this, "relay", new RelayHandler(upstream, record, record.bytesFromClient));
-    upstream.read();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-    if (event instanceof SniCompletionEvent completion
-        && completion.cause() instanceof SslHandshakeTimeoutException) {
-      refuse(CloseReason.CLIENT_HELLO_TIMEOUT);
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.replace(this, "relay", new RelayHandler(upstream, record, record.bytesFromClient));
+    if (inputShutdown) {
+      // The client's FIN arrived while we were still dialling: pass it on after the hello.
+      pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
     }
-    super.userEventTriggered(ctx, event);
+    upstream.read();
   }
 
   @Override
@@ -119,21 +159,52 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     Throwable reason =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (reason instanceof TooLongFrameException) {
-      refuse(CloseReason.CLIENT_HELLO_TOO_LARGE);
+      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE);
     } else if (reason instanceof NotSslRecordException) {
-      refuse(CloseReason.NOT_TLS);
+      refuse(ctx, CloseReason.NOT_TLS);
     } else {
       record.closing(CloseReason.RESET);
       log.debug("Connection {} failed before routing", ctx.channel(), cause);
+      discardAndClose(ctx);
     }
-    ctx.close();
   }
 
-  private void refuse(CloseReason reason) {
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof ChannelInputShutdownEvent) {
+      // Held back, not passed to ByteToMessageDecoder: it would release the buffered ClientHello.
+      inputShutdown = true;
+      if (!decided) {
+        // The client stopped sending before a whole ClientHello: nothing can be routed.
+        refuse(ctx, CloseReason.NOT_TLS);
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    decided = true; // nothing more to route: decodeLast must not start another lookup
+    deadline.cancel(false);
+    super.channelInactive(ctx);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, CloseReason reason) {
+    decided = true;
+    deadline.cancel(false);
     if (record.closeReason == null) {
       record.closing(reason);
       stats.recordRefused(reason);
     }
+    discardAndClose(ctx);
+  }
+
+  /** Drops what was buffered, so closing cannot hand it to anyone, and closes the client. */
+  private void discardAndClose(ChannelHandlerContext ctx) {
+    ByteBuf buffered = internalBuffer();
+    buffered.skipBytes(buffered.readableBytes());
+    ctx.close();
   }
 
   /** No route takes this connection: it is closed without reaching any upstream. */

@@ -1,6 +1,7 @@
 package io.cuttle.router;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,17 +54,27 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof ChannelInputShutdownEvent) {
-      if (peer instanceof DuplexChannel duplex && peer.isActive()) {
-        duplex.shutdownOutput();
-        if (ctx.channel() instanceof DuplexChannel self && self.isOutputShutdown()) {
-          closeBoth(ctx);
-        }
-      } else {
-        closeBoth(ctx);
-      }
+      // Shut the peer's output only after everything written to it is flushed: shutting down
+      // with writes pending would fail them and lose the end of the stream.
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              (ChannelFutureListener)
+                  flushed -> {
+                    if (flushed.isSuccess() && peer instanceof DuplexChannel duplex) {
+                      duplex.shutdownOutput().addListener(shut -> closeIfBothDirectionsEnded(ctx));
+                    } else {
+                      closeBoth(ctx);
+                    }
+                  });
       return;
     }
     super.userEventTriggered(ctx, event);
+  }
+
+  private void closeIfBothDirectionsEnded(ChannelHandlerContext ctx) {
+    if (!(ctx.channel() instanceof DuplexChannel self) || self.isOutputShutdown()) {
+      closeBoth(ctx);
+    }
   }
 
   @Override

@@ -1,0 +1,228 @@
+package io.cuttle.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The ClientHello handler on its own, fed real and broken input without any socket. */
+class ClientHelloRouterTest {
+  private static final Route POLLING = route("polling");
+  private static final Route WEB = route("web");
+  private static final Route JUNK = route("junk");
+
+  private final List<Route> dialed = new ArrayList<>();
+  private final List<EmbeddedChannel> upstreams = new ArrayList<>();
+  private final RouterStats stats = new RouterStats();
+
+  private static Route route(String name) {
+    return new Route(name, new Upstream(InetSocketAddress.createUnresolved(name, 1), false));
+  }
+
+  private EmbeddedChannel client(RouteTable routes) {
+    RouterConfig config =
+        RouterConfig.builder()
+            .bindAddress(new InetSocketAddress(0))
+            .routes(routes)
+            .maxClientHelloBytes(16 * 1024)
+            .clientHelloTimeout(Duration.ofSeconds(10))
+            .build();
+    UpstreamDialer dialer =
+        (client, upstream) -> {
+          Route route =
+              routes
+                  .forServerName("polling.localhost")
+                  .filter(r -> r.upstream() == upstream)
+                  .or(
+                      () ->
+                          List.of(POLLING, WEB, JUNK).stream()
+                              .filter(r -> r.upstream() == upstream)
+                              .findFirst())
+                  .orElseThrow();
+          dialed.add(route);
+          EmbeddedChannel upstreamChannel = new EmbeddedChannel();
+          upstreams.add(upstreamChannel);
+          return client.eventLoop().<Channel>newSucceededFuture(upstreamChannel);
+        };
+    EmbeddedChannel channel = new EmbeddedChannel();
+    channel.config().setAutoRead(false);
+    channel
+        .pipeline()
+        .addLast(
+            new ClientHelloRouter(
+                config, stats, dialer, new ConnectionRecord(channel.remoteAddress())));
+    return channel;
+  }
+
+  private static RouteTable pollingAndWeb() {
+    return RouteTable.builder().exact("polling.localhost", POLLING).defaultRoute(WEB).build();
+  }
+
+  private static byte[] forwarded(EmbeddedChannel upstream) {
+    ByteBuf all = Unpooled.buffer();
+    for (Object message; (message = upstream.readOutbound()) != null; ) {
+      ByteBuf buf = (ByteBuf) message;
+      all.writeBytes(buf);
+      buf.release();
+    }
+    return ByteBufUtil.getBytes(all);
+  }
+
+  @Test
+  void routesByServerNameAndForwardsTheClientHelloUnchanged() throws Exception {
+    byte[] hello = ClientHellos.from("polling.localhost");
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    channel.writeInbound(Unpooled.wrappedBuffer(hello));
+
+    assertThat(dialed).containsExactly(POLLING);
+    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+    assertThat(channel.pipeline().get(ClientHelloRouter.class)).isNull();
+    assertThat(stats.routed("polling")).isEqualTo(1);
+  }
+
+  @Test
+  void reassemblesAClientHelloArrivingOneByteAtATime() throws Exception {
+    byte[] hello = ClientHellos.from("polling.localhost");
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    for (byte b : hello) {
+      assertThat(dialed).isEmpty();
+      channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+    }
+
+    assertThat(dialed).containsExactly(POLLING);
+    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+  }
+
+  @Test
+  void reassemblesAClientHelloSplitAcrossManyTlsRecords() throws Exception {
+    byte[] hello = ClientHellos.inRecordsOf(ClientHellos.from("polling.localhost"), 37);
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    for (int i = 0; i < hello.length; i += 50) {
+      channel.writeInbound(
+          Unpooled.wrappedBuffer(Arrays.copyOfRange(hello, i, Math.min(hello.length, i + 50))));
+    }
+
+    assertThat(dialed).containsExactly(POLLING);
+    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+  }
+
+  @Test
+  void unknownAndMissingServerNamesTakeTheDefaultRoute() throws Exception {
+    client(pollingAndWeb())
+        .writeInbound(Unpooled.wrappedBuffer(ClientHellos.from("other.example.com")));
+    client(pollingAndWeb()).writeInbound(Unpooled.wrappedBuffer(ClientHellos.from(null)));
+
+    assertThat(dialed).containsExactly(WEB, WEB);
+  }
+
+  @Test
+  void plainHttpIsClosedWhenNoRouteTakesUnparseableInput() {
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    channel.writeInbound(
+        Unpooled.copiedBuffer(
+            "GET / HTTP/1.1\r\nHost: polling.localhost\r\n\r\n", StandardCharsets.US_ASCII));
+
+    assertThat(dialed).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
+  }
+
+  @Test
+  void unparseableInputGoesOnlyWhereTheOperatorSaid() {
+    EmbeddedChannel channel =
+        client(
+            RouteTable.builder()
+                .exact("polling.localhost", POLLING)
+                .defaultRoute(WEB)
+                .unparseableRoute(JUNK)
+                .build());
+
+    channel.writeInbound(
+        Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII));
+
+    assertThat(dialed).containsExactly(JUNK);
+  }
+
+  @Test
+  void aClientHelloAnnouncingMoreThanTheCapIsRefused() {
+    EmbeddedChannel channel = client(pollingAndWeb());
+    // A full 16 KiB record whose handshake header announces a 1 MiB ClientHello.
+    byte[] record = new byte[5 + (1 << 14)];
+    byte[] header = {0x16, 0x03, 0x01, 0x40, 0x00, 0x01, 0x10, 0x00, 0x00};
+    System.arraycopy(header, 0, record, 0, header.length);
+
+    channel.writeInbound(Unpooled.wrappedBuffer(record));
+
+    assertThat(dialed).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordHeaderLongerThanTlsAllowsIsRefusedBeforeItsBodyArrives() {
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, (byte) 0xff, (byte) 0xff}));
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+  }
+
+  @Test
+  void aClientHelloThatStopsHalfWayIsClosedAtTheDeadline() throws Exception {
+    byte[] hello = ClientHellos.from("polling.localhost");
+    EmbeddedChannel channel = client(pollingAndWeb());
+    channel.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(hello, hello.length / 2)));
+
+    channel.advanceTimeBy(9, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(channel.isOpen()).isTrue();
+    channel.advanceTimeBy(2, TimeUnit.SECONDS);
+    channel.runScheduledPendingTasks();
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(dialed).isEmpty();
+    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TIMEOUT)).isEqualTo(1);
+  }
+
+  @Test
+  void randomInputNeverReachesThePollingRouteAndNeverEscapesAsAnException() {
+    Random random = new Random(20261125L);
+    for (int run = 0; run < 2000; run++) {
+      byte[] junk = new byte[1 + random.nextInt(600)];
+      random.nextBytes(junk);
+      if (run % 2 == 0) {
+        junk[0] = 0x16; // half the runs look like a handshake record at first glance
+      }
+      EmbeddedChannel channel = client(pollingAndWeb());
+      for (int i = 0; i < junk.length && channel.isOpen(); ) {
+        int n = 1 + random.nextInt(64);
+        channel.writeInbound(
+            Unpooled.wrappedBuffer(Arrays.copyOfRange(junk, i, Math.min(junk.length, i + n))));
+        i += n;
+      }
+      channel.advanceTimeBy(11, TimeUnit.SECONDS);
+      channel.runScheduledPendingTasks();
+      channel.checkException();
+      channel.finishAndReleaseAll();
+    }
+    assertThat(dialed).doesNotContain(POLLING);
+  }
+}

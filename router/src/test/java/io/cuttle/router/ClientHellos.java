@@ -1,0 +1,48 @@
+package io.cuttle.router;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/** Real ClientHellos, made by the JDK's own TLS client, and ways to cut them up. */
+final class ClientHellos {
+  private ClientHellos() {}
+
+  /** The first flight of a JDK TLS client asking for {@code serverName} (null: no SNI). */
+  static byte[] from(String serverName) throws Exception {
+    SSLEngine engine = SSLContext.getDefault().createSSLEngine();
+    engine.setUseClientMode(true);
+    if (serverName != null) {
+      SSLParameters parameters = engine.getSSLParameters();
+      parameters.setServerNames(List.of(new SNIHostName(serverName)));
+      engine.setSSLParameters(parameters);
+    }
+    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    engine.wrap(ByteBuffer.allocate(0), out);
+    out.flip();
+    byte[] bytes = new byte[out.remaining()];
+    out.get(bytes);
+    return bytes;
+  }
+
+  /**
+   * The same handshake message re-framed into TLS records of at most {@code recordPayload} bytes
+   * each, as a client (or a middlebox) may legally send it.
+   */
+  static byte[] inRecordsOf(byte[] singleRecord, int recordPayload) {
+    byte[] handshake = Arrays.copyOfRange(singleRecord, 5, singleRecord.length);
+    ByteBuffer out =
+        ByteBuffer.allocate(handshake.length + 5 * (handshake.length / recordPayload + 1));
+    for (int start = 0; start < handshake.length; start += recordPayload) {
+      int length = Math.min(recordPayload, handshake.length - start);
+      out.put((byte) 0x16).put(singleRecord[1]).put(singleRecord[2]);
+      out.putShort((short) length);
+      out.put(handshake, start, length);
+    }
+    return Arrays.copyOf(out.array(), out.position());
+  }
+}
