@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * the server says it has stored it. Memory is bounded: when {@link #MAX_PENDING} lines wait, the
  * script's readers block, and so does the script writing to its pipe.
  */
-final class OutputShipper {
+final class OutputShipper implements LineSink {
   private static final Logger log = LoggerFactory.getLogger(OutputShipper.class);
   static final int MAX_PENDING = 10_000;
   static final int MAX_BATCH = 500;
@@ -38,7 +38,8 @@ final class OutputShipper {
   }
 
   /** Adds one line of output; blocks while too many lines wait to be shipped. */
-  void add(LogLine.Stream stream, String text) throws InterruptedException {
+  @Override
+  public void add(LogLine.Stream stream, String text) throws InterruptedException {
     for (int start = 0; start == 0 || start < text.length(); start += MAX_LINE_CHARS) {
       String part = text.substring(start, Math.min(text.length(), start + MAX_LINE_CHARS));
       synchronized (this) {

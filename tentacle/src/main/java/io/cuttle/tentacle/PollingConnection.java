@@ -1,13 +1,13 @@
 package io.cuttle.tentacle;
 
 import com.linecorp.armeria.client.ClientFactory;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PinnedTrustManager;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.polling.v1.PollingServiceGrpc;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;

@@ -15,9 +15,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one script in its own working folder and feeds every line it prints to an {@link
- * OutputShipper}. Output that is not valid UTF-8 is kept with replacement characters rather than
- * dropped. A script that outlives its timeout is killed with everything it started.
+ * Runs one script in its own working folder and feeds every line it prints to an {@link LineSink}.
+ * Output that is not valid UTF-8 is kept with replacement characters rather than dropped. A script
+ * that outlives its timeout is killed with everything it started.
  */
 final class ScriptRunner {
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
@@ -29,7 +29,7 @@ final class ScriptRunner {
   }
 
   /** Runs the script; the returned report has no ids or sequence yet. */
-  ResultReport.Builder run(String commandId, RunScript script, OutputShipper output)
+  ResultReport.Builder run(String commandId, RunScript script, LineSink output)
       throws InterruptedException {
     Process process;
     Path folder = workDirectory.resolve(commandId);
@@ -76,7 +76,7 @@ final class ScriptRunner {
   }
 
   private static Thread pump(
-      InputStream in, LogLine.Stream stream, OutputShipper output, String commandId) {
+      InputStream in, LogLine.Stream stream, LineSink output, String commandId) {
     Thread thread =
         new Thread(
             () -> {

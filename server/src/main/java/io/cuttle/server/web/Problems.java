@@ -2,10 +2,12 @@ package io.cuttle.server.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import io.cuttle.wire.api.Problem;
@@ -29,6 +31,23 @@ final class Problems implements ExceptionHandlerFunction {
   public HttpResponse handleException(ServiceRequestContext ctx, HttpRequest req, Throwable cause) {
     if (cause instanceof ApiException api) {
       return response(api.status(), api.getMessage());
+    }
+    if (cause instanceof ContentTooLargeException
+        || (cause instanceof HttpStatusException status
+            && status.httpStatus() == HttpStatus.REQUEST_ENTITY_TOO_LARGE)) {
+      return response(
+          HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+          "the request body is larger than the "
+              + WebServer.MAX_REQUEST_BYTES / 1024
+              + " KiB this server accepts; ship large content as a package");
+    }
+    if (cause instanceof HttpStatusException status) {
+      return response(status.httpStatus(), status.httpStatus().reasonPhrase());
+    }
+    if (cause instanceof IllegalArgumentException) {
+      // Armeria's parameter conversion, e.g. ?limit=abc
+      return response(
+          HttpStatus.BAD_REQUEST, "a request parameter is not valid: " + cause.getMessage());
     }
     log.error("Unexpected failure serving {} {}", req.method(), req.path(), cause);
     return response(

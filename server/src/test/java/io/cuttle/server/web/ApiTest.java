@@ -1,0 +1,241 @@
+package io.cuttle.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.cuttle.common.pki.SelfSignedCertificates;
+import io.cuttle.server.CuttleServer;
+import io.cuttle.server.ServerConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API refuses bad input with a problem document that says why, and stores nothing. */
+class ApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path data;
+  private static CuttleServer server;
+  private static ClientFactory factory;
+  private static WebClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    server =
+        CuttleServer.start(
+            ServerConfig.builder()
+                .dataDirectory(data)
+                .publicAddress(new InetSocketAddress(loopback, 0))
+                .legacyPollingAddress(new InetSocketAddress(loopback, 0))
+                .pollWait(Duration.ofSeconds(5))
+                .silenceTimeout(Duration.ofSeconds(30))
+                .build());
+    factory = ClientFactory.builder().tlsNoVerify().build();
+    client = WebClient.builder("https://127.0.0.1:" + server.publicPort()).factory(factory).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    factory.close();
+    server.close();
+  }
+
+  private static AggregatedHttpResponse call(
+      HttpMethod method, String path, String key, String body) {
+    RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
+    if (key != null) {
+      headers.set("authorization", "Bearer " + key);
+    }
+    if (body == null) {
+      return client.execute(headers.build()).aggregate().join();
+    }
+    return client
+        .execute(headers.contentType(MediaType.JSON_UTF_8).build(), body)
+        .aggregate()
+        .join();
+  }
+
+  private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
+    return call(method, path, server.adminApiKey(), body);
+  }
+
+  private static String problem(AggregatedHttpResponse response) throws Exception {
+    assertThat(response.contentType()).hasToString("application/problem+json");
+    JsonNode problem = JSON.readTree(response.contentUtf8());
+    assertThat(problem.get("status").asInt()).isEqualTo(response.status().code());
+    return problem.get("detail").asText();
+  }
+
+  private static String registration(String name, String thumbprint) {
+    return "{\"name\":\""
+        + name
+        + "\",\"thumbprint\":\""
+        + thumbprint
+        + "\",\"environment\":\"Dev\","
+        + "\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}";
+  }
+
+  private static String newThumbprint() {
+    return SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
+  }
+
+  @Test
+  void serverInfoNeedsNoKeyAndNamesTheThumbprint() throws Exception {
+    AggregatedHttpResponse response = call(HttpMethod.GET, "/api/server", null, null);
+
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(JSON.readTree(response.contentUtf8()).get("thumbprint").asText())
+        .isEqualTo(server.thumbprint().toString());
+  }
+
+  @Test
+  void everythingElseNeedsAValidKey() throws Exception {
+    AggregatedHttpResponse none = call(HttpMethod.GET, "/api/tentacles", null, null);
+    AggregatedHttpResponse wrong = call(HttpMethod.GET, "/api/tentacles", "cuttle_nope", null);
+
+    assertThat(none.status().code()).isEqualTo(401);
+    assertThat(problem(none)).contains("needs an API key").contains("Authorization: Bearer");
+    assertThat(wrong.status().code()).isEqualTo(401);
+    assertThat(problem(wrong)).isEqualTo("the API key is not valid on this server");
+  }
+
+  @Test
+  void registrationRefusesMalformedInputNamingTheField() throws Exception {
+    String thumbprint = newThumbprint();
+    record Case(String body, String expected) {}
+    for (Case c :
+        List.of(
+            new Case("{not json", "not valid JSON"),
+            new Case("", "needs a JSON body"),
+            new Case("{\"nmae\":\"x\"}", "unknown field 'nmae'"),
+            new Case(registration("bad name!", thumbprint), "name: 'bad name!' (expected:"),
+            new Case(registration("ok-1", "1234"), "thumbprint: '1234' (expected: 64 hex digits"),
+            new Case(
+                registration("ok-1", thumbprint).replace("LEGACY_PORT", "CARRIER_PIGEON"),
+                "not valid JSON"),
+            new Case(
+                registration("ok-1", thumbprint).replace("\"commsStyle\":\"LEGACY_PORT\",", ""),
+                "commsStyle is required"),
+            new Case(
+                registration("ok-1", thumbprint).replace("https://localhost:10943", "ftp://x"),
+                "commsAddress: 'ftp://x'"))) {
+      AggregatedHttpResponse response = admin(HttpMethod.POST, "/api/tentacles", c.body());
+
+      assertThat(response.status().code()).as(c.body()).isEqualTo(400);
+      assertThat(problem(response)).as(c.body()).contains(c.expected());
+    }
+    assertThat(admin(HttpMethod.GET, "/api/tentacles/ok-1", null).status().code()).isEqualTo(404);
+  }
+
+  @Test
+  void aTakenNameNeedsForceAndIsLeftIntactWithoutIt() throws Exception {
+    String original = newThumbprint();
+    String other = newThumbprint();
+    assertThat(
+            admin(HttpMethod.POST, "/api/tentacles", registration("taken-1", original))
+                .status()
+                .code())
+        .isEqualTo(200);
+
+    AggregatedHttpResponse refused =
+        admin(HttpMethod.POST, "/api/tentacles", registration("taken-1", other));
+
+    assertThat(refused.status().code()).isEqualTo(409);
+    assertThat(problem(refused))
+        .contains("already registered with another certificate")
+        .contains("force");
+    JsonNode stored =
+        JSON.readTree(admin(HttpMethod.GET, "/api/tentacles/taken-1", null).contentUtf8());
+    assertThat(stored.get("thumbprint").asText()).isEqualTo(original);
+
+    String forced = registration("taken-1", other).replace("}", ",\"force\":true}");
+    assertThat(admin(HttpMethod.POST, "/api/tentacles", forced).status().code()).isEqualTo(200);
+    JsonNode replaced =
+        JSON.readTree(admin(HttpMethod.GET, "/api/tentacles/taken-1", null).contentUtf8());
+    assertThat(replaced.get("thumbprint").asText()).isEqualTo(other);
+    assertThat(replaced.get("id").asText()).isEqualTo(stored.get("id").asText());
+  }
+
+  @Test
+  void oneCertificateCannotBeTwoTentacles() throws Exception {
+    String thumbprint = newThumbprint();
+    admin(HttpMethod.POST, "/api/tentacles", registration("first-1", thumbprint));
+
+    AggregatedHttpResponse second =
+        admin(HttpMethod.POST, "/api/tentacles", registration("second-1", thumbprint));
+
+    assertThat(second.status().code()).isEqualTo(409);
+    assertThat(problem(second)).contains("already registered as tentacle 'first-1'");
+  }
+
+  @Test
+  void scriptRequestsAreValidatedAndANonMatchStoresNoTask() throws Exception {
+    admin(HttpMethod.POST, "/api/tentacles", registration("target-1", newThumbprint()));
+    int tasksBefore =
+        JSON.readTree(admin(HttpMethod.GET, "/api/tasks?limit=200", null).contentUtf8()).size();
+    record Case(String body, int status, String expected) {}
+    for (Case c :
+        List.of(
+            new Case("{\"script\":\"   \"}", 400, "script is required"),
+            new Case(
+                "{\"script\":\"echo\",\"syntax\":\"cobol\"}",
+                400,
+                "syntax: 'cobol' (expected: bash or sh)"),
+            new Case(
+                "{\"script\":\"echo\",\"environment\":\"Nowhere\"}",
+                400,
+                "no registered tentacle matches environment 'Nowhere'"),
+            new Case(
+                "{\"script\":\"echo\",\"pickupTimeoutSeconds\":0}", 400, "pickupTimeoutSeconds: 0"),
+            new Case(
+                "{\"script\":\"" + "x".repeat(300 * 1024) + "\"}", 400, "larger than 256 KiB"))) {
+      AggregatedHttpResponse response = admin(HttpMethod.POST, "/api/tasks/scripts", c.body());
+
+      assertThat(response.status().code()).as(c.expected()).isEqualTo(c.status());
+      assertThat(problem(response)).contains(c.expected());
+    }
+    assertThat(
+            JSON.readTree(admin(HttpMethod.GET, "/api/tasks?limit=200", null).contentUtf8()).size())
+        .isEqualTo(tasksBefore);
+  }
+
+  @Test
+  void oversizedBodiesAreRefusedBeforeTheyAreRead() throws Exception {
+    AggregatedHttpResponse response =
+        admin(
+            HttpMethod.POST,
+            "/api/tasks/scripts",
+            "{\"script\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+
+    assertThat(response.status().code()).isEqualTo(413);
+    assertThat(problem(response)).contains("larger than the 1024 KiB this server accepts");
+  }
+
+  @Test
+  void unknownTasksAndBadPagingAreProblemsNotErrors() throws Exception {
+    AggregatedHttpResponse missing = admin(HttpMethod.GET, "/api/tasks/K-nope", null);
+    AggregatedHttpResponse paging = admin(HttpMethod.GET, "/api/tasks?limit=0", null);
+    AggregatedHttpResponse notANumber = admin(HttpMethod.GET, "/api/tasks?limit=ten", null);
+
+    assertThat(missing.status().code()).isEqualTo(404);
+    assertThat(problem(missing)).isEqualTo("no task 'K-nope'");
+    assertThat(paging.status().code()).isEqualTo(400);
+    assertThat(problem(paging)).isEqualTo("limit: 0 (expected: 1 to 200)");
+    assertThat(notANumber.status().code()).isEqualTo(400);
+    assertThat(problem(notANumber)).contains("not valid");
+  }
+}

@@ -1,0 +1,88 @@
+package io.cuttle.tentacle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cuttle.wire.polling.v1.LogLine;
+import io.cuttle.wire.polling.v1.ResultReport;
+import io.cuttle.wire.polling.v1.RunScript;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ScriptRunnerTest {
+  private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+  private final LineSink sink =
+      (stream, text) -> lines.add((stream == LogLine.Stream.STDERR ? "err:" : "out:") + text);
+
+  private static RunScript bash(String body) {
+    return RunScript.newBuilder().setSyntax(RunScript.Syntax.BASH).setBody(body).build();
+  }
+
+  @Test
+  void runsInItsOwnFolderWithVariablesAndReportsTheExitCode(@TempDir Path work) throws Exception {
+    RunScript script =
+        bash("echo \"$GREETING from $(basename \"$PWD\")\"; echo oops >&2; exit 7").toBuilder()
+            .putVariables("GREETING", "hello")
+            .build();
+
+    ResultReport.Builder result = new ScriptRunner(work).run("C-1", script, sink);
+
+    assertThat(result.getOutcome()).isEqualTo(ResultReport.Outcome.COMPLETED);
+    assertThat(result.getExitCode()).isEqualTo(7);
+    assertThat(lines).containsExactlyInAnyOrder("out:hello from C-1", "err:oops");
+    assertThat(work.resolve("C-1").resolve("script.sh")).exists();
+  }
+
+  @Test
+  void keepsOrderWithinAStreamAndRunsPosixSh(@TempDir Path work) throws Exception {
+    RunScript script =
+        RunScript.newBuilder()
+            .setSyntax(RunScript.Syntax.SH)
+            .setBody("i=1; while [ $i -le 500 ]; do echo $i; i=$((i+1)); done")
+            .build();
+
+    new ScriptRunner(work).run("C-2", script, sink);
+
+    assertThat(lines).hasSize(500);
+    for (int i = 0; i < 500; i++) {
+      assertThat(lines.get(i)).isEqualTo("out:" + (i + 1));
+    }
+  }
+
+  @Test
+  void outputThatIsNotUtf8IsKeptWithReplacementCharacters(@TempDir Path work) throws Exception {
+    ResultReport.Builder result =
+        new ScriptRunner(work).run("C-3", bash("printf 'caf\\xe9 ok\\n'"), sink);
+
+    assertThat(result.getExitCode()).isZero();
+    assertThat(lines).containsExactly("out:caf\uFFFD ok");
+  }
+
+  @Test
+  void aScriptPastItsTimeoutIsKilledWithEverythingItStarted(@TempDir Path work) throws Exception {
+    RunScript script =
+        bash("sleep 300 & echo $! > child.pid; echo started; wait").toBuilder()
+            .setTimeoutMillis(1500)
+            .build();
+
+    ResultReport.Builder result = new ScriptRunner(work).run("C-4", script, sink);
+
+    assertThat(result.getOutcome()).isEqualTo(ResultReport.Outcome.FAILED);
+    assertThat(result.getMessage())
+        .contains("longer than its timeout of PT1.5S")
+        .contains("killed");
+    long child = Long.parseLong(Files.readString(work.resolve("C-4").resolve("child.pid")).trim());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    assertThat(lines).contains("out:started");
+  }
+}

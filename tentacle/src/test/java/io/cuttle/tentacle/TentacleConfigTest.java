@@ -1,0 +1,65 @@
+package io.cuttle.tentacle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cuttle.wire.api.CommsStyle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TentacleConfigTest {
+
+  private static TentacleConfig config(String name) {
+    return new TentacleConfig(
+        TentacleConfig.FORMAT_VERSION,
+        name,
+        "T-1",
+        "https://localhost:8443",
+        "https://polling.localhost:8443",
+        CommsStyle.POLLING_ADDRESS,
+        "AB".repeat(32),
+        "Dev",
+        List.of("web"),
+        1L);
+  }
+
+  @Test
+  void savesOwnerOnlyAndLoadsTheSameValues(@TempDir Path base) throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    config("web-01").save(home);
+
+    assertThat(TentacleConfig.load(home)).isEqualTo(config("web-01"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.configFile())))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void explainsAMissingAndACorruptConfigurationWithoutTouchingIt(@TempDir Path base)
+      throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    assertThatThrownBy(() -> TentacleConfig.load(home))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("'web-01' is not registered")
+        .hasMessageContaining("cuttle tentacle register --instance web-01");
+
+    Files.createDirectories(home.directory());
+    Files.writeString(home.configFile(), "{ half a file");
+    assertThatThrownBy(() -> TentacleConfig.load(home))
+        .hasMessageContaining(home.configFile().toString())
+        .hasMessageContaining("not a readable tentacle configuration");
+    assertThat(Files.readString(home.configFile())).isEqualTo("{ half a file");
+  }
+
+  @Test
+  void instanceNamesAreCheckedBeforeAnyFolderIsMade(@TempDir Path base) {
+    assertThatThrownBy(() -> TentacleHome.of("../escape", base))
+        .hasMessageContaining("instance: '../escape'");
+    assertThat(TentacleHome.of("ok.1", base).directory())
+        .isEqualTo(base.resolve("ok.1").toAbsolutePath());
+  }
+}
