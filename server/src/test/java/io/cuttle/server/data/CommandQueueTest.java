@@ -1,0 +1,188 @@
+package io.cuttle.server.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.api.CommsStyle;
+import io.cuttle.wire.api.Route;
+import io.cuttle.wire.api.TaskState;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.LogLine;
+import io.cuttle.wire.polling.v1.RunScript;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The queue's promises, on the real embedded database: once, in order, nothing lost. */
+class CommandQueueTest {
+  @TempDir Path data;
+  private Database database;
+  private CommandQueue queue;
+  private TaskStore tasks;
+
+  @BeforeEach
+  void open() {
+    database = Database.open(Database.embeddedUrl(data), null, null);
+    queue = new CommandQueue(database.jdbi());
+    tasks = new TaskStore(database.jdbi());
+    TentacleStore tentacles = new TentacleStore(database.jdbi());
+    for (String id : List.of("T-a", "T-b")) {
+      TentacleRecord record =
+          new TentacleRecord(
+              id,
+              id,
+              (id.equals("T-a") ? "A" : "B").repeat(64),
+              "Dev",
+              List.of(),
+              CommsStyle.LEGACY_PORT,
+              "https://localhost:1",
+              "1",
+              List.of(),
+              null,
+              0,
+              null,
+              null,
+              null);
+      database.jdbi().useHandle(h -> tentacles.save(h, record, false));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  private Command queue(String taskId, String commandId, String tentacleId, long now) {
+    Command command =
+        Command.newBuilder()
+            .setCommandId(commandId)
+            .setRunScript(RunScript.newBuilder().setBody("echo"))
+            .build();
+    database
+        .jdbi()
+        .useTransaction(
+            h -> {
+              if (tasks.find(taskId).isEmpty()) {
+                tasks.create(h, taskId, "test", "test", now);
+              }
+              queue.enqueue(h, taskId, tentacleId, command, now, now + 60_000);
+            });
+    return command;
+  }
+
+  private static List<LogLine> lines(long from, long to) {
+    return LongStream.rangeClosed(from, to)
+        .mapToObj(
+            i ->
+                LogLine.newBuilder()
+                    .setSequence(i)
+                    .setStream(LogLine.Stream.STDOUT)
+                    .setText("line " + i)
+                    .build())
+        .toList();
+  }
+
+  @Test
+  void handsOutCommandsOldestFirstAndOnlyToTheirTentacle() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue("K-1", "C-2", "T-a", 200);
+    queue("K-1", "C-3", "T-b", 50);
+
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0))
+        .map(Command::getCommandId)
+        .contains("C-1");
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0))
+        .map(Command::getCommandId)
+        .contains("C-2");
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0)).isEmpty();
+  }
+
+  @Test
+  void anUnacknowledgedDispatchIsHandedOutAgainOnlyAfterTheRedeliveryWait() {
+    queue("K-1", "C-1", "T-a", 100);
+    assertThat(queue.claimNext("T-a", Route.LEGACY, 1000, 0)).isPresent();
+
+    assertThat(queue.claimNext("T-a", Route.LEGACY, 1500, 999)).as("too soon").isEmpty();
+    assertThat(queue.claimNext("T-a", Route.LEGACY, 40_000, 10_000))
+        .map(Command::getCommandId)
+        .contains("C-1");
+
+    assertThat(queue.acknowledge("T-a", "C-1", 40_001)).isEqualTo(CommandQueue.AckOutcome.PROCEED);
+    assertThat(queue.claimNext("T-a", Route.LEGACY, 90_000, 80_000))
+        .as("running: never redelivered")
+        .isEmpty();
+  }
+
+  @Test
+  void aReleasedClaimIsAvailableAtOnce() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue.claimNext("T-a", Route.ROUTER, 1000, 0);
+
+    queue.release("C-1");
+
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1001, 0))
+        .map(Command::getCommandId)
+        .contains("C-1");
+  }
+
+  @Test
+  void logLinesAreStoredOnceAndOnlyWithoutGaps() {
+    queue("K-1", "C-1", "T-a", 100);
+
+    assertThat(queue.appendLog("T-a", "C-1", lines(1, 3), 1)).contains(3L);
+    assertThat(queue.appendLog("T-a", "C-1", lines(1, 5), 2))
+        .as("a resent batch adds only what is new")
+        .contains(5L);
+    assertThat(queue.appendLog("T-a", "C-1", lines(8, 9), 3))
+        .as("a gap is not stored")
+        .contains(5L);
+    assertThat(queue.appendLog("T-b", "C-1", lines(6, 6), 4))
+        .as("not this tentacle's command")
+        .isEmpty();
+
+    assertThat(tasks.log("K-1", 0, 100))
+        .extracting(e -> e.sequence() + ":" + e.text())
+        .containsExactly("1:line 1", "2:line 2", "3:line 3", "4:line 4", "5:line 5");
+  }
+
+  @Test
+  void theFirstResultWinsAndTheTaskClosesWhenItsLastCommandEnds() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue("K-1", "C-2", "T-b", 100);
+
+    assertThat(tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 10)).isTrue();
+    assertThat(tasks.find("K-1")).map(t -> t.state()).contains(TaskState.RUNNING);
+    tasks.finishCommand("T-a", "C-1", CommandState.FAILED, 9, "late duplicate", 11);
+    tasks.finishCommand("T-b", "C-2", CommandState.FAILED, 2, "the script exited with code 2", 12);
+
+    var task = tasks.find("K-1").orElseThrow();
+    assertThat(task.state()).isEqualTo(TaskState.FAILED);
+    assertThat(task.targets())
+        .filteredOn(t -> t.commandId().equals("C-1"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.exitCode()).isZero());
+    assertThat(queue.acknowledge("T-a", "C-1", 20))
+        .as("finished: do not run")
+        .isEqualTo(CommandQueue.AckOutcome.DROP);
+    assertThat(tasks.finishCommand("T-b", "C-1", CommandState.SUCCEEDED, 0, null, 13))
+        .as("another tentacle cannot report for it")
+        .isFalse();
+  }
+
+  @Test
+  void everythingSurvivesReopeningTheDatabase() {
+    queue("K-1", "C-1", "T-a", 100);
+    database.close();
+
+    database = Database.open(Database.embeddedUrl(data), null, null);
+    queue = new CommandQueue(database.jdbi());
+
+    Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
+    assertThat(claimed).map(Command::getCommandId).contains("C-1");
+  }
+}
