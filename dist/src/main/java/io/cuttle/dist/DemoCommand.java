@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
   static final String SCRIPT =
       String.join(
           "\n",
-          "echo \"Hello from $CUTTLE_TENTACLE_NAME on $(hostname)\"",
+          "echo \"Hello from $CUTTLE_TENTACLE_NAME on $(uname -n)\"",
           "echo \"Environment $CUTTLE_ENVIRONMENT, task $CUTTLE_TASK_ID\"",
           "for step in 1 2 3; do echo \"Deploying step $step of 3\"; sleep 0.2; done",
           "echo \"Working folder: $PWD\"",

@@ -64,6 +64,7 @@ public final class PollingServer implements AutoCloseable {
                 new TentacleAuthenticator(
                     tentacles, refused, port -> port == routedPort.get(), settings.clock()))
             .useBlockingTaskExecutor(true)
+            .exceptionHandler(new PollingFailures())
             .maxRequestMessageLength(8 * 1024 * 1024)
             .build();
     Server server =
@@ -84,6 +85,8 @@ public final class PollingServer implements AutoCloseable {
             .pingInterval(Duration.ofSeconds(30))
             .maxRequestLength(8 * 1024 * 1024)
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+            // PollingFailures logs what matters; cancelled polls are routine, not to be reported.
+            .unloggedExceptionsReportInterval(Duration.ZERO)
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())

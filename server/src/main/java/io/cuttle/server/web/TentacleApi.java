@@ -64,8 +64,11 @@ final class TentacleApi {
   }
 
   private TentacleView view(TentacleRecord t) {
-    boolean recentlySeen =
-        t.lastSeenAt() != null && clock.millis() - t.lastSeenAt() <= onlineWindow.toMillis();
+    long now = clock.millis();
+    // A tentacle holding a poll open is in contact now, however long ago that poll began.
+    boolean polling = waiters.isWaiting(t.id());
+    Long lastSeen = polling ? Long.valueOf(now) : t.lastSeenAt();
+    boolean recentlySeen = lastSeen != null && now - lastSeen <= onlineWindow.toMillis();
     return new TentacleView(
         t.id(),
         t.name(),
@@ -77,10 +80,10 @@ final class TentacleApi {
         t.version(),
         t.capabilities(),
         t.platform(),
-        recentlySeen || waiters.isWaiting(t.id()),
+        recentlySeen,
         t.lastRoute(),
         t.lastAddress(),
-        t.lastSeenAt(),
+        lastSeen,
         t.registeredAt());
   }
 }

@@ -63,6 +63,8 @@ public final class WebServer implements AutoCloseable {
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+            // Problems logs unexpected failures with their stacks; browsers leaving is routine.
+            .unloggedExceptionsReportInterval(Duration.ZERO)
             .annotatedService()
             .pathPrefix("/api")
             .exceptionHandlers(problems)

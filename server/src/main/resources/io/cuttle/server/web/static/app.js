@@ -30,7 +30,8 @@ function cell(text, className) {
 
 function ago(millis) {
   if (!millis) return "never";
-  const seconds = Math.round((Date.now() - millis) / 1000);
+  const seconds = Math.max(0, Math.round((Date.now() - millis) / 1000));
+  if (seconds < 2) return "now";
   if (seconds < 60) return `${seconds}s ago`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   return new Date(millis).toLocaleString();
@@ -58,6 +59,7 @@ function renderTentacles(tentacles) {
 
 let selectedTask = null;
 let logCursor = 0;
+let logFetch = Promise.resolve();
 
 function renderTasks(tasks) {
   const body = $("tasks").querySelector("tbody");
@@ -72,7 +74,7 @@ function renderTasks(tasks) {
     row.className = `clickable${task.id === selectedTask ? " selected" : ""}`;
     row.dataset.task = task.id;
     const targets = task.targets.map((t) => `${t.tentacleName}: ${t.state}${t.exitCode != null ? ` (${t.exitCode})` : ""}`).join(", ");
-    row.append(cell(task.id), cell(task.description), cell(task.state, `state ${task.state}`), cell(ago(task.createdMillis)), cell(targets));
+    row.append(cell(task.id, "id"), cell(task.description), cell(task.state, `state ${task.state}`), cell(ago(task.createdMillis)), cell(targets));
     row.addEventListener("click", () => selectTask(task.id));
   }
 }
@@ -86,9 +88,17 @@ function selectTask(id) {
   refreshLog();
 }
 
-async function refreshLog() {
-  if (!selectedTask) return;
-  const page = await api(`/api/tasks/${selectedTask}/log?after=${logCursor}`);
+// One log fetch at a time: two in flight from the same cursor would print lines twice.
+function refreshLog() {
+  logFetch = logFetch.then(fetchLog, fetchLog);
+  return logFetch;
+}
+
+async function fetchLog() {
+  const task = selectedTask;
+  if (!task) return;
+  const page = await api(`/api/tasks/${task}/log?after=${logCursor}`);
+  if (task !== selectedTask) return; // another task was chosen meanwhile
   const pre = $("task-log-lines");
   for (const line of page.lines) {
     const target = document.createElement("span");
@@ -111,6 +121,9 @@ async function refresh() {
     $("forget").hidden = false;
     renderTentacles(tentacles);
     renderTasks(tasks);
+    if (!selectedTask && tasks.length > 0) {
+      selectTask(tasks[0].id); // show the latest task's log without a click
+    }
     await refreshLog();
   } catch (error) {
     if (error.unauthorized) {

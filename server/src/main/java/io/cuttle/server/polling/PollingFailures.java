@@ -1,0 +1,48 @@
+package io.cuttle.server.polling;
+
+import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One policy for what goes wrong in polling calls. Refusals the service chose carry their own
+ * status. Calls the tentacle cancelled or lost with its connection are routine (a tentacle cancels
+ * its busy poll every time a command ends): they are logged at DEBUG only. Anything else is a
+ * server fault: logged with its stack, answered with a generic INTERNAL.
+ */
+final class PollingFailures implements GrpcExceptionHandlerFunction {
+  private static final Logger log = LoggerFactory.getLogger(PollingFailures.class);
+
+  @Override
+  public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
+    if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
+      return Status.fromThrowable(cause);
+    }
+    if (isLostCall(cause)) {
+      log.debug("Polling call {} ended by the peer: {}", ctx.id(), cause.toString());
+      return Status.CANCELLED;
+    }
+    log.error("Polling call {} failed on the server", ctx.id(), cause);
+    return Status.INTERNAL.withDescription(
+        "the server failed to handle this call; its log has the details");
+  }
+
+  private static boolean isLostCall(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ClosedStreamException
+          || t instanceof CancellationException
+          || t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
