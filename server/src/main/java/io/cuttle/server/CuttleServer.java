@@ -137,8 +137,9 @@ public final class CuttleServer implements AutoCloseable {
                       config.silenceTimeout(),
                       java.time.Duration.ofSeconds(1)),
                   workers));
+      Listeners listeners = open(new Listeners());
       polling =
-          open(
+          listeners.add(
               PortInUse.explain(
                   "legacy polling port",
                   config.legacyPollingAddress(),
@@ -158,7 +159,7 @@ public final class CuttleServer implements AutoCloseable {
                           workers)));
       AtomicInteger advertisedPort = new AtomicInteger();
       web =
-          open(
+          listeners.add(
               WebServer.start(
                   identity,
                   new WebServer.Parts(

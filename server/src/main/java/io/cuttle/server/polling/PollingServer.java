@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.cuttle.common.pki.Identity;
+import io.cuttle.server.Listeners;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to, with a PROXY v2 header carrying the tentacle's real address. The door a call came through is
  * how the server tells "443-style via router" from "legacy port".
  */
-public final class PollingServer implements AutoCloseable {
+public final class PollingServer implements Listeners.Listener {
   private final Server server;
   private final int legacyPort;
   private final int routedPort;
@@ -116,7 +118,7 @@ public final class PollingServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.close();
+  public CompletableFuture<?> closeAsync() {
+    return server.closeAsync();
   }
 }

@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.common.pki.Identity;
+import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
@@ -19,13 +20,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The web app and REST API over HTTPS. It listens on loopback only: people reach it through the
  * public port, where the router sends every connection that is not for the polling host.
  */
-public final class WebServer implements AutoCloseable {
+public final class WebServer implements Listeners.Listener {
   static final long MAX_REQUEST_BYTES = 1024 * 1024;
 
   private final Server server;
@@ -104,7 +106,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    server.close();
+  public CompletableFuture<?> closeAsync() {
+    return server.closeAsync();
   }
 }
