@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,12 +77,10 @@ final class DemoCommand implements Callable<Integer> {
         ServerCommand.config(data, "localhost", "127.0.0.1", port, legacyPort).build();
     CuttleServer server = CuttleServer.start(config);
     List<TentacleAgent> agents = new ArrayList<>();
-    CountDownLatch stopped = new CountDownLatch(1);
     Runnable stopAll =
         () -> {
           agents.forEach(TentacleAgent::close);
           server.close();
-          stopped.countDown();
         };
     boolean succeeded;
     try {
@@ -141,7 +138,6 @@ final class DemoCommand implements Callable<Integer> {
       stopAll.run();
       return succeeded ? 0 : 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(stopAll));
     out.println();
     out.println("The web UI stays up: " + server.info().webUrl() + "/#key=" + server.adminApiKey());
     out.println(
@@ -150,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
             + ")");
     out.println("Press Ctrl-C to stop.");
     out.flush();
-    stopped.await();
+    UntilStopped.await(stopAll);
     return succeeded ? 0 : 1;
   }
 

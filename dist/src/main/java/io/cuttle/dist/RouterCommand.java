@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,17 +80,9 @@ final class RouterCommand implements Callable<Integer> {
                 .bindAddress(address("--listen", listen))
                 .routes(table.build())
                 .build());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  router.closeGracefully(Duration.ofSeconds(10));
-                  stopped.countDown();
-                }));
     spec.commandLine().getOut().println("Cuttle router listening on " + router.localAddress());
     spec.commandLine().getOut().flush();
-    stopped.await();
+    UntilStopped.await(() -> router.closeGracefully(Duration.ofSeconds(10)));
     return 0;
   }
 

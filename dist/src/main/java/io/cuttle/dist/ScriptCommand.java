@@ -1,7 +1,6 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
-import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.RunScriptRequest;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,22 +19,7 @@ import picocli.CommandLine.Parameters;
 final class ScriptCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--server",
-      required = true,
-      description = "Server web URL, e.g. https://localhost:8443")
-  String server;
-
-  @Option(
-      names = "--api-key",
-      description = "API key (default: the CUTTLE_API_KEY environment variable).",
-      defaultValue = "${env:CUTTLE_API_KEY}")
-  String apiKey;
-
-  @Option(
-      names = "--server-thumbprint",
-      description = "Insist on this server web certificate thumbprint.")
-  String serverThumbprint;
+  @CommandLine.Mixin ServerOptions server;
 
   @Option(names = "--environment", description = "Only tentacles in this environment.")
   String environment;
@@ -66,13 +50,7 @@ final class ScriptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (apiKey == null || apiKey.isBlank()) {
-      throw new IllegalArgumentException(
-          "an API key is required: pass --api-key or set CUTTLE_API_KEY");
-    }
-    try (ApiClient api =
-        ApiClient.connect(
-            server, apiKey, serverThumbprint == null ? null : Thumbprint.parse(serverThumbprint))) {
+    try (ApiClient api = server.connect()) {
       var task =
           api.runScript(
               new RunScriptRequest(

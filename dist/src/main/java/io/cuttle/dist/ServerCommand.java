@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,18 +70,9 @@ final class ServerCommand implements Callable<Integer> {
         config(data, publicHost, bind, port, legacyPort)
             .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
             .build();
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (CuttleServer server = CuttleServer.start(config)) {
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    server.close();
-                    stopped.countDown();
-                  }));
-      printBanner(spec.commandLine().getOut(), server);
-      stopped.await();
-    }
+    CuttleServer server = CuttleServer.start(config);
+    printBanner(spec.commandLine().getOut(), server);
+    UntilStopped.await(server::close);
     return 0;
   }
 

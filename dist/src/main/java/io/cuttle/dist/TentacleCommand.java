@@ -1,6 +1,5 @@
 package io.cuttle.dist;
 
-import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleConfig;
@@ -8,7 +7,6 @@ import io.cuttle.tentacle.TentacleHome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,22 +59,7 @@ final class TentacleCommand implements Runnable {
         description = "Name shown on the server (default: the instance name).")
     String name;
 
-    @Option(
-        names = "--server",
-        required = true,
-        description = "Server web URL, e.g. https://deploy.example.com")
-    String server;
-
-    @Option(
-        names = "--api-key",
-        description = "API key (default: the CUTTLE_API_KEY environment variable).",
-        defaultValue = "${env:CUTTLE_API_KEY}")
-    String apiKey;
-
-    @Option(
-        names = "--server-thumbprint",
-        description = "Insist on this server web certificate thumbprint.")
-    String serverThumbprint;
+    @CommandLine.Mixin ServerOptions server;
 
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Comms comms;
@@ -109,22 +92,18 @@ final class TentacleCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (apiKey == null || apiKey.isBlank()) {
-        throw new IllegalArgumentException(
-            "an API key is required: pass --api-key or set CUTTLE_API_KEY");
-      }
       TentacleConfig config =
           Registration.register(
               new Registration.Request(
                   instance.home(),
                   name == null ? instance.instance : name,
-                  server,
-                  apiKey,
+                  server.url,
+                  server.requireApiKey(),
                   comms.address,
                   comms.port,
                   environment,
                   roles,
-                  serverThumbprint == null ? null : Thumbprint.parse(serverThumbprint),
+                  server.thumbprint(),
                   force));
       var out = spec.commandLine().getOut();
       out.println("Registered tentacle '" + config.name() + "' (" + config.tentacleId() + ").");
@@ -145,16 +124,8 @@ final class TentacleCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      CountDownLatch stopped = new CountDownLatch(1);
       TentacleAgent agent = TentacleAgent.start(instance.home());
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    agent.close();
-                    stopped.countDown();
-                  }));
-      stopped.await();
+      UntilStopped.await(agent::close);
       return 0;
     }
   }
