@@ -115,6 +115,39 @@ class EndToEndTest {
   }
 
   @Test
+  void aTentacleRestartedMidScriptReportsItsFateInsteadOfRunningItAgain(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      var home = fleet.register("restarting-1", true);
+      var agent = fleet.start(home);
+      Path runs = dir.resolve("runs.log");
+      TaskView task =
+          fleet.runScript(
+              "echo run >> '" + runs + "'; echo started; sleep 60; echo finished",
+              List.of("restarting-1"),
+              60L);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(
+              () ->
+                  java.nio.file.Files.exists(runs)
+                      && fleet.task(task.id()).targets().get(0).state() == CommandState.RUNNING);
+
+      agent.close();
+      fleet.start(home);
+      List<LogEntry> lines = fleet.follow(task.id());
+
+      TargetView target = fleet.task(task.id()).targets().get(0);
+      assertThat(target.state()).isEqualTo(CommandState.FAILED);
+      assertThat(target.message()).startsWith("result unknown: the tentacle restarted");
+      assertThat(java.nio.file.Files.readAllLines(runs))
+          .as("the script ran once")
+          .containsExactly("run");
+      assertThat(lines).extracting(LogEntry::text).doesNotContain("finished");
+    }
+  }
+
+  @Test
   void commandNotCollectedInTimeFailsWithAnActionableMessage(@TempDir Path dir) throws Exception {
     try (TestFleet fleet = new TestFleet(dir)) {
       fleet.register("never-1", true);

@@ -15,9 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +38,6 @@ public final class TentacleAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
   private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
-  private static final int REMEMBERED_RESULTS = 1000;
 
   private final TentacleConfig config;
   private final PollingConnection connection;
@@ -50,15 +47,7 @@ public final class TentacleAgent implements AutoCloseable {
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicReference<ListenableFuture<PollResponse>> currentPoll =
       new AtomicReference<>();
-  private final Map<String, ResultReport> finished =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ResultReport> eldest) {
-              return size() > REMEMBERED_RESULTS;
-            }
-          });
-  private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final CommandJournal journal;
   private final AgentInfo agentInfo;
   private volatile boolean stopping;
   private volatile ConnectionState state = ConnectionState.STARTING;
@@ -70,8 +59,10 @@ public final class TentacleAgent implements AutoCloseable {
     REFUSED
   }
 
-  private TentacleAgent(TentacleConfig config, Identity identity, TentacleHome home) {
+  private TentacleAgent(TentacleConfig config, Identity identity, TentacleHome home)
+      throws IOException {
     this.config = config;
+    this.journal = new CommandJournal(home.directory().resolve("journal"));
     this.connection =
         new PollingConnection(
             config.pollingUrl(),
@@ -114,6 +105,14 @@ public final class TentacleAgent implements AutoCloseable {
         config.pollingUrl(),
         config.tentacleId(),
         config.serverThumbprint());
+    for (ResultReport unreported : agent.journal.recover(config.tentacleId())) {
+      if (unreported.getMessage().equals(CommandJournal.RESTARTED)) {
+        log.warn(
+            "Command {} was cut short by a restart; reporting that instead of running it again",
+            unreported.getCommandId());
+      }
+      agent.executor.execute(() -> agent.report(unreported));
+    }
     agent.poller.start();
     return agent;
   }
@@ -147,6 +146,10 @@ public final class TentacleAgent implements AutoCloseable {
         }
       } catch (CancellationException e) {
         // A command ended while the busy poll was held: poll again for work at once.
+      } catch (RuntimeException e) {
+        // Never let one bad command end polling for good.
+        log.error("Unexpected failure handling a poll; polling on", e);
+        sleep(backoff.next());
       } catch (ExecutionException e) {
         if (stopping) {
           return;
@@ -161,27 +164,44 @@ public final class TentacleAgent implements AutoCloseable {
 
   private void accept(Command command) {
     String id = command.getCommandId();
-    ResultReport stored = finished.get(id);
-    if (stored != null) {
-      log.info(
-          "Command {} was delivered again; it already ran, so its stored result is reported", id);
-      executor.execute(() -> report(stored));
-      return;
-    }
-    if (!started.add(id)) {
-      return; // already running
-    }
-    boolean proceed =
-        connection
-            .calls
-            .acknowledge(
-                AcknowledgeRequest.newBuilder()
-                    .setTentacleId(config.tentacleId())
-                    .setCommandId(id)
-                    .build())
-            .getProceed();
-    if (!proceed) {
-      log.info("The server no longer wants command {} run; dropping it", id);
+    try {
+      Optional<ResultReport> stored = journal.result(id);
+      if (stored.isPresent()) {
+        log.info(
+            "Command {} was delivered again; it already ran, so its stored result is reported", id);
+        executor.execute(() -> report(stored.get()));
+        return;
+      }
+      if (!journal.start(id)) {
+        return; // running now: a redelivery that crossed our acknowledgement
+      }
+      boolean proceed;
+      try {
+        proceed =
+            connection
+                .calls
+                .acknowledge(
+                    AcknowledgeRequest.newBuilder()
+                        .setTentacleId(config.tentacleId())
+                        .setCommandId(id)
+                        .build())
+                .getProceed();
+      } catch (RuntimeException e) {
+        journal.abandon(id);
+        log.warn(
+            "Could not acknowledge command {} ({}); the server will deliver it again",
+            id,
+            rootMessage(e));
+        return;
+      }
+      if (!proceed) {
+        journal.abandon(id);
+        log.info("The server no longer wants command {} run; dropping it", id);
+        return;
+      }
+    } catch (IOException e) {
+      log.error(
+          "Cannot record command {} in {}; not running it: {}", id, "the journal", e.toString());
       return;
     }
     running.incrementAndGet();
@@ -216,11 +236,13 @@ public final class TentacleAgent implements AutoCloseable {
               .setCommandId(id)
               .setLastSequence(output.lastSequence())
               .build();
-      finished.put(id, report);
+      journal.finish(report);
       report(report);
       log.info("Command {} finished: {}", id, describe(report));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      log.error("Cannot store the result of command {}; it will be reported as cut short", id, e);
     } finally {
       running.decrementAndGet();
       ListenableFuture<PollResponse> poll = currentPoll.get();
@@ -235,6 +257,7 @@ public final class TentacleAgent implements AutoCloseable {
     while (!stopping) {
       try {
         if (connection.calls.reportResult(report).getRecorded()) {
+          journal.reported(report.getCommandId());
           return;
         }
         log.debug("Server is missing output of {}; waiting for the shipper", report.getCommandId());
@@ -246,6 +269,10 @@ public final class TentacleAgent implements AutoCloseable {
               e.getStatus().getDescription());
           return;
         }
+      } catch (IOException e) {
+        log.warn(
+            "Could not note that command {} was reported: {}", report.getCommandId(), e.toString());
+        return;
       }
       sleep(backoff.next());
     }
