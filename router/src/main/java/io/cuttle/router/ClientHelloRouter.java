@@ -38,6 +38,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   private final RouteTable routes;
   private final RouterStats stats;
   private final UpstreamDialer dialer;
+  private final UpstreamHealth health;
   private final ConnectionRecord record;
   private final long clientHelloTimeoutMillis;
   private ScheduledFuture<?> deadline;
@@ -47,13 +48,18 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   private Route route;
 
   ClientHelloRouter(
-      RouterConfig config, RouterStats stats, UpstreamDialer dialer, ConnectionRecord record) {
+      RouterConfig config,
+      RouterStats stats,
+      UpstreamDialer dialer,
+      UpstreamHealth health,
+      ConnectionRecord record) {
     // The deadline is kept here rather than in AbstractSniHandler, whose timeout event goes to
     // the next handler and could not be counted and logged as a timeout.
     super(config.maxClientHelloBytes(), 0);
     this.routes = config.routes();
     this.stats = stats;
     this.dialer = dialer;
+    this.health = health;
     this.record = record;
     this.clientHelloTimeoutMillis = config.clientHelloTimeout().toMillis();
   }
@@ -123,16 +129,13 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     if (!future.isSuccess()) {
       if (!(future.cause() instanceof NoRouteException)) {
         record.closing(CloseReason.UPSTREAM_CONNECT_FAILED);
-        log.warn(
-            "Route '{}': cannot reach upstream {}: {}",
-            route.name(),
-            route.upstream().address(),
-            future.cause().toString());
+        health.dialed(route, false, future.cause());
       }
       stats.recordRefused(record.closeReason);
       discardAndClose(ctx);
       return;
     }
+    health.dialed(route, true, null);
     Channel upstream = future.getNow();
     Channel client = ctx.channel();
     if (!client.isActive()) {

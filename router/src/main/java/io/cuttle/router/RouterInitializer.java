@@ -10,6 +10,7 @@ final class RouterInitializer extends ChannelInitializer<SocketChannel> {
   private final RouterStats stats;
   private final UpstreamDialer dialer;
   private final ChannelGroup live;
+  private final UpstreamHealth health = new UpstreamHealth();
 
   RouterInitializer(
       RouterConfig config, RouterStats stats, UpstreamDialer dialer, ChannelGroup live) {
@@ -33,6 +34,6 @@ final class RouterInitializer extends ChannelInitializer<SocketChannel> {
             });
     channel
         .pipeline()
-        .addLast("client-hello", new ClientHelloRouter(config, stats, dialer, record));
+        .addLast("client-hello", new ClientHelloRouter(config, stats, dialer, health, record));
   }
 }

@@ -62,7 +62,11 @@ class ClientHelloRouterTest {
         .pipeline()
         .addLast(
             new ClientHelloRouter(
-                config, stats, dialer, new ConnectionRecord(channel.remoteAddress())));
+                config,
+                stats,
+                dialer,
+                new UpstreamHealth(),
+                new ConnectionRecord(channel.remoteAddress())));
     return channel;
   }
 

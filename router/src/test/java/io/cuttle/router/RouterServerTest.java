@@ -288,6 +288,44 @@ class RouterServerTest {
     }
   }
 
+  @Test
+  void anUnreachableUpstreamIsLoggedOnceNotOncePerConnection() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+      closedPort = probe.getLocalPort();
+    }
+    start(
+        RouteTable.builder()
+            .defaultRoute(
+                new Route("web", new Upstream(new InetSocketAddress(LOOPBACK, closedPort), false)))
+            .build());
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(UpstreamHealth.class);
+    var appender =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      byte[] hello = ClientHellos.from("localhost");
+      for (int i = 0; i < 5; i++) {
+        try (Socket client = new Socket(LOOPBACK, router.localAddress().getPort())) {
+          client.setSoTimeout(10_000);
+          client.getOutputStream().write(hello);
+          assertThat(client.getInputStream().read()).isEqualTo(-1);
+        }
+      }
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> router.stats().refused(CloseReason.UPSTREAM_CONNECT_FAILED) == 5);
+      assertThat(appender.list)
+          .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("is unreachable"));
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   /** The parts of a PROXY v2 header the router sends (TCP over IPv4, one AUTHORITY TLV). */
   record ProxyV2(int sourcePort, int destinationPort, String authority, int length) {
     static ProxyV2 parse(byte[] bytes) {
