@@ -18,6 +18,7 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.Problem;
+import io.cuttle.wire.api.RefusedConnection;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import io.cuttle.wire.api.RunScriptRequest;
@@ -98,6 +99,14 @@ public final class ApiClient implements AutoCloseable {
         "/api/tentacles",
         null,
         json.getTypeFactory().constructCollectionType(List.class, TentacleView.class));
+  }
+
+  public List<RefusedConnection> refusedConnections() {
+    return call(
+        HttpMethod.GET,
+        "/api/refused-connections",
+        null,
+        json.getTypeFactory().constructCollectionType(List.class, RefusedConnection.class));
   }
 
   public TaskView runScript(RunScriptRequest request) {

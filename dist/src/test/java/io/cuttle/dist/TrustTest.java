@@ -75,9 +75,16 @@ class TrustTest {
               () ->
                   tentacleLog.messages().stream()
                       .anyMatch(m -> m.contains("refused this tentacle")));
-      assertThat(fleet.server.refusedConnections().list())
-          .singleElement()
-          .satisfies(a -> assertThat(a.address()).isEqualTo("127.0.0.1"));
+      try (var api = fleet.api()) {
+        assertThat(api.refusedConnections())
+            .as("an admin sees the attempt, once, with where it came from")
+            .singleElement()
+            .satisfies(
+                a -> {
+                  assertThat(a.thumbprint()).isEqualTo(stranger.thumbprint().toString());
+                  assertThat(a.address()).isEqualTo("127.0.0.1");
+                });
+      }
       assertThat(fleet.task(task.id()).targets().get(0).state()).isEqualTo(CommandState.QUEUED);
     }
   }

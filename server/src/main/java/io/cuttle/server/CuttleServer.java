@@ -175,6 +175,7 @@ public final class CuttleServer implements AutoCloseable {
                       new Registrations(tentacles, identity.thumbprint(), config.clock()),
                       engine,
                       waiters,
+                      refused,
                       config.clock(),
                       config.pollWait().plusSeconds(30)),
                   workers));

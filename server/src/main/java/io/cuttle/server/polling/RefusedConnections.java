@@ -1,5 +1,6 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.wire.api.RefusedConnection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +18,25 @@ public final class RefusedConnections {
   private static final int KEEP = 200;
 
   /** One refused attempt, identified by what the peer presented. */
-  public record Attempt(
+  public record RefusedConnection(
       String thumbprint, String address, long firstSeenMillis, long lastSeenMillis) {}
 
-  private final Map<String, Attempt> attempts =
+  private final Map<String, RefusedConnection> attempts =
       Collections.synchronizedMap(
           new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Attempt> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, RefusedConnection> eldest) {
               return size() > KEEP;
             }
           });
 
   void record(String thumbprint, String address, String reason, long now) {
     String key = thumbprint + " " + address;
-    Attempt previous = attempts.get(key);
+    RefusedConnection previous = attempts.get(key);
     attempts.put(
         key,
-        new Attempt(thumbprint, address, previous == null ? now : previous.firstSeenMillis(), now));
+        new RefusedConnection(
+            thumbprint, address, previous == null ? now : previous.firstSeenMillis(), now));
     if (previous == null) {
       log.warn(
           "Refused polling connection from {}: {} (certificate thumbprint {})",
@@ -44,7 +46,7 @@ public final class RefusedConnections {
     }
   }
 
-  public List<Attempt> list() {
+  public List<RefusedConnection> list() {
     synchronized (attempts) {
       return List.copyOf(attempts.values());
     }

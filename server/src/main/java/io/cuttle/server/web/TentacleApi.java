@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.TentacleView;
@@ -20,6 +21,7 @@ final class TentacleApi {
   private final TentacleStore tentacles;
   private final Registrations registrations;
   private final PollWaiters waiters;
+  private final RefusedConnections refused;
   private final Clock clock;
   private final Duration onlineWindow;
   private final JsonBodies bodies;
@@ -29,6 +31,7 @@ final class TentacleApi {
       TentacleStore tentacles,
       Registrations registrations,
       PollWaiters waiters,
+      RefusedConnections refused,
       Clock clock,
       Duration onlineWindow,
       JsonBodies bodies,
@@ -36,6 +39,7 @@ final class TentacleApi {
     this.tentacles = tentacles;
     this.registrations = registrations;
     this.waiters = waiters;
+    this.refused = refused;
     this.clock = clock;
     this.onlineWindow = onlineWindow;
     this.bodies = bodies;
@@ -51,6 +55,15 @@ final class TentacleApi {
   @Get("/tentacles")
   public HttpResponse list() {
     return responses.ok(tentacles.list().stream().map(this::view).toList());
+  }
+
+  /**
+   * Polling connections refused because their certificate is not registered, newest last: an admin
+   * who recognises a thumbprint registers that tentacle.
+   */
+  @Get("/refused-connections")
+  public HttpResponse refusedConnections() {
+    return responses.ok(refused.list());
   }
 
   @Get("/tentacles/{name}")

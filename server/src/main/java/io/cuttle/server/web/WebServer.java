@@ -12,6 +12,7 @@ import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
+import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
 import io.cuttle.wire.api.ServerInfo;
@@ -45,6 +46,7 @@ public final class WebServer implements Listeners.Listener {
       Registrations registrations,
       TaskEngine engine,
       PollWaiters waiters,
+      RefusedConnections refused,
       Clock clock,
       Duration onlineWindow) {}
 
@@ -82,6 +84,7 @@ public final class WebServer implements Listeners.Listener {
                     parts.tentacles(),
                     parts.registrations(),
                     parts.waiters(),
+                    parts.refused(),
                     parts.clock(),
                     parts.onlineWindow(),
                     bodies,

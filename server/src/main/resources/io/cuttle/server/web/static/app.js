@@ -57,6 +57,16 @@ function renderTentacles(tentacles) {
   }
 }
 
+function renderRefused(attempts) {
+  $("refused").hidden = attempts.length === 0;
+  const body = $("refused-table").querySelector("tbody");
+  body.replaceChildren();
+  for (const a of attempts.slice().reverse()) {
+    const row = body.insertRow();
+    row.append(cell(a.thumbprint, "id"), cell(a.address), cell(ago(a.firstSeenMillis)), cell(ago(a.lastSeenMillis)));
+  }
+}
+
 let selectedTask = null;
 let logCursor = 0;
 let logFetch = Promise.resolve();
@@ -115,11 +125,13 @@ async function fetchLog() {
 
 async function refresh() {
   try {
-    const [tentacles, tasks] = await Promise.all([api("/api/tentacles"), api("/api/tasks?limit=20")]);
+    const [tentacles, tasks, refused] = await Promise.all([
+      api("/api/tentacles"), api("/api/tasks?limit=20"), api("/api/refused-connections")]);
     $("login").hidden = true;
     $("fleet").hidden = $("activity").hidden = false;
     $("forget").hidden = false;
     renderTentacles(tentacles);
+    renderRefused(refused);
     renderTasks(tasks);
     if (!selectedTask && tasks.length > 0) {
       selectTask(tasks[0].id); // show the latest task's log without a click
@@ -128,7 +140,7 @@ async function refresh() {
   } catch (error) {
     if (error.unauthorized) {
       $("login").hidden = false;
-      $("fleet").hidden = $("activity").hidden = true;
+      $("fleet").hidden = $("activity").hidden = $("refused").hidden = true;
       $("login-error").textContent = localStorage.getItem(KEY_STORAGE) ? error.message : "";
     } else {
       console.warn(error);
