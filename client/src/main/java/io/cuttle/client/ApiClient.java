@@ -122,11 +122,6 @@ public final class ApiClient implements AutoCloseable {
         HttpMethod.GET, "/api/tasks/" + taskId + "/log?after=" + after, null, TaskLog.class);
   }
 
-  /** The thumbprint the server's web certificate had on the last call. */
-  public Thumbprint presentedThumbprint() {
-    return trust.presented();
-  }
-
   private <T> T call(HttpMethod method, String path, Object body, Class<T> type) {
     return call(method, path, body, json.getTypeFactory().constructType(type));
   }

@@ -59,11 +59,6 @@ public final class ServerTrust extends X509ExtendedTrustManager {
     return false;
   }
 
-  /** The thumbprint the server presented on the last handshake, if there was one. */
-  public Thumbprint presented() {
-    return presented.get();
-  }
-
   /** Words for a refused handshake: what was seen, and what the user can do about it. */
   public String explainRefusal(String serverUrl) {
     Thumbprint seen = presented.get();

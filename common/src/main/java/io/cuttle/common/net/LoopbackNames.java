@@ -24,11 +24,6 @@ public final class LoopbackNames {
     return name.equals("localhost") || name.endsWith(".localhost");
   }
 
-  /** The loopback address for {@code .localhost} names, otherwise the system resolver's answer. */
-  public static InetAddress resolve(String host) throws java.net.UnknownHostException {
-    return isLoopbackName(host) ? LOOPBACK : InetAddress.getByName(host);
-  }
-
   static InetAddress loopback() {
     return LOOPBACK;
   }

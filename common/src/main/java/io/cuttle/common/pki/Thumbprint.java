@@ -53,11 +53,6 @@ public final class Thumbprint {
     return new Thumbprint(normalized);
   }
 
-  /** The first 8 hex digits, enough to tell certificates apart in a log line. */
-  public String shortForm() {
-    return hex.substring(0, 8);
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof Thumbprint that && hex.equals(that.hex);
