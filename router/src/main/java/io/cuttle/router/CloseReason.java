@@ -8,6 +8,7 @@ public enum CloseReason {
   CLIENT_HELLO_TIMEOUT("client hello timeout"),
   NO_ROUTE("no route"),
   UPSTREAM_CONNECT_FAILED("upstream connect failed"),
+  IDLE_TIMEOUT("idle timeout"),
   RESET("reset"),
   SHUTDOWN("router shutdown");
 

@@ -1,15 +1,20 @@
 package io.cuttle.router;
 
+import io.netty.util.NetUtil;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which route a connection takes, decided from its ClientHello. Exact names win over wildcards,
- * longer wildcards over shorter ones. Connections with no SNI, an IP literal or an unknown name
+ * Which route a connection takes, decided from its ClientHello. Names compare without case and
+ * without a trailing dot. A wildcard {@code *.example.com} matches every name ending in {@code
+ * .example.com}, however many labels deep, but not {@code example.com} itself. Exact names win over
+ * wildcards, longer wildcards over shorter ones. Connections with no SNI, an IP literal or an unknown name
  * take the default route; input that is not a TLS ClientHello takes the unparseable route. Both are
  * optional: without one, such connections are closed, so nothing reaches an upstream unless the
  * table says so ("fail closed").
@@ -21,7 +26,7 @@ public final class RouteTable {
   private final Route unparseableRoute;
 
   private RouteTable(Builder b) {
-    this.exact = Map.copyOf(b.exact);
+    this.exact = Collections.unmodifiableMap(new LinkedHashMap<>(b.exact));
     this.wildcards =
         b.wildcards.entrySet().stream()
             .sorted(
@@ -65,8 +70,21 @@ public final class RouteTable {
     return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
   }
 
+  /** RFC 6066 forbids IP literals in SNI, but clients send them: treat them as "no name". */
   private static boolean isIpLiteral(String name) {
-    return name.contains(":") || name.matches("[0-9.]+");
+    String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+    return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("RouteTable{");
+    exact.forEach((name, route) -> out.append(name).append("->").append(route.name()).append(", "));
+    wildcards.forEach(
+        w -> out.append('*').append(w.getKey()).append("->").append(w.getValue().name()).append(", "));
+    out.append("default->").append(defaultRoute == null ? "close" : defaultRoute.name());
+    out.append(", unparseable->").append(unparseableRoute == null ? "close" : unparseableRoute.name());
+    return out.append('}').toString();
   }
 
   /** Builds a {@link RouteTable}. */
@@ -78,8 +96,9 @@ public final class RouteTable {
 
     private Builder() {}
 
-    /** Routes {@code name}, or every name under it when it starts with {@code *.}. */
+    /** Routes {@code name}, compared without case and without a trailing dot. */
     public Builder exact(String name, Route route) {
+      Objects.requireNonNull(route, "route");
       if (name == null || name.isBlank() || name.contains("*")) {
         throw new IllegalArgumentException(
             "name: '" + name + "' (expected: a host name such as polling.example.com)");
@@ -92,6 +111,7 @@ public final class RouteTable {
 
     /** Routes every name under {@code pattern}, written as {@code *.example.com}. */
     public Builder wildcard(String pattern, Route route) {
+      Objects.requireNonNull(route, "route");
       if (pattern == null
           || !pattern.startsWith("*.")
           || pattern.length() < 3

@@ -45,7 +45,6 @@ public final class CuttleServer implements AutoCloseable {
   private final PollingServer polling;
   private final WebServer web;
   private final PublicPort publicPort;
-  private final TaskEngine engine;
   private final RefusedConnections refused;
   private final Deque<AutoCloseable> closeInReverse;
 
@@ -57,7 +56,6 @@ public final class CuttleServer implements AutoCloseable {
     this.polling = b.polling;
     this.web = b.web;
     this.publicPort = b.publicPort;
-    this.engine = b.engine;
     this.refused = b.refused;
     this.closeInReverse = b.opened;
   }
@@ -246,10 +244,6 @@ public final class CuttleServer implements AutoCloseable {
 
   public Path adminApiKeyFile() {
     return adminApiKeyFile;
-  }
-
-  public TaskEngine engine() {
-    return engine;
   }
 
   public RefusedConnections refusedConnections() {

@@ -192,17 +192,6 @@ public final class CommandQueue {
         });
   }
 
-  /** The task a command belongs to, if the command is this tentacle's. */
-  public Optional<String> taskOf(String tentacleId, String commandId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
-                .bind("id", commandId)
-                .bind("t", tentacleId)
-                .mapTo(String.class)
-                .findOne());
-  }
-
   /** Locks the command row and returns its state, if it is this tentacle's command. */
   Optional<String> lockState(Handle h, String tentacleId, String commandId) {
     return h.createQuery(

@@ -9,25 +9,32 @@ import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import io.cuttle.wire.polling.v1.RunScript;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The queue's promises, on the real embedded database: once, in order, nothing lost. */
-class CommandQueueTest {
-  @TempDir Path data;
+/**
+ * The queue's promises, once, in order, nothing lost, checked on every database Cuttle runs on: the
+ * same migrations and queries must hold on embedded H2 and on PostgreSQL.
+ */
+abstract class CommandQueueContract {
   private Database database;
   private CommandQueue queue;
   private TaskStore tasks;
 
+  /** Opens the database under test; the second call must see what the first stored. */
+  abstract Database openDatabase() throws Exception;
+
+  /** Empties the database before each test, where it outlives one (a shared server). */
+  void emptyDatabase() throws Exception {}
+
   @BeforeEach
-  void open() {
-    database = Database.open(Database.embeddedUrl(data), null, null);
+  void open() throws Exception {
+    emptyDatabase();
+    database = openDatabase();
     queue = new CommandQueue(database.jdbi());
     tasks = new TaskStore(database.jdbi());
     TentacleStore tentacles = new TentacleStore(database.jdbi());
@@ -175,11 +182,11 @@ class CommandQueueTest {
   }
 
   @Test
-  void everythingSurvivesReopeningTheDatabase() {
+  void everythingSurvivesReopeningTheDatabase() throws Exception {
     queue("K-1", "C-1", "T-a", 100);
     database.close();
 
-    database = Database.open(Database.embeddedUrl(data), null, null);
+    database = openDatabase();
     queue = new CommandQueue(database.jdbi());
 
     Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
