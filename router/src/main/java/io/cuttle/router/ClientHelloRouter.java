@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.AbstractSniHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -19,15 +20,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a connection's TLS ClientHello without decrypting anything, picks a route from its SNI,
- * dials the route's upstream, then steps aside for a {@link RelayHandler} on each leg. The
- * ClientHello bytes it held are passed on first and unchanged, so the TLS handshake happens between
- * client and upstream as if the router were not there.
+ * dials the route's upstream, then steps aside for a {@link RelayHandler} on each leg (and an
+ * {@link IdleTimeoutHandler} when configured). The ClientHello bytes it held are passed on first
+ * and unchanged: removing a {@link io.netty.handler.codec.ByteToMessageDecoder} hands its buffer to
+ * the next handler, which is the relay. So the TLS handshake happens between client and upstream as
+ * if the router were not there.
  *
  * <p>Netty's {@link io.netty.handler.ssl.SslClientHelloHandler} reassembles the ClientHello across
- * TCP segments and TLS records up to the configured size, and closes the connection when it is too
- * large, malformed, or too slow. Input that is not a ClientHello at all reaches {@link
- * #lookup(ChannelHandlerContext, ByteBuf)} as {@code null}; it is told apart from "no SNI" here, so
- * it can never take the default route by accident.
+ * TCP segments and TLS records up to the configured size. Input that is not a ClientHello at all
+ * (plain HTTP, SSH, a malformed hello) reaches {@link #lookup(ChannelHandlerContext, ByteBuf)} as
+ * {@code null}; it is told apart from "no SNI" here, so it takes only the unparseable route and
+ * never the default one by accident. Every refusal (not TLS, too large, too slow, no route,
+ * upstream unreachable) closes the client without a byte reaching any upstream, is counted in
+ * {@link RouterStats} and named in the access log.
  */
 final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   private static final Logger log = LoggerFactory.getLogger(ClientHelloRouter.class);
@@ -41,6 +46,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   private final UpstreamHealth health;
   private final ConnectionRecord record;
   private final long clientHelloTimeoutMillis;
+  private final Duration idleTimeout;
   private ScheduledFuture<?> deadline;
   private boolean decided;
   private boolean inputShutdown;
@@ -62,6 +68,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     this.health = health;
     this.record = record;
     this.clientHelloTimeoutMillis = config.clientHelloTimeout().toMillis();
+    this.idleTimeout = config.idleTimeout();
   }
 
   @Override
@@ -72,7 +79,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
             .schedule(
                 () -> {
                   if (!decided) {
-                    refuse(ctx, CloseReason.CLIENT_HELLO_TIMEOUT);
+                    refuse(ctx, CloseReason.CLIENT_HELLO_TIMEOUT, null);
                   }
                 },
                 clientHelloTimeoutMillis,
@@ -92,10 +99,11 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     }
     int start = in.readerIndex();
     if (in.readableBytes() >= 5
-        && in.getUnsignedByte(start) == 0x16
+        && in.getUnsignedByte(start) == 0x16 // handshake record
+        && in.getUnsignedByte(start + 1) == 3 // SSL 3.0 / TLS 1.x; anything else is "not tls"
         && in.getUnsignedShort(start + 3) > MAX_PLAINTEXT_RECORD) {
       // Refuse on the header rather than buffering up to 64 KiB of a record that cannot be valid.
-      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE);
+      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE, null);
       return;
     }
     super.decode(ctx, in, out);
@@ -149,6 +157,9 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     stats.recordRouted(route.name());
     // Removing this handler hands the buffered ClientHello to the relay, which sends it first.
     ChannelPipeline pipeline = ctx.pipeline();
+    if (!idleTimeout.isZero()) {
+      pipeline.addFirst("idle", new IdleTimeoutHandler(idleTimeout, record));
+    }
     pipeline.replace(this, "relay", new RelayHandler(upstream, record, record.bytesFromClient));
     if (inputShutdown) {
       // The client's FIN arrived while we were still dialling: pass it on after the hello.
@@ -161,10 +172,12 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable reason =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    // Netty has already closed the channel for these two; they are refusals, not faults: the
+    // access log says so in one line, the stack is only worth reading when debugging.
     if (reason instanceof TooLongFrameException) {
-      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE);
+      refuse(ctx, CloseReason.CLIENT_HELLO_TOO_LARGE, reason);
     } else if (reason instanceof NotSslRecordException) {
-      refuse(ctx, CloseReason.NOT_TLS);
+      refuse(ctx, CloseReason.NOT_TLS, reason);
     } else {
       record.closing(CloseReason.RESET);
       log.debug("Connection {} failed before routing", ctx.channel(), cause);
@@ -179,7 +192,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
       inputShutdown = true;
       if (!decided) {
         // The client stopped sending before a whole ClientHello: nothing can be routed.
-        refuse(ctx, CloseReason.NOT_TLS);
+        refuse(ctx, CloseReason.NOT_TLS, null);
       }
       return;
     }
@@ -193,12 +206,15 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     super.channelInactive(ctx);
   }
 
-  private void refuse(ChannelHandlerContext ctx, CloseReason reason) {
+  private void refuse(ChannelHandlerContext ctx, CloseReason reason, Throwable cause) {
     decided = true;
     deadline.cancel(false);
     if (record.closeReason == null) {
       record.closing(reason);
       stats.recordRefused(reason);
+      if (cause != null) {
+        log.debug("Refused {}: {}", ctx.channel(), reason, cause);
+      }
     }
     discardAndClose(ctx);
   }

@@ -1,5 +1,6 @@
 package io.cuttle.router;
 
+import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +13,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionRecord {
   private static final Logger access = LoggerFactory.getLogger("cuttle.router.access");
+
+  /** Where a client channel keeps its record, so shutdown can say why it closed it. */
+  static final AttributeKey<ConnectionRecord> KEY =
+      AttributeKey.valueOf(ConnectionRecord.class, "record");
 
   private final SocketAddress client;
   private final long startNanos = System.nanoTime();

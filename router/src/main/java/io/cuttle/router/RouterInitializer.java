@@ -4,7 +4,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 
-/** Sets up each accepted connection: record it, count it, route it by its ClientHello. */
+/**
+ * Sets up each accepted connection: start its access-log record, count it, track it for shutdown,
+ * and put a {@link ClientHelloRouter} in front to choose its route.
+ */
 final class RouterInitializer extends ChannelInitializer<SocketChannel> {
   private final RouterConfig config;
   private final RouterStats stats;
@@ -23,6 +26,7 @@ final class RouterInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel channel) {
     ConnectionRecord record = new ConnectionRecord(channel.remoteAddress());
+    channel.attr(ConnectionRecord.KEY).set(record);
     stats.recordAccepted();
     live.add(channel);
     channel

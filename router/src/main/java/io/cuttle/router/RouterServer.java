@@ -9,16 +9,38 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP listener that routes each connection by its TLS ClientHello and relays it untouched.
+ * A TCP listener that routes each connection by its TLS ClientHello and relays it untouched: TLS is
+ * never terminated here, so client and upstream authenticate each other end to end.
  *
- * <p>Closing, in order: {@link #closeGracefully(Duration)} first stops accepting, then waits for
- * live connections to end on their own up to the deadline, then closes whatever is left and stops
- * the event loops. {@link #close()} is the same with no wait.
+ * <pre>{@code
+ * RouterServer router = RouterServer.start(RouterConfig.builder()
+ *     .bindAddress(new InetSocketAddress(443))
+ *     .routes(RouteTable.builder()
+ *         .exact("polling.example.com", new Route("polling", new Upstream(pollingAddress, true)))
+ *         .defaultRoute(new Route("web", new Upstream(webAddress, false)))
+ *         .build())
+ *     .build());
+ * ...
+ * router.closeGracefully(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>Each accepted connection goes through a {@link RouterInitializer}, which hands it to a {@link
+ * ClientHelloRouter}; once routed, a {@link RelayHandler} on each leg copies the bytes. Native
+ * epoll is used where available, NIO elsewhere ({@link Transports}).
+ *
+ * <p>Closing, in order: {@link #closeGracefully(Duration)} (1) stops accepting: the listening
+ * socket is closed, so new clients are refused by the operating system; (2) waits for live
+ * connections to end on their own, up to the drain deadline; (3) closes whatever is left, client
+ * and upstream legs both, logging them as closed by "router shutdown"; (4) stops the event loops
+ * and waits for them to finish. {@link #close()} is the same with no wait in step 2. Both may be
+ * called more than once and from any thread other than the router's own event loops.
  */
 public final class RouterServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
@@ -42,13 +64,15 @@ public final class RouterServer implements AutoCloseable {
     this.stats = stats;
   }
 
+  /** Binds {@link RouterConfig#bindAddress()} and starts routing; returns once listening. */
   public static RouterServer start(RouterConfig config) {
+    Objects.requireNonNull(config, "config");
     return start(config, UpstreamDialer.sockets(config));
   }
 
   static RouterServer start(RouterConfig config, UpstreamDialer dialer) {
-    EventLoopGroup acceptors = Transports.eventLoops(1);
-    EventLoopGroup workers = Transports.eventLoops(0);
+    EventLoopGroup acceptors = Transports.eventLoops("cuttle-router-accept", 1);
+    EventLoopGroup workers = Transports.eventLoops("cuttle-router-io", 0);
     ChannelGroup live = new DefaultChannelGroup("router-connections", GlobalEventExecutor.INSTANCE);
     RouterStats stats = new RouterStats();
     try {
@@ -58,7 +82,10 @@ public final class RouterServer implements AutoCloseable {
               .channel(Transports.serverChannel())
               .option(ChannelOption.SO_BACKLOG, 1024)
               .option(ChannelOption.SO_REUSEADDR, true)
+              // Reads are asked for one at a time: first by ClientHelloRouter, then by the relay
+              // only after the previous chunk was written, so nothing buffers without bound.
               .childOption(ChannelOption.AUTO_READ, false)
+              // A client's FIN is passed on as a half-close instead of closing both directions.
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -67,17 +94,19 @@ public final class RouterServer implements AutoCloseable {
               .syncUninterruptibly()
               .channel();
       log.debug(
-          "Router listening on {} ({} transport)",
+          "Router listening on {} ({} transport), {}",
           listener.localAddress(),
-          Transports.native_() ? "epoll" : "nio");
+          Transports.isNative() ? "epoll" : "nio",
+          config.routes());
       return new RouterServer(acceptors, workers, listener, live, stats);
     } catch (RuntimeException e) {
-      acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
       throw e;
     }
   }
 
+  /** The address actually bound: with port 0 in the config, this tells which port was picked. */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) listener.localAddress();
   }
@@ -87,24 +116,35 @@ public final class RouterServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets live connections finish for up to {@code drain}, then closes the rest.
+   * Stops accepting, lets live connections finish for up to {@code drain}, then closes the rest and
+   * stops the event loops; returns when all of that is done. See the class comment for the order.
    */
   public void closeGracefully(Duration drain) {
+    Objects.requireNonNull(drain, "drain");
     listener.close().syncUninterruptibly();
     long deadline = System.nanoTime() + drain.toNanos();
-    while (!live.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    // A snapshot: nothing new joins once the listener is closed.
+    for (Channel connection : List.copyOf(live)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !connection.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
         break;
       }
     }
+    for (Channel connection : live) {
+      ConnectionRecord record = connection.attr(ConnectionRecord.KEY).get();
+      // A connection that closed on its own may still be in the group for a moment: its close
+      // future completes before the group hears of it, and its record already has its reason.
+      if (record != null && connection.isOpen()) {
+        record.closing(CloseReason.SHUTDOWN);
+      }
+    }
+    // Closing a client leg closes its upstream leg too (RelayHandler, ClientHelloRouter).
     live.close().awaitUninterruptibly();
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  /** Stops accepting, closes every live connection and stops the event loops; see the class. */
   @Override
   public void close() {
     closeGracefully(Duration.ZERO);

@@ -12,25 +12,30 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
-/** Native epoll where the platform has it, NIO elsewhere. */
+/**
+ * Native epoll where the platform has it (Linux, with the native library on the class path), NIO
+ * elsewhere. Both legs of a connection use the same kind, so they can share one event loop.
+ */
 final class Transports {
   private Transports() {}
 
-  static boolean native_() {
+  static boolean isNative() {
     return Epoll.isAvailable();
   }
 
-  static EventLoopGroup eventLoops(int threads) {
-    IoHandlerFactory io = native_() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    return new MultiThreadIoEventLoopGroup(threads, io);
+  /** {@code threads} 0 means Netty's default (twice the cores); threads are named for dumps. */
+  static EventLoopGroup eventLoops(String name, int threads) {
+    IoHandlerFactory io = isNative() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), io);
   }
 
   static Class<? extends ServerSocketChannel> serverChannel() {
-    return native_() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return isNative() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
   static Class<? extends SocketChannel> clientChannel() {
-    return native_() ? EpollSocketChannel.class : NioSocketChannel.class;
+    return isNative() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 }

@@ -17,41 +17,37 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The ClientHello handler on its own, fed real and broken input without any socket. */
+/**
+ * The ClientHello handler on its own, fed real and broken input without any socket. The upstream
+ * dialer is a seam: it records which upstream was chosen and hands back an {@link EmbeddedChannel}
+ * whose outbound queue shows exactly the bytes the router forwarded.
+ */
 class ClientHelloRouterTest {
   private static final Route POLLING = route("polling");
   private static final Route WEB = route("web");
   private static final Route JUNK = route("junk");
 
-  private final List<Route> dialed = new ArrayList<>();
+  private final List<String> dialed = new ArrayList<>();
   private final List<EmbeddedChannel> upstreams = new ArrayList<>();
   private final RouterStats stats = new RouterStats();
+  private int maxClientHelloBytes = 16 * 1024;
 
   private static Route route(String name) {
     return new Route(name, new Upstream(InetSocketAddress.createUnresolved(name, 1), false));
   }
 
+  /** A client connection whose ClientHelloRouter dials nothing real: see the class comment. */
   private EmbeddedChannel client(RouteTable routes) {
     RouterConfig config =
         RouterConfig.builder()
             .bindAddress(new InetSocketAddress(0))
             .routes(routes)
-            .maxClientHelloBytes(16 * 1024)
+            .maxClientHelloBytes(maxClientHelloBytes)
             .clientHelloTimeout(Duration.ofSeconds(10))
             .build();
     UpstreamDialer dialer =
         (client, upstream) -> {
-          Route route =
-              routes
-                  .forServerName("polling.localhost")
-                  .filter(r -> r.upstream() == upstream)
-                  .or(
-                      () ->
-                          List.of(POLLING, WEB, JUNK).stream()
-                              .filter(r -> r.upstream() == upstream)
-                              .findFirst())
-                  .orElseThrow();
-          dialed.add(route);
+          dialed.add(upstream.address().getHostString()); // the route's name, see route()
           EmbeddedChannel upstreamChannel = new EmbeddedChannel();
           upstreams.add(upstreamChannel);
           return client.eventLoop().<Channel>newSucceededFuture(upstreamChannel);
@@ -84,6 +80,10 @@ class ClientHelloRouterTest {
     return ByteBufUtil.getBytes(all);
   }
 
+  private static ByteBuf ascii(String text) {
+    return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+  }
+
   @Test
   void routesByServerNameAndForwardsTheClientHelloUnchanged() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
@@ -91,10 +91,24 @@ class ClientHelloRouterTest {
 
     channel.writeInbound(Unpooled.wrappedBuffer(hello));
 
-    assertThat(dialed).containsExactly(POLLING);
+    assertThat(dialed).containsExactly("polling");
     assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
     assertThat(channel.pipeline().get(ClientHelloRouter.class)).isNull();
+    assertThat(channel.pipeline().get(RelayHandler.class)).isNotNull();
     assertThat(stats.routed("polling")).isEqualTo(1);
+  }
+
+  @Test
+  void bytesSentAfterTheClientHelloFollowItInOrder() throws Exception {
+    byte[] hello = ClientHellos.from("polling.localhost");
+    byte[] more = "early data".getBytes(StandardCharsets.US_ASCII);
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    channel.writeInbound(Unpooled.wrappedBuffer(hello, more));
+
+    byte[] expected = Arrays.copyOf(hello, hello.length + more.length);
+    System.arraycopy(more, 0, expected, hello.length, more.length);
+    assertThat(forwarded(upstreams.get(0))).isEqualTo(expected);
   }
 
   @Test
@@ -107,7 +121,7 @@ class ClientHelloRouterTest {
       channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
     }
 
-    assertThat(dialed).containsExactly(POLLING);
+    assertThat(dialed).containsExactly("polling");
     assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
   }
 
@@ -121,28 +135,39 @@ class ClientHelloRouterTest {
           Unpooled.wrappedBuffer(Arrays.copyOfRange(hello, i, Math.min(hello.length, i + 50))));
     }
 
-    assertThat(dialed).containsExactly(POLLING);
+    assertThat(dialed).containsExactly("polling");
     assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
   }
 
   @Test
-  void unknownAndMissingServerNamesTakeTheDefaultRoute() throws Exception {
-    client(pollingAndWeb())
-        .writeInbound(Unpooled.wrappedBuffer(ClientHellos.from("other.example.com")));
-    client(pollingAndWeb()).writeInbound(Unpooled.wrappedBuffer(ClientHellos.from(null)));
+  void unknownMissingAndIpLiteralServerNamesTakeTheDefaultRoute() throws Exception {
+    for (String serverName : Arrays.asList("other.example.com", null, "192.0.2.1")) {
+      client(pollingAndWeb()).writeInbound(Unpooled.wrappedBuffer(ClientHellos.from(serverName)));
+    }
 
-    assertThat(dialed).containsExactly(WEB, WEB);
+    assertThat(dialed).containsExactly("web", "web", "web");
+    assertThat(stats.routed("web")).isEqualTo(3);
+  }
+
+  @Test
+  void withoutADefaultRouteAnUnknownNameIsClosed() throws Exception {
+    EmbeddedChannel channel =
+        client(RouteTable.builder().exact("polling.localhost", POLLING).build());
+
+    channel.writeInbound(Unpooled.wrappedBuffer(ClientHellos.from("other.example.com")));
+
+    assertThat(dialed).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.NO_ROUTE)).isEqualTo(1);
   }
 
   @Test
   void plainHttpIsClosedWhenNoRouteTakesUnparseableInput() {
     EmbeddedChannel channel = client(pollingAndWeb());
 
-    channel.writeInbound(
-        Unpooled.copiedBuffer(
-            "GET / HTTP/1.1\r\nHost: polling.localhost\r\n\r\n", StandardCharsets.US_ASCII));
+    channel.writeInbound(ascii("GET / HTTP/1.1\r\nHost: polling.localhost\r\n\r\n"));
 
-    assertThat(dialed).isEmpty();
+    assertThat(dialed).as("the default route never takes what is not TLS").isEmpty();
     assertThat(channel.isOpen()).isFalse();
     assertThat(stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
   }
@@ -157,10 +182,37 @@ class ClientHelloRouterTest {
                 .unparseableRoute(JUNK)
                 .build());
 
-    channel.writeInbound(
-        Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII));
+    channel.writeInbound(ascii("SSH-2.0-OpenSSH_9.2\r\n"));
 
-    assertThat(dialed).containsExactly(JUNK);
+    assertThat(dialed).containsExactly("junk");
+    assertThat(forwarded(upstreams.get(0)))
+        .asString(StandardCharsets.US_ASCII)
+        .isEqualTo("SSH-2.0-OpenSSH_9.2\r\n");
+  }
+
+  @Test
+  void aHandshakeRecordThatIsNotAClientHelloIsNotTls() {
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    // A TLS handshake record carrying a ServerHello (type 2): well framed, but not a ClientHello.
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 3, 3, 0, 4, 2, 0, 0, 0}));
+
+    assertThat(dialed).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
+  }
+
+  @Test
+  void aRealClientHelloLargerThanTheCapIsRefused() throws Exception {
+    byte[] hello = ClientHellos.from("polling.localhost");
+    maxClientHelloBytes = 100;
+    EmbeddedChannel channel = client(pollingAndWeb());
+
+    channel.writeInbound(Unpooled.wrappedBuffer(hello));
+
+    assertThat(dialed).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test
@@ -225,8 +277,11 @@ class ClientHelloRouterTest {
       channel.advanceTimeBy(11, TimeUnit.SECONDS);
       channel.runScheduledPendingTasks();
       channel.checkException();
+      assertThat(!channel.isOpen() || channel.pipeline().get(RelayHandler.class) != null)
+          .as("run %d is closed or routed by the deadline", run)
+          .isTrue();
       channel.finishAndReleaseAll();
     }
-    assertThat(dialed).doesNotContain(POLLING);
+    assertThat(dialed).doesNotContain("polling");
   }
 }
