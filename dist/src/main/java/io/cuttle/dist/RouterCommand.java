@@ -60,7 +60,8 @@ final class RouterCommand implements Callable<Integer> {
       Route target =
           new Route(
               name,
-              new Upstream(address("--route " + name, route.substring(equals + 1)), proxyProtocol));
+              Upstream.single(
+                  address("--route " + name, route.substring(equals + 1)), proxyProtocol));
       if (name.startsWith("*.")) {
         table.wildcard(name, target);
       } else {
@@ -69,7 +70,8 @@ final class RouterCommand implements Callable<Integer> {
     }
     if (defaultUpstream != null) {
       table.defaultRoute(
-          new Route("default", new Upstream(address("--default", defaultUpstream), proxyProtocol)));
+          new Route(
+              "default", Upstream.single(address("--default", defaultUpstream), proxyProtocol)));
     }
     if (routes.isEmpty() && defaultUpstream == null) {
       throw new IllegalArgumentException("give at least one --route or a --default upstream");

@@ -1,5 +1,6 @@
 package io.cuttle.router;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,34 +42,37 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   static final int MAX_PLAINTEXT_RECORD = 1 << 14;
 
   private final RouteTable routes;
-  private final RouterStats stats;
-  private final UpstreamDialer dialer;
-  private final UpstreamHealth health;
+  private final RouterMetrics metrics;
+  private final UpstreamConnector connector;
   private final ConnectionRecord record;
   private final long clientHelloTimeoutMillis;
-  private final Duration idleTimeout;
+  private final Duration defaultIdleTimeout;
   private ScheduledFuture<?> deadline;
   private boolean decided;
   private boolean inputShutdown;
   private boolean notTls;
+  private int segments;
   private Route route;
 
+  /**
+   * @param routes the table in force when the connection was accepted; a reload does not change the
+   *     route of a connection already being routed
+   */
   ClientHelloRouter(
       RouterConfig config,
-      RouterStats stats,
-      UpstreamDialer dialer,
-      UpstreamHealth health,
+      RouteTable routes,
+      RouterMetrics metrics,
+      UpstreamConnector connector,
       ConnectionRecord record) {
     // The deadline is kept here rather than in AbstractSniHandler, whose timeout event goes to
     // the next handler and could not be counted and logged as a timeout.
     super(config.maxClientHelloBytes(), 0);
-    this.routes = config.routes();
-    this.stats = stats;
-    this.dialer = dialer;
-    this.health = health;
+    this.routes = routes;
+    this.metrics = metrics;
+    this.connector = connector;
     this.record = record;
     this.clientHelloTimeoutMillis = config.clientHelloTimeout().toMillis();
-    this.idleTimeout = config.idleTimeout();
+    this.defaultIdleTimeout = config.idleTimeout();
   }
 
   @Override
@@ -90,6 +94,12 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     super.channelActive(ctx);
     ctx.read(); // AUTO_READ is off on every leg: ask for the first bytes.
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    segments++;
+    super.channelRead(ctx, msg);
   }
 
   @Override
@@ -115,20 +125,27 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     decided = true;
     deadline.cancel(false);
     notTls = clientHello == null;
+    if (!notTls) {
+      metrics.recordClientHello(clientHello.readableBytes(), segments);
+      record.offeredProtocols = OfferedProtocols.in(clientHello);
+    }
     return super.lookup(ctx, clientHello);
   }
 
   @Override
   protected Future<Channel> lookup(ChannelHandlerContext ctx, String serverName) {
     record.serverName = serverName;
-    Optional<Route> chosen = notTls ? routes.forUnparseable() : routes.forServerName(serverName);
+    Optional<Route> chosen =
+        notTls
+            ? routes.forUnparseable()
+            : routes.forClientHello(serverName, record.offeredProtocols);
     if (chosen.isEmpty()) {
       record.closing(notTls ? CloseReason.NOT_TLS : CloseReason.NO_ROUTE);
       return ctx.executor().newFailedFuture(new NoRouteException());
     }
     route = chosen.get();
     record.route = route;
-    return dialer.dial(ctx.channel(), route.upstream());
+    return connector.connect(ctx.channel(), route.upstream(), record);
   }
 
   @Override
@@ -137,13 +154,11 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     if (!future.isSuccess()) {
       if (!(future.cause() instanceof NoRouteException)) {
         record.closing(CloseReason.UPSTREAM_CONNECT_FAILED);
-        health.dialed(route, false, future.cause());
       }
-      stats.recordRefused(record.closeReason);
+      metrics.recordRefused(record.closeReason);
       discardAndClose(ctx);
       return;
     }
-    health.dialed(route, true, null);
     Channel upstream = future.getNow();
     Channel client = ctx.channel();
     if (!client.isActive()) {
@@ -153,14 +168,38 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     if (route.upstream().proxyProtocol()) {
       ProxyProtocolHeader.write(upstream, client, serverName);
     }
-    upstream.pipeline().addLast("relay", new RelayHandler(client, record, record.bytesToClient));
-    stats.recordRouted(route.name());
+    String routeName = route.name();
+    Counter toClient = metrics.bytes(routeName, "to_client");
+    Counter fromClient = metrics.bytes(routeName, "from_client");
+    upstream
+        .pipeline()
+        .addLast(
+            "relay",
+            new RelayHandler(
+                client,
+                record,
+                bytes -> {
+                  record.bytesToClient.add(bytes);
+                  toClient.increment(bytes);
+                }));
+    metrics.recordRouted(routeName);
+    client.closeFuture().addListener(closed -> metrics.recordRouteClosed(routeName));
     // Removing this handler hands the buffered ClientHello to the relay, which sends it first.
     ChannelPipeline pipeline = ctx.pipeline();
+    Duration idleTimeout = route.ownIdleTimeout().orElse(defaultIdleTimeout);
     if (!idleTimeout.isZero()) {
       pipeline.addFirst("idle", new IdleTimeoutHandler(idleTimeout, record));
     }
-    pipeline.replace(this, "relay", new RelayHandler(upstream, record, record.bytesFromClient));
+    pipeline.replace(
+        this,
+        "relay",
+        new RelayHandler(
+            upstream,
+            record,
+            bytes -> {
+              record.bytesFromClient.add(bytes);
+              fromClient.increment(bytes);
+            }));
     if (inputShutdown) {
       // The client's FIN arrived while we were still dialling: pass it on after the hello.
       pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
@@ -211,7 +250,7 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     deadline.cancel(false);
     if (record.closeReason == null) {
       record.closing(reason);
-      stats.recordRefused(reason);
+      metrics.recordRefused(reason);
       if (cause != null) {
         log.debug("Refused {}: {}", ctx.channel(), reason, cause);
       }

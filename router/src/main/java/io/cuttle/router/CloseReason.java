@@ -2,7 +2,7 @@ package io.cuttle.router;
 
 /**
  * Why a connection ended, as the access log and {@link RouterStats} name it. The first five are
- * refusals: the connection never reached an upstream.
+ * refusals, like the two limits: the connection never reached an upstream.
  */
 public enum CloseReason {
   /** Either end closed a routed connection: the normal ending. */
@@ -19,6 +19,10 @@ public enum CloseReason {
   UPSTREAM_CONNECT_FAILED("upstream connect failed"),
   /** A routed connection carried nothing for {@link RouterConfig#idleTimeout()}. */
   IDLE_TIMEOUT("idle timeout"),
+  /** The global connection cap was reached; refused before reading anything. */
+  CONNECTION_LIMIT("connection limit"),
+  /** The client's address opened connections faster than its rate limit allows. */
+  RATE_LIMITED("rate limited"),
   /** A leg failed: reset by its peer, or a write could not complete. */
   RESET("reset"),
   /** The router closed the connection because it was shutting down. */
@@ -33,5 +37,10 @@ public enum CloseReason {
   @Override
   public String toString() {
     return words;
+  }
+
+  /** The name as a metric label: {@code not_tls}. */
+  String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -1,7 +1,9 @@
 package io.cuttle.router;
 
 import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -24,6 +26,8 @@ final class ConnectionRecord {
   final LongAdder bytesToClient = new LongAdder();
   private final AtomicBoolean logged = new AtomicBoolean();
   volatile String serverName;
+  volatile List<String> offeredProtocols = List.of();
+  volatile InetSocketAddress endpoint;
   volatile Route route;
   volatile CloseReason closeReason;
 
@@ -43,11 +47,13 @@ final class ConnectionRecord {
       return;
     }
     access.info(
-        "client={} sni={} route={} upstream={} bytes_in={} bytes_out={} duration_ms={} close={}",
+        "client={} sni={} alpn={} route={} upstream={} bytes_in={} bytes_out={} duration_ms={}"
+            + " close={}",
         client,
         serverName == null ? "-" : serverName,
+        offeredProtocols.isEmpty() ? "-" : String.join(",", offeredProtocols),
         route == null ? "-" : route.name(),
-        route == null ? "-" : route.upstream().address(),
+        endpoint == null ? "-" : endpoint,
         bytesFromClient.sum(),
         bytesToClient.sum(),
         (System.nanoTime() - startNanos) / 1_000_000,

@@ -9,7 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +24,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
   private final ConnectionRecord record;
-  private final LongAdder bytesRelayed;
+  private final LongConsumer bytesRelayed;
 
-  RelayHandler(Channel peer, ConnectionRecord record, LongAdder bytesRelayed) {
+  RelayHandler(Channel peer, ConnectionRecord record, LongConsumer bytesRelayed) {
     this.peer = peer;
     this.record = record;
     this.bytesRelayed = bytesRelayed;
@@ -35,7 +35,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof ByteBuf buf) {
-      bytesRelayed.add(buf.readableBytes());
+      bytesRelayed.accept(buf.readableBytes());
     }
     peer.writeAndFlush(msg)
         .addListener(
@@ -81,8 +81,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (peer.isActive()) {
       // Let what is already written reach the peer before closing it.
-      peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(ChannelFutureListener.CLOSE);
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
 

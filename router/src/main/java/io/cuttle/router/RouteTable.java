@@ -1,31 +1,38 @@
 package io.cuttle.router;
 
 import io.netty.util.NetUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Which route a connection takes, decided from its ClientHello. Names compare without case and
- * without a trailing dot. A wildcard {@code *.example.com} matches every name ending in {@code
- * .example.com}, however many labels deep, but not {@code example.com} itself. Exact names win over
- * wildcards, longer wildcards over shorter ones. Connections with no SNI, an IP literal or an
- * unknown name take the default route; input that is not a TLS ClientHello takes the unparseable
- * route. Both are optional: without one, such connections are closed, so nothing reaches an
- * upstream unless the table says so ("fail closed").
+ * Which route a connection takes, decided from its ClientHello. First by ALPN: a client that offers
+ * a protocol some route claims (such as a tentacle's {@code cuttle-polling} marker beside {@code
+ * h2}) takes that route, whatever name it asked for, so one host name can carry web and polling
+ * traffic. Then by SNI. Names compare without case and without a trailing dot. A wildcard {@code
+ * *.example.com} matches every name ending in {@code .example.com}, however many labels deep, but
+ * not {@code example.com} itself. Exact names win over wildcards, longer wildcards over shorter
+ * ones. Connections with no SNI, an IP literal or an unknown name take the default route; input
+ * that is not a TLS ClientHello takes the unparseable route. Both are optional: without one, such
+ * connections are closed, so nothing reaches an upstream unless the table says so ("fail closed").
  */
 public final class RouteTable {
+  private final Map<String, Route> byProtocol;
   private final Map<String, Route> exact;
   private final List<Map.Entry<String, Route>> wildcards;
   private final Route defaultRoute;
   private final Route unparseableRoute;
 
   private RouteTable(Builder b) {
+    this.byProtocol = Collections.unmodifiableMap(new LinkedHashMap<>(b.byProtocol));
     this.exact = Collections.unmodifiableMap(new LinkedHashMap<>(b.exact));
     this.wildcards =
         b.wildcards.entrySet().stream()
@@ -40,6 +47,20 @@ public final class RouteTable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The route for a ClientHello that named {@code serverName} (null when it named none) and offered
+   * {@code protocols} by ALPN, in the client's order of preference.
+   */
+  public Optional<Route> forClientHello(String serverName, List<String> protocols) {
+    for (String protocol : protocols) {
+      Route route = byProtocol.get(protocol);
+      if (route != null) {
+        return Optional.of(route);
+      }
+    }
+    return forServerName(serverName);
   }
 
   /** The route for a ClientHello that named {@code serverName} (null when it named none). */
@@ -58,6 +79,21 @@ public final class RouteTable {
       }
     }
     return Optional.ofNullable(defaultRoute);
+  }
+
+  /** Every upstream some route of this table leads to, each once. */
+  public Set<Upstream> upstreams() {
+    Set<Upstream> all = new LinkedHashSet<>();
+    byProtocol.values().forEach(r -> all.add(r.upstream()));
+    exact.values().forEach(r -> all.add(r.upstream()));
+    wildcards.forEach(w -> all.add(w.getValue().upstream()));
+    if (defaultRoute != null) {
+      all.add(defaultRoute.upstream());
+    }
+    if (unparseableRoute != null) {
+      all.add(unparseableRoute.upstream());
+    }
+    return all;
   }
 
   /** The route for input that is not a TLS ClientHello at all. */
@@ -80,6 +116,9 @@ public final class RouteTable {
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder("RouteTable{");
+    byProtocol.forEach(
+        (protocol, route) ->
+            out.append("alpn:").append(protocol).append("->").append(route.name()).append(", "));
     exact.forEach((name, route) -> out.append(name).append("->").append(route.name()).append(", "));
     wildcards.forEach(
         w ->
@@ -96,6 +135,7 @@ public final class RouteTable {
 
   /** Builds a {@link RouteTable}. */
   public static final class Builder {
+    private final Map<String, Route> byProtocol = new LinkedHashMap<>();
     private final Map<String, Route> exact = new LinkedHashMap<>();
     private final Map<String, Route> wildcards = new LinkedHashMap<>();
     private Route defaultRoute;
@@ -112,6 +152,22 @@ public final class RouteTable {
       }
       if (exact.putIfAbsent(normalize(name), route) != null) {
         throw new IllegalArgumentException("name: '" + name + "' is routed twice");
+      }
+      return this;
+    }
+
+    /** Routes every client that offers {@code protocol} by ALPN, such as {@code cuttle-polling}. */
+    public Builder alpn(String protocol, Route route) {
+      Objects.requireNonNull(route, "route");
+      if (protocol == null
+          || protocol.isEmpty()
+          || protocol.length() > 255
+          || !StandardCharsets.US_ASCII.newEncoder().canEncode(protocol)) {
+        throw new IllegalArgumentException(
+            "alpn: '" + protocol + "' (expected: an ASCII protocol name such as cuttle-polling)");
+      }
+      if (byProtocol.putIfAbsent(protocol, route) != null) {
+        throw new IllegalArgumentException("alpn: '" + protocol + "' is routed twice");
       }
       return this;
     }

@@ -2,6 +2,8 @@ package io.cuttle.router;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,15 +19,40 @@ public final class RouterConfig {
   /** No idle timeout: a connection may stay silent as long as both ends keep it open. */
   public static final Duration NO_IDLE_TIMEOUT = Duration.ZERO;
 
-  private final InetSocketAddress bindAddress;
+  /**
+   * The tentacle keeps its polling connection alive with an HTTP/2 PING every 30 s and a poll that
+   * the server answers within about a minute, so a healthy tentacle's connection never carries
+   * nothing for long. Five minutes tolerates several lost pings and the slowest poll, and still
+   * frees a connection whose tentacle vanished without a FIN. Unlike nginx's 10 min proxy_timeout
+   * or Traefik's 60 s, it is derived from that contract, not picked for web pages.
+   */
+  public static final Duration POLLING_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * The ALPN protocol a tentacle may offer beside {@code h2} to reach the polling listener through
+   * a host name that otherwise serves the web app, when no second DNS name can be had.
+   */
+  public static final String POLLING_ALPN = "cuttle-polling";
+
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  public static final double DEFAULT_PER_SOURCE_RATE = 50;
+  public static final int DEFAULT_PER_SOURCE_BURST = 200;
+
+  private final List<InetSocketAddress> listeners;
   private final RouteTable routes;
   private final int maxClientHelloBytes;
   private final Duration clientHelloTimeout;
   private final Duration upstreamConnectTimeout;
   private final Duration idleTimeout;
+  private final int maxConnections;
+  private final double perSourceRate;
+  private final int perSourceBurst;
 
   private RouterConfig(Builder b) {
-    this.bindAddress = b.bindAddress;
+    this.listeners = List.copyOf(b.listeners);
+    this.maxConnections = b.maxConnections;
+    this.perSourceRate = b.perSourceRate;
+    this.perSourceBurst = b.perSourceBurst;
     this.routes = b.routes;
     this.maxClientHelloBytes = b.maxClientHelloBytes;
     this.clientHelloTimeout = b.clientHelloTimeout;
@@ -37,9 +64,24 @@ public final class RouterConfig {
     return new Builder();
   }
 
-  /** Where to listen; port 0 picks a free port, see {@link RouterServer#localAddress()}. */
-  public InetSocketAddress bindAddress() {
-    return bindAddress;
+  /** Where to listen; port 0 picks a free port, see {@link RouterServer#localAddresses()}. */
+  public List<InetSocketAddress> listeners() {
+    return listeners;
+  }
+
+  /** Open connections beyond which new ones are refused before anything is read. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** New connections per second one client address may open; 0 means no limit. */
+  public double perSourceRate() {
+    return perSourceRate;
+  }
+
+  /** How many connections a client address may open at once before its rate applies. */
+  public int perSourceBurst() {
+    return perSourceBurst;
   }
 
   public RouteTable routes() {
@@ -71,8 +113,8 @@ public final class RouterConfig {
 
   @Override
   public String toString() {
-    return "RouterConfig{bindAddress="
-        + bindAddress
+    return "RouterConfig{listeners="
+        + listeners
         + ", routes="
         + routes
         + ", maxClientHelloBytes="
@@ -83,12 +125,21 @@ public final class RouterConfig {
         + upstreamConnectTimeout
         + ", idleTimeout="
         + idleTimeout
+        + ", maxConnections="
+        + maxConnections
+        + ", perSource="
+        + perSourceRate
+        + "/s burst "
+        + perSourceBurst
         + '}';
   }
 
   /** Builds a {@link RouterConfig}; refuses values that cannot work, naming them. */
   public static final class Builder {
-    private InetSocketAddress bindAddress;
+    private final List<InetSocketAddress> listeners = new ArrayList<>();
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private double perSourceRate = DEFAULT_PER_SOURCE_RATE;
+    private int perSourceBurst = DEFAULT_PER_SOURCE_BURST;
     private RouteTable routes;
     private int maxClientHelloBytes = DEFAULT_MAX_CLIENT_HELLO_BYTES;
     private Duration clientHelloTimeout = DEFAULT_CLIENT_HELLO_TIMEOUT;
@@ -97,8 +148,42 @@ public final class RouterConfig {
 
     private Builder() {}
 
+    /** Listens on {@code bindAddress} only. */
     public Builder bindAddress(InetSocketAddress bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      listeners.clear();
+      return listener(bindAddress);
+    }
+
+    /** Listens on {@code bindAddress} too. */
+    public Builder listener(InetSocketAddress bindAddress) {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      if (listeners.contains(bindAddress)) {
+        throw new IllegalArgumentException("listener: " + bindAddress + " is listed twice");
+      }
+      listeners.add(bindAddress);
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections <= 0) {
+        throw new IllegalArgumentException(
+            "maxConnections: " + maxConnections + " (expected: > 0)");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** {@code ratePerSecond} 0 turns the per-source limit off. */
+    public Builder perSourceLimit(double ratePerSecond, int burst) {
+      if (!(ratePerSecond >= 0) || Double.isInfinite(ratePerSecond)) {
+        throw new IllegalArgumentException(
+            "perSourceRate: " + ratePerSecond + " (expected: >= 0, 0 turns it off)");
+      }
+      if (burst <= 0) {
+        throw new IllegalArgumentException("perSourceBurst: " + burst + " (expected: > 0)");
+      }
+      this.perSourceRate = ratePerSecond;
+      this.perSourceBurst = burst;
       return this;
     }
 
@@ -147,8 +232,8 @@ public final class RouterConfig {
     }
 
     public RouterConfig build() {
-      if (bindAddress == null) {
-        throw new IllegalStateException("bindAddress: not set (expected: an address to listen on)");
+      if (listeners.isEmpty()) {
+        throw new IllegalStateException("listeners: none (expected: an address to listen on)");
       }
       if (routes == null) {
         throw new IllegalStateException("routes: not set (expected: a RouteTable)");

@@ -9,9 +9,11 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,36 +37,42 @@ import org.slf4j.LoggerFactory;
  * ClientHelloRouter}; once routed, a {@link RelayHandler} on each leg copies the bytes. Native
  * epoll is used where available, NIO elsewhere ({@link Transports}).
  *
- * <p>Closing, in order: {@link #closeGracefully(Duration)} (1) stops accepting: the listening
- * socket is closed, so new clients are refused by the operating system; (2) waits for live
- * connections to end on their own, up to the drain deadline; (3) closes whatever is left, client
- * and upstream legs both, logging them as closed by "router shutdown"; (4) stops the event loops
- * and waits for them to finish. {@link #close()} is the same with no wait in step 2. Both may be
- * called more than once and from any thread other than the router's own event loops.
+ * <p>Closing, in order: {@link #closeGracefully(Duration)} (1) stops accepting and health checking:
+ * the listening sockets are closed, so new clients are refused by the operating system; (2) waits
+ * for live connections to end on their own, up to the drain deadline; (3) closes whatever is left,
+ * client and upstream legs both, logging them as closed by "router shutdown"; (4) stops the event
+ * loops and waits for them to finish. {@link #close()} is the same with no wait in step 2. Both may
+ * be called more than once and from any thread other than the router's own event loops.
  */
 public final class RouterServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
 
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
-  private final Channel listener;
+  private final List<Channel> listeners;
   private final ChannelGroup live;
-  private final RouterStats stats;
+  private final RouterMetrics metrics;
+  private final AtomicReference<RouteTable> routes;
+  private final HealthChecks healthChecks;
 
   private RouterServer(
       EventLoopGroup acceptors,
       EventLoopGroup workers,
-      Channel listener,
+      List<Channel> listeners,
       ChannelGroup live,
-      RouterStats stats) {
+      RouterMetrics metrics,
+      AtomicReference<RouteTable> routes,
+      HealthChecks healthChecks) {
     this.acceptors = acceptors;
     this.workers = workers;
-    this.listener = listener;
+    this.listeners = listeners;
     this.live = live;
-    this.stats = stats;
+    this.metrics = metrics;
+    this.routes = routes;
+    this.healthChecks = healthChecks;
   }
 
-  /** Binds {@link RouterConfig#bindAddress()} and starts routing; returns once listening. */
+  /** Binds {@link RouterConfig#listeners()} and starts routing; returns once listening. */
   public static RouterServer start(RouterConfig config) {
     Objects.requireNonNull(config, "config");
     return start(config, UpstreamDialer.sockets(config));
@@ -74,9 +82,13 @@ public final class RouterServer implements AutoCloseable {
     EventLoopGroup acceptors = Transports.eventLoops("cuttle-router-accept", 1);
     EventLoopGroup workers = Transports.eventLoops("cuttle-router-io", 0);
     ChannelGroup live = new DefaultChannelGroup("router-connections", GlobalEventExecutor.INSTANCE);
-    RouterStats stats = new RouterStats();
+    RouterMetrics metrics = new RouterMetrics();
+    UpstreamPool pool = new UpstreamPool(metrics);
+    AtomicReference<RouteTable> routes = new AtomicReference<>(config.routes());
+    HealthChecks healthChecks = new HealthChecks(workers, pool);
+    List<Channel> listeners = new ArrayList<>();
     try {
-      Channel listener =
+      ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(acceptors, workers)
               .channel(Transports.serverChannel())
@@ -89,30 +101,62 @@ public final class RouterServer implements AutoCloseable {
               .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
-              .childHandler(new RouterInitializer(config, stats, dialer, live))
-              .bind(config.bindAddress())
-              .syncUninterruptibly()
-              .channel();
+              .childHandler(
+                  new RouterInitializer(
+                      config,
+                      routes::get,
+                      metrics,
+                      new UpstreamConnector(dialer, pool, metrics),
+                      new ConnectionLimiter(
+                          config.maxConnections(), config.perSourceRate(), config.perSourceBurst()),
+                      live));
+      for (InetSocketAddress address : config.listeners()) {
+        listeners.add(bootstrap.bind(address).syncUninterruptibly().channel());
+      }
+      healthChecks.checkUpstreamsOf(config.routes());
       log.debug(
           "Router listening on {} ({} transport), {}",
-          listener.localAddress(),
+          listeners.stream().map(Channel::localAddress).toList(),
           Transports.isNative() ? "epoll" : "nio",
           config.routes());
-      return new RouterServer(acceptors, workers, listener, live, stats);
+      return new RouterServer(
+          acceptors, workers, List.copyOf(listeners), live, metrics, routes, healthChecks);
     } catch (RuntimeException e) {
+      healthChecks.close();
+      listeners.forEach(Channel::close);
       acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
       throw e;
     }
   }
 
-  /** The address actually bound: with port 0 in the config, this tells which port was picked. */
+  /** The first listener's bound address: with port 0 in the config, this tells which port. */
   public InetSocketAddress localAddress() {
-    return (InetSocketAddress) listener.localAddress();
+    return localAddresses().get(0);
   }
 
-  public RouterStats stats() {
-    return stats;
+  /** Every listener's bound address, in the order configured. */
+  public List<InetSocketAddress> localAddresses() {
+    return listeners.stream().map(l -> (InetSocketAddress) l.localAddress()).toList();
+  }
+
+  public RouterMetrics metrics() {
+    return metrics;
+  }
+
+  public RouteTable routes() {
+    return routes.get();
+  }
+
+  /**
+   * Routes new connections by {@code newRoutes} from now on. Connections already routed keep their
+   * upstream; endpoints kept by the new table keep their health and connection counts.
+   */
+  public void reload(RouteTable newRoutes) {
+    Objects.requireNonNull(newRoutes, "newRoutes");
+    routes.set(newRoutes);
+    healthChecks.checkUpstreamsOf(newRoutes);
+    log.info("Routes reloaded: {}", newRoutes);
   }
 
   /**
@@ -121,7 +165,8 @@ public final class RouterServer implements AutoCloseable {
    */
   public void closeGracefully(Duration drain) {
     Objects.requireNonNull(drain, "drain");
-    listener.close().syncUninterruptibly();
+    healthChecks.close();
+    listeners.forEach(l -> l.close().syncUninterruptibly());
     long deadline = System.nanoTime() + drain.toNanos();
     // A snapshot: nothing new joins once the listener is closed.
     for (Channel connection : List.copyOf(live)) {

@@ -7,16 +7,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
 
 /** Opens the upstream leg of a connection. A seam, so handler tests can run without sockets. */
 interface UpstreamDialer {
 
-  /** Connects to {@code upstream} for {@code client}; the channel reads nothing until told to. */
-  Future<Channel> dial(Channel client, Upstream upstream);
+  /** Connects to {@code endpoint} for {@code client}; the channel reads nothing until told to. */
+  Future<Channel> dial(Channel client, InetSocketAddress endpoint);
 
   /** Dials with a real socket on the client's own event loop, so both legs share one thread. */
   static UpstreamDialer sockets(RouterConfig config) {
-    return (client, upstream) -> {
+    return (client, endpoint) -> {
       Promise<Channel> promise = client.eventLoop().newPromise();
       new Bootstrap()
           .group(client.eventLoop())
@@ -29,7 +30,7 @@ interface UpstreamDialer {
               ChannelOption.CONNECT_TIMEOUT_MILLIS,
               (int) config.upstreamConnectTimeout().toMillis())
           .handler(new ChannelInboundHandlerAdapter())
-          .connect(upstream.address())
+          .connect(endpoint)
           .addListener(
               (ChannelFutureListener)
                   f -> {

@@ -29,11 +29,11 @@ class ClientHelloRouterTest {
 
   private final List<String> dialed = new ArrayList<>();
   private final List<EmbeddedChannel> upstreams = new ArrayList<>();
-  private final RouterStats stats = new RouterStats();
+  private final RouterMetrics stats = new RouterMetrics();
   private int maxClientHelloBytes = 16 * 1024;
 
   private static Route route(String name) {
-    return new Route(name, new Upstream(InetSocketAddress.createUnresolved(name, 1), false));
+    return new Route(name, Upstream.single(InetSocketAddress.createUnresolved(name, 1), false));
   }
 
   /** A client connection whose ClientHelloRouter dials nothing real: see the class comment. */
@@ -46,8 +46,8 @@ class ClientHelloRouterTest {
             .clientHelloTimeout(Duration.ofSeconds(10))
             .build();
     UpstreamDialer dialer =
-        (client, upstream) -> {
-          dialed.add(upstream.address().getHostString()); // the route's name, see route()
+        (client, endpoint) -> {
+          dialed.add(endpoint.getHostString()); // the route's name, see route()
           EmbeddedChannel upstreamChannel = new EmbeddedChannel();
           upstreams.add(upstreamChannel);
           return client.eventLoop().<Channel>newSucceededFuture(upstreamChannel);
@@ -59,9 +59,9 @@ class ClientHelloRouterTest {
         .addLast(
             new ClientHelloRouter(
                 config,
+                routes,
                 stats,
-                dialer,
-                new UpstreamHealth(),
+                new UpstreamConnector(dialer, new UpstreamPool(stats), stats),
                 new ConnectionRecord(channel.remoteAddress())));
     return channel;
   }

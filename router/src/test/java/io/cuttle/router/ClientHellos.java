@@ -14,13 +14,21 @@ final class ClientHellos {
 
   /** The first flight of a JDK TLS client asking for {@code serverName} (null: no SNI). */
   static byte[] from(String serverName) throws Exception {
+    return from(serverName, List.of());
+  }
+
+  /** The same, offering {@code protocols} by ALPN in that order. */
+  static byte[] from(String serverName, List<String> protocols) throws Exception {
     SSLEngine engine = SSLContext.getDefault().createSSLEngine();
     engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
     if (serverName != null) {
-      SSLParameters parameters = engine.getSSLParameters();
       parameters.setServerNames(List.of(new SNIHostName(serverName)));
-      engine.setSSLParameters(parameters);
     }
+    if (!protocols.isEmpty()) {
+      parameters.setApplicationProtocols(protocols.toArray(String[]::new));
+    }
+    engine.setSSLParameters(parameters);
     ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     engine.wrap(ByteBuffer.allocate(0), out);
     out.flip();

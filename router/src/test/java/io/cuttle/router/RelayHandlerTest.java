@@ -48,7 +48,7 @@ class RelayHandlerTest {
                 ctx.read();
               }
             },
-            new RelayHandler(peer, record, relayed));
+            new RelayHandler(peer, record, relayed::add));
     return source;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
@@ -13,7 +14,7 @@ class RouteTableTest {
   private static final Route DEEP = route("deep");
 
   private static Route route(String name) {
-    return new Route(name, new Upstream(InetSocketAddress.createUnresolved(name, 1), false));
+    return new Route(name, Upstream.single(InetSocketAddress.createUnresolved(name, 1), false));
   }
 
   private final RouteTable table =
@@ -67,5 +68,36 @@ class RouteTableTest {
         .hasMessageContaining("'*.example.com'");
     assertThatThrownBy(() -> RouteTable.builder().exact("a.test", WEB).exact("A.test", POLLING))
         .hasMessage("name: 'A.test' is routed twice");
+  }
+
+  @Test
+  void anOfferedMarkerProtocolWinsOverTheNameSoOneHostCarriesBoth() {
+    RouteTable shared =
+        RouteTable.builder().alpn("cuttle-polling", POLLING).defaultRoute(WEB).build();
+
+    assertThat(shared.forClientHello("cuttle.example.com", List.of("cuttle-polling", "h2")))
+        .contains(POLLING);
+    assertThat(shared.forClientHello("cuttle.example.com", List.of("h2", "http/1.1")))
+        .contains(WEB);
+    assertThat(shared.forClientHello(null, List.of("cuttle-polling"))).contains(POLLING);
+  }
+
+  @Test
+  void refusesAlpnNamesThatCannotBeOnTheWire() {
+    assertThatThrownBy(() -> RouteTable.builder().alpn("", WEB)).hasMessageContaining("alpn: ''");
+    assertThatThrownBy(() -> RouteTable.builder().alpn("h2", WEB).alpn("h2", POLLING))
+        .hasMessageContaining("routed twice");
+  }
+
+  @Test
+  void listsEachUpstreamOnce() {
+    RouteTable shared =
+        RouteTable.builder()
+            .alpn("cuttle-polling", POLLING)
+            .exact("polling.example.com", POLLING)
+            .defaultRoute(WEB)
+            .build();
+
+    assertThat(shared.upstreams()).containsExactly(POLLING.upstream(), WEB.upstream());
   }
 }

@@ -11,7 +11,8 @@ class RouterConfigTest {
   private static final RouteTable ROUTES =
       RouteTable.builder()
           .defaultRoute(
-              new Route("web", new Upstream(InetSocketAddress.createUnresolved("web", 1), false)))
+              new Route(
+                  "web", Upstream.single(InetSocketAddress.createUnresolved("web", 1), false)))
           .build();
 
   @Test
@@ -23,7 +24,10 @@ class RouterConfigTest {
     assertThat(config.clientHelloTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.upstreamConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.idleTimeout()).isZero();
-    assertThat(config.bindAddress().getPort()).isZero();
+    assertThat(config.listeners())
+        .singleElement()
+        .extracting(InetSocketAddress::getPort)
+        .isEqualTo(0);
   }
 
   @Test
@@ -39,7 +43,7 @@ class RouterConfigTest {
     assertThatThrownBy(() -> builder.idleTimeout(Duration.ofSeconds(-1)))
         .hasMessage("idleTimeout: PT-1S (expected: >= 0)");
     assertThatThrownBy(() -> builder.routes(ROUTES).build())
-        .hasMessage("bindAddress: not set (expected: an address to listen on)");
+        .hasMessage("listeners: none (expected: an address to listen on)");
     assertThatThrownBy(() -> RouterConfig.builder().bindAddress(new InetSocketAddress(0)).build())
         .hasMessage("routes: not set (expected: a RouteTable)");
   }

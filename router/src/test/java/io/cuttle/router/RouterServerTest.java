@@ -160,7 +160,7 @@ class RouterServerTest {
     }
 
     Upstream upstream(boolean proxyProtocol) {
-      return new Upstream((InetSocketAddress) listener.localAddress(), proxyProtocol);
+      return Upstream.single((InetSocketAddress) listener.localAddress(), proxyProtocol);
     }
 
     @Override
@@ -262,10 +262,10 @@ class RouterServerTest {
             .as("the polling backend's own key answers, not the router's or the web's")
             .isInstanceOf(SSLHandshakeException.class);
       }
-      assertThat(router.stats().routed("polling")).isEqualTo(2);
-      assertThat(router.stats().routed("web")).isEqualTo(1);
-      assertThat(router.stats().accepted()).isEqualTo(3);
-      await().atMost(Duration.ofSeconds(5)).until(() -> router.stats().active() == 0);
+      assertThat(router.metrics().routed("polling")).isEqualTo(2);
+      assertThat(router.metrics().routed("web")).isEqualTo(1);
+      assertThat(router.metrics().accepted()).isEqualTo(3);
+      await().atMost(Duration.ofSeconds(5)).until(() -> router.metrics().active() == 0);
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(
@@ -275,7 +275,7 @@ class RouterServerTest {
                       .anySatisfy(
                           line ->
                               assertThat(line)
-                                  .contains("sni=polling.localhost route=polling upstream=")
+                                  .contains("sni=polling.localhost alpn=- route=polling upstream=")
                                   .containsPattern("bytes_in=[1-9]\\d* bytes_out=[1-9]\\d*")
                                   .endsWith("close=closed")));
     }
@@ -303,8 +303,8 @@ class RouterServerTest {
       }
 
       assertThat(polling.accepted.get()).isZero();
-      assertThat(router.stats().refused(CloseReason.NOT_TLS)).isEqualTo(2);
-      assertThat(router.stats().refused(CloseReason.NO_ROUTE)).isEqualTo(1);
+      assertThat(router.metrics().refused(CloseReason.NOT_TLS)).isEqualTo(2);
+      assertThat(router.metrics().refused(CloseReason.NO_ROUTE)).isEqualTo(1);
       try (SSLSocket ok = connect("polling.localhost", pollingCert)) {
         assertThat(exchange(ok, "still here")).isEqualTo("polling:still here");
       }
@@ -315,7 +315,8 @@ class RouterServerTest {
                   assertThat(accessLines())
                       .filteredOn(line -> line.contains("close=not tls"))
                       .hasSize(2)
-                      .allSatisfy(line -> assertThat(line).contains("sni=- route=- upstream=-")));
+                      .allSatisfy(
+                          line -> assertThat(line).contains("sni=- alpn=- route=- upstream=-")));
     }
   }
 
@@ -349,7 +350,8 @@ class RouterServerTest {
               .defaultRoute(
                   new Route(
                       "raw",
-                      new Upstream(new InetSocketAddress(LOOPBACK, backend.getLocalPort()), false)))
+                      Upstream.single(
+                          new InetSocketAddress(LOOPBACK, backend.getLocalPort()), false)))
               .build());
       byte[] hello = ClientHellos.from("localhost");
       CompletableFuture<Integer> backendSaw =
@@ -463,9 +465,10 @@ class RouterServerTest {
     start(
         RouteTable.builder()
             .defaultRoute(
-                new Route("web", new Upstream(new InetSocketAddress(LOOPBACK, closedPort), false)))
+                new Route(
+                    "web", Upstream.single(new InetSocketAddress(LOOPBACK, closedPort), false)))
             .build());
-    Logger logger = logger(UpstreamHealth.class.getName());
+    Logger logger = logger(UpstreamPool.class.getName());
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);
@@ -479,7 +482,7 @@ class RouterServerTest {
       }
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> router.stats().refused(CloseReason.UPSTREAM_CONNECT_FAILED) == 5);
+          .until(() -> router.metrics().refused(CloseReason.UPSTREAM_CONNECT_FAILED) == 5);
       assertThat(appender.list)
           .filteredOn(e -> e.getLevel() == Level.WARN)
           .singleElement()
@@ -493,7 +496,7 @@ class RouterServerTest {
                       .allSatisfy(
                           line ->
                               assertThat(line)
-                                  .contains("sni=localhost route=web")
+                                  .contains("sni=localhost alpn=- route=web")
                                   .endsWith("close=upstream connect failed")));
     } finally {
       logger.detachAppender(appender);

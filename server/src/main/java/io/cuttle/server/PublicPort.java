@@ -3,8 +3,8 @@ package io.cuttle.server;
 import io.cuttle.router.Route;
 import io.cuttle.router.RouteTable;
 import io.cuttle.router.RouterConfig;
+import io.cuttle.router.RouterMetrics;
 import io.cuttle.router.RouterServer;
-import io.cuttle.router.RouterStats;
 import io.cuttle.router.Upstream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,15 +28,18 @@ final class PublicPort implements AutoCloseable {
   static PublicPort start(
       InetSocketAddress bind, String pollingHost, int pollingPort, int webPort) {
     InetAddress loopback = InetAddress.getLoopbackAddress();
+    Route polling =
+        new Route(
+            POLLING_ROUTE,
+            Upstream.single(new InetSocketAddress(loopback, pollingPort), true),
+            RouterConfig.POLLING_IDLE_TIMEOUT);
     RouteTable routes =
         RouteTable.builder()
-            .exact(
-                pollingHost,
-                new Route(
-                    POLLING_ROUTE,
-                    new Upstream(new InetSocketAddress(loopback, pollingPort), true)))
+            .exact(pollingHost, polling)
+            .alpn(RouterConfig.POLLING_ALPN, polling)
             .defaultRoute(
-                new Route(WEB_ROUTE, new Upstream(new InetSocketAddress(loopback, webPort), false)))
+                new Route(
+                    WEB_ROUTE, Upstream.single(new InetSocketAddress(loopback, webPort), false)))
             .build();
     return new PublicPort(
         RouterServer.start(RouterConfig.builder().bindAddress(bind).routes(routes).build()));
@@ -46,8 +49,8 @@ final class PublicPort implements AutoCloseable {
     return router.localAddress().getPort();
   }
 
-  RouterStats stats() {
-    return router.stats();
+  RouterMetrics stats() {
+    return router.metrics();
   }
 
   @Override

@@ -1,0 +1,149 @@
+package io.cuttle.router;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the router did with the connections it accepted, as Prometheus metrics ({@link #scrape()})
+ * and as numbers tests and the server can read. Thread-safe; meters are made on first use, so a
+ * route added by a reload shows up without a restart.
+ */
+public final class RouterMetrics {
+  private static final String PREFIX = "cuttle.router.";
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter accepted = registry.counter(PREFIX + "connections.accepted");
+  private final AtomicInteger active =
+      registry.gauge(PREFIX + "connections.active", new AtomicInteger());
+  private final Map<String, AtomicInteger> activeByRoute = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> endpointUp = new ConcurrentHashMap<>();
+  private final DistributionSummary helloBytes =
+      DistributionSummary.builder(PREFIX + "client.hello.size")
+          .baseUnit("bytes")
+          .description("Size of each complete ClientHello")
+          .serviceLevelObjectives(512, 1024, 2048, 4096, 8192, 16384, 32768)
+          .register(registry);
+  private final DistributionSummary helloSegments =
+      DistributionSummary.builder(PREFIX + "client.hello.segments")
+          .description("TCP reads it took to receive a ClientHello")
+          .serviceLevelObjectives(1, 2, 3, 5, 10, 50)
+          .register(registry);
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The metrics in the Prometheus text format, for the admin port's {@code /metrics}. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  void recordAccepted() {
+    accepted.increment();
+    active.incrementAndGet();
+  }
+
+  void recordClosed() {
+    active.decrementAndGet();
+  }
+
+  void recordClientHello(int bytes, int segments) {
+    helloBytes.record(bytes);
+    helloSegments.record(segments);
+  }
+
+  void recordRouted(String route) {
+    outcome("routed").increment();
+    registry.counter(PREFIX + "route.connections", "route", route).increment();
+    routeActive(route).incrementAndGet();
+  }
+
+  void recordRouteClosed(String route) {
+    routeActive(route).decrementAndGet();
+  }
+
+  void recordRefused(CloseReason reason) {
+    outcome(reason.label()).increment();
+  }
+
+  Counter bytes(String route, String direction) {
+    return registry.counter(PREFIX + "route.bytes", "route", route, "direction", direction);
+  }
+
+  void dialed(String upstream, Duration took) {
+    Timer.builder(PREFIX + "upstream.dial")
+        .tag("upstream", upstream)
+        .serviceLevelObjectives(
+            Duration.ofMillis(1),
+            Duration.ofMillis(10),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1))
+        .register(registry)
+        .record(took);
+  }
+
+  void dialFailed(String upstream) {
+    registry.counter(PREFIX + "upstream.dial.failures", "upstream", upstream).increment();
+  }
+
+  void endpointHealth(String upstream, InetSocketAddress endpoint, boolean up) {
+    String key = upstream + " " + endpoint;
+    endpointUp
+        .computeIfAbsent(
+            key,
+            k ->
+                registry.gauge(
+                    PREFIX + "upstream.endpoint.up",
+                    Tags.of("upstream", upstream, "endpoint", hostPort(endpoint)),
+                    new AtomicInteger()))
+        .set(up ? 1 : 0);
+  }
+
+  public long accepted() {
+    return (long) accepted.count();
+  }
+
+  public long active() {
+    return active.get();
+  }
+
+  /** Connections handed to the named route's upstream. */
+  public long routed(String route) {
+    Counter counter = registry.find(PREFIX + "route.connections").tag("route", route).counter();
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  /** Connections closed before reaching any upstream, for {@code reason}. */
+  public long refused(CloseReason reason) {
+    Counter counter =
+        registry.find(PREFIX + "client.hello.outcomes").tag("outcome", reason.label()).counter();
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  private Counter outcome(String outcome) {
+    return registry.counter(PREFIX + "client.hello.outcomes", "outcome", outcome);
+  }
+
+  private AtomicInteger routeActive(String route) {
+    return activeByRoute.computeIfAbsent(
+        route,
+        r ->
+            registry.gauge(
+                PREFIX + "route.connections.active", Tags.of("route", r), new AtomicInteger()));
+  }
+
+  private static String hostPort(InetSocketAddress endpoint) {
+    return endpoint.getHostString() + ":" + endpoint.getPort();
+  }
+}
