@@ -1,6 +1,7 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiException;
+import io.cuttle.router.config.ConfigException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +21,17 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     if (e instanceof ApiException
         || e instanceof IllegalArgumentException
         || e instanceof IllegalStateException
-        || e instanceof IOException) {
+        || e instanceof IOException
+        || e instanceof ConfigException) {
       commandLine
           .getErr()
-          .println("cuttle " + commandLine.getCommandName() + ": " + e.getMessage());
+          .println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
       log.debug("Command failed", e);
       return 1;
     }
-    commandLine.getErr().println("cuttle " + commandLine.getCommandName() + ": unexpected failure");
+    commandLine
+        .getErr()
+        .println(commandLine.getCommandSpec().qualifiedName() + ": unexpected failure");
     e.printStackTrace(commandLine.getErr());
     return 70;
   }

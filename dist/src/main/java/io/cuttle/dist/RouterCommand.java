@@ -5,9 +5,16 @@ import io.cuttle.router.RouteTable;
 import io.cuttle.router.RouterConfig;
 import io.cuttle.router.RouterServer;
 import io.cuttle.router.Upstream;
+import io.cuttle.router.admin.AdminServer;
+import io.cuttle.router.admin.RouterReloader;
+import io.cuttle.router.config.HostPort;
+import io.cuttle.router.config.RouterFile;
+import io.cuttle.router.config.RouterFileParser;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,25 +23,39 @@ import picocli.CommandLine.Option;
 @Command(
     name = "router",
     mixinStandardHelpOptions = true,
+    subcommands = RouterReloadCommand.class,
     description = {
       "Runs the SNI router on its own, in front of one or more servers: it reads each",
-      "connection's TLS ClientHello, picks an upstream by server name, and passes TLS through.",
-      "Example: cuttle router --listen 0.0.0.0:443 \\",
-      "           --route polling.deploy.example.com=10.0.0.5:10943 --default 10.0.0.5:8443"
+      "connection's TLS ClientHello, picks an upstream by server name or ALPN, and passes TLS",
+      "through untouched. Configure it with a file (see docs/router.md):",
+      "  cuttle router --config /etc/cuttle/router.yaml",
+      "or, for a quick start, with flags:",
+      "  cuttle router --listen 0.0.0.0:443 \\",
+      "    --route polling.deploy.example.com=10.0.0.5:10943 --default 10.0.0.5:8443",
+      "SIGHUP or 'cuttle router reload' applies a changed file to new connections."
     })
 final class RouterCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
-      names = "--listen",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}).",
-      defaultValue = "0.0.0.0:443")
+      names = "--config",
+      paramLabel = "FILE",
+      description = "router.yaml to run from; reloadable. Excludes the flags below.")
+  Path config;
+
+  @Option(
+      names = "--check",
+      description = "Only validate --config and say what it would do, like 'nginx -t'.")
+  boolean check;
+
+  @Option(names = "--listen", description = "Address to listen on (default: 0.0.0.0:443).")
   String listen;
 
   @Option(
       names = "--route",
       description =
-          "NAME=HOST:PORT: send connections for server name NAME (or *.domain) to HOST:PORT (repeatable).")
+          "NAME=HOST:PORT: send connections for server name NAME (or *.domain) to HOST:PORT"
+              + " (repeatable).")
   List<String> routes = List.of();
 
   @Option(
@@ -48,8 +69,57 @@ final class RouterCommand implements Callable<Integer> {
       description = "Send a PROXY protocol v2 header to every upstream.")
   boolean proxyProtocol;
 
+  @Option(
+      names = "--admin",
+      paramLabel = "HOST:PORT",
+      description = "Serve /metrics and /routes here (flags mode; a file says 'admin:').")
+  String admin;
+
   @Override
   public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    RouterFile file = config != null ? fromFile() : fromFlags();
+    if (check) {
+      out.println(config + " is valid.");
+      out.println("  listen: " + file.router().listeners());
+      out.println("  routes: " + file.router().routes());
+      out.println("  admin:  " + file.admin().map(RouterCommand::hostPort).orElse("none"));
+      out.flush();
+      return 0;
+    }
+    RouterServer router = RouterServer.start(file.router());
+    Optional<RouterReloader> reloader =
+        config == null ? Optional.empty() : Optional.of(new RouterReloader(config, router, file));
+    AdminServer adminServer =
+        file.admin().isEmpty() ? null : AdminServer.start(file.admin().get(), router, reloader);
+    reloader.ifPresent(Hangup::reloadOn);
+    out.println("Cuttle router listening on " + router.localAddresses());
+    if (adminServer != null) {
+      out.println("Admin (metrics, routes, reload) on http://" + hostPort(adminServer.address()));
+    }
+    out.flush();
+    UntilStopped.await(
+        () -> {
+          if (adminServer != null) {
+            adminServer.close();
+          }
+          router.closeGracefully(file.drainTimeout());
+        });
+    return 0;
+  }
+
+  private RouterFile fromFile() throws Exception {
+    if (listen != null || !routes.isEmpty() || defaultUpstream != null || admin != null) {
+      throw new IllegalArgumentException(
+          "--config: give either a file or --listen/--route/--default/--admin, not both");
+    }
+    return RouterFileParser.read(config);
+  }
+
+  private RouterFile fromFlags() {
+    if (check) {
+      throw new IllegalArgumentException("--check: needs --config FILE");
+    }
     RouteTable.Builder table = RouteTable.builder();
     for (String route : routes) {
       int equals = route.indexOf('=');
@@ -74,35 +144,30 @@ final class RouterCommand implements Callable<Integer> {
               "default", Upstream.single(address("--default", defaultUpstream), proxyProtocol)));
     }
     if (routes.isEmpty() && defaultUpstream == null) {
-      throw new IllegalArgumentException("give at least one --route or a --default upstream");
+      throw new IllegalArgumentException(
+          "give --config FILE, or at least one --route or a --default upstream");
     }
-    RouterServer router =
-        RouterServer.start(
-            RouterConfig.builder()
-                .bindAddress(address("--listen", listen))
-                .routes(table.build())
-                .build());
-    spec.commandLine().getOut().println("Cuttle router listening on " + router.localAddress());
-    spec.commandLine().getOut().flush();
-    UntilStopped.await(() -> router.closeGracefully(Duration.ofSeconds(10)));
-    return 0;
+    RouterConfig router =
+        RouterConfig.builder()
+            .bindAddress(address("--listen", listen == null ? "0.0.0.0:443" : listen))
+            .routes(table.build())
+            .build();
+    return new RouterFile(
+        router,
+        Optional.ofNullable(admin).map(a -> address("--admin", a)),
+        RouterFile.DEFAULT_DRAIN_TIMEOUT);
   }
 
   static InetSocketAddress address(String option, String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
     try {
-      if (colon <= 0) {
-        throw new NumberFormatException();
-      }
-      String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-      int port = Integer.parseInt(hostPort.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new InetSocketAddress(host, port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          option + ": '" + hostPort + "' (expected: HOST:PORT, e.g. 10.0.0.5:8443)");
+      return HostPort.parse(hostPort);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage());
     }
+  }
+
+  static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

@@ -111,6 +111,33 @@ public final class RouterConfig {
     return idleTimeout;
   }
 
+  /**
+   * The settings a reload cannot change on a running router (everything but the routes), named,
+   * where {@code other} differs from this; empty when only routes changed.
+   */
+  public List<String> differencesBesidesRoutes(RouterConfig other) {
+    List<String> differences = new ArrayList<>();
+    if (!listeners.equals(other.listeners)) {
+      differences.add("listen");
+    }
+    if (maxClientHelloBytes != other.maxClientHelloBytes
+        || !clientHelloTimeout.equals(other.clientHelloTimeout)) {
+      differences.add("clientHello");
+    }
+    if (!upstreamConnectTimeout.equals(other.upstreamConnectTimeout)) {
+      differences.add("upstreamConnectTimeout");
+    }
+    if (!idleTimeout.equals(other.idleTimeout)) {
+      differences.add("idleTimeout");
+    }
+    if (maxConnections != other.maxConnections
+        || perSourceRate != other.perSourceRate
+        || perSourceBurst != other.perSourceBurst) {
+      differences.add("limits");
+    }
+    return differences;
+  }
+
   @Override
   public String toString() {
     return "RouterConfig{listeners="

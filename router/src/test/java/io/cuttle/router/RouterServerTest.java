@@ -8,50 +8,22 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.codec.haproxy.HAProxyTLV;
-import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.codec.string.StringEncoder;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +40,6 @@ import org.slf4j.LoggerFactory;
 @Timeout(30)
 class RouterServerTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  private static EventLoopGroup backendLoops;
   private static SelfSignedCertificate pollingCert;
   private static SelfSignedCertificate webCert;
 
@@ -79,7 +50,6 @@ class RouterServerTest {
   @BeforeAll
   @SuppressWarnings("deprecation") // SelfSignedCertificate: fine for tests, as Netty says
   static void certificates() throws Exception {
-    backendLoops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     // Two key pairs with the same name: only the key tells the backends apart.
     pollingCert =
         SelfSignedCertificate.builder().fqdn("localhost").algorithm("EC").bits(256).build();
@@ -89,7 +59,6 @@ class RouterServerTest {
   @AfterAll
   @SuppressWarnings("deprecation")
   static void cleanUp() {
-    backendLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     pollingCert.delete();
     webCert.delete();
   }
@@ -113,84 +82,6 @@ class RouterServerTest {
     return (Logger) LoggerFactory.getLogger(name);
   }
 
-  /** What a PROXY-protocol backend learned from the header. */
-  record ProxyHeader(String source, int sourcePort, int destinationPort, String authority) {}
-
-  /**
-   * A Netty TLS server that answers each line with its name ("web:" + line), counting the
-   * connections it accepts; optionally it first decodes a PROXY v2 header, as the polling listener
-   * does.
-   */
-  private static final class TlsBackend implements AutoCloseable {
-    final AtomicInteger accepted = new AtomicInteger();
-    final CompletableFuture<ProxyHeader> proxyHeader = new CompletableFuture<>();
-    final Channel listener;
-
-    TlsBackend(String name, SelfSignedCertificate cert, boolean proxyProtocol) throws Exception {
-      SslContext tls = SslContextBuilder.forServer(cert.key(), cert.cert()).build();
-      listener =
-          new ServerBootstrap()
-              .group(backendLoops)
-              .channel(NioServerSocketChannel.class)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      accepted.incrementAndGet();
-                      ChannelPipeline p = ch.pipeline();
-                      if (proxyProtocol) {
-                        p.addLast(new HAProxyMessageDecoder(), new ProxyHeaderCatcher(proxyHeader));
-                      }
-                      p.addLast(tls.newHandler(ch.alloc()));
-                      p.addLast(new LineBasedFrameDecoder(1024));
-                      p.addLast(new StringDecoder(StandardCharsets.UTF_8));
-                      p.addLast(new StringEncoder(StandardCharsets.UTF_8));
-                      p.addLast(
-                          new SimpleChannelInboundHandler<String>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, String line) {
-                              ctx.writeAndFlush(name + ":" + line + "\n");
-                            }
-                          });
-                    }
-                  })
-              .bind(LOOPBACK, 0)
-              .sync()
-              .channel();
-    }
-
-    Upstream upstream(boolean proxyProtocol) {
-      return Upstream.single((InetSocketAddress) listener.localAddress(), proxyProtocol);
-    }
-
-    @Override
-    public void close() {
-      listener.close().syncUninterruptibly();
-    }
-  }
-
-  private static final class ProxyHeaderCatcher
-      extends SimpleChannelInboundHandler<HAProxyMessage> {
-    private final CompletableFuture<ProxyHeader> seen;
-
-    ProxyHeaderCatcher(CompletableFuture<ProxyHeader> seen) {
-      this.seen = seen;
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, HAProxyMessage message) {
-      String authority =
-          message.tlvs().stream()
-              .filter(tlv -> tlv.type() == HAProxyTLV.Type.PP2_TYPE_AUTHORITY)
-              .map(tlv -> tlv.content().toString(StandardCharsets.US_ASCII))
-              .findFirst()
-              .orElse(null);
-      seen.complete(
-          new ProxyHeader(
-              message.sourceAddress(), message.sourcePort(), message.destinationPort(), authority));
-    }
-  }
-
   private RouterServer start(RouteTable routes) {
     return start(
         RouterConfig.builder().bindAddress(new InetSocketAddress(LOOPBACK, 0)).routes(routes));
@@ -201,38 +92,16 @@ class RouterServerTest {
     return router;
   }
 
-  /** A TLS client through the router, asking for {@code serverName}, trusting only {@code cert}. */
   private SSLSocket connect(String serverName, SelfSignedCertificate cert) throws Exception {
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, null);
-    trusted.setCertificateEntry("backend", cert.cert());
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    SSLSocket socket =
-        (SSLSocket)
-            context.getSocketFactory().createSocket(LOOPBACK, router.localAddress().getPort());
-    socket.setSoTimeout(10_000);
-    SSLParameters parameters = socket.getSSLParameters();
-    parameters.setServerNames(List.of(new SNIHostName(serverName)));
-    socket.setSSLParameters(parameters);
-    return socket;
+    return TestClients.tls(router.localAddress().getPort(), serverName, cert, List.of());
   }
 
   private Socket plain() throws IOException {
-    Socket socket = new Socket(LOOPBACK, router.localAddress().getPort());
-    socket.setSoTimeout(10_000);
-    return socket;
+    return TestClients.plain(router.localAddress().getPort());
   }
 
   private static String exchange(Socket socket, String line) throws IOException {
-    PrintWriter out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
-    out.println(line);
-    return new BufferedReader(
-            new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
-        .readLine();
+    return TestClients.exchange(socket, line);
   }
 
   private List<String> accessLines() {
@@ -333,7 +202,7 @@ class RouterServerTest {
             .as("the header is consumed and the ClientHello follows it intact")
             .isEqualTo("polling:hello");
 
-        ProxyHeader header = polling.proxyHeader.get(5, TimeUnit.SECONDS);
+        TlsBackend.ProxyHeader header = polling.proxyHeader.get(5, TimeUnit.SECONDS);
         assertThat(header.source()).isEqualTo(LOOPBACK.getHostAddress());
         assertThat(header.sourcePort()).isEqualTo(client.getLocalPort());
         assertThat(header.destinationPort()).isEqualTo(router.localAddress().getPort());
