@@ -63,15 +63,21 @@ final class TestFleet implements AutoCloseable {
 
   /** Registers a tentacle polling the public port by SNI, or the legacy port. */
   TentacleHome register(String name, boolean viaRouter) throws IOException {
+    return viaRouter ? register(name, server.info().pollingUrl()) : register(name, (String) null);
+  }
+
+  /** Registers a tentacle polling {@code commsAddress}, or the legacy port when it is null. */
+  TentacleHome register(String name, String commsAddress) throws IOException {
     var info = server.info();
     TentacleHome home = home(name);
+    boolean viaRouter = commsAddress != null;
     Registration.register(
         new Registration.Request(
             home,
             name,
             info.webUrl(),
             server.adminApiKey(),
-            viaRouter ? info.pollingUrl() : null,
+            commsAddress,
             viaRouter ? null : server.legacyPollingPort(),
             "Test",
             List.of("web"),
@@ -110,6 +116,14 @@ final class TestFleet implements AutoCloseable {
     try (ApiClient api = api()) {
       return api.task(taskId);
     }
+  }
+
+  int legacyPort() {
+    return legacyPort;
+  }
+
+  int publicPort() {
+    return publicPort;
   }
 
   static int freePort() {

@@ -1,0 +1,109 @@
+package io.cuttle.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cuttle.dist.CommandLineTest.Run;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cuttle router --config} as its own process, the way a service manager runs it: SIGHUP and
+ * {@code cuttle router reload} both re-read the file, and SIGTERM stops it cleanly.
+ */
+@Timeout(90)
+class RouterProcessTest {
+  private static final Pattern ADMIN = Pattern.compile("Admin .* on (http://\\S+)");
+
+  private static String yaml(String defaultName) {
+    return """
+        listen: 127.0.0.1:0
+        admin: 127.0.0.1:0
+        upstreams:
+          a: { endpoints: [127.0.0.1:1] }
+          b: { endpoints: [127.0.0.1:2] }
+        routes:
+          - { name: %s, default: true, upstream: %s }
+        """
+        .formatted(defaultName, defaultName);
+  }
+
+  @Test
+  void sighupAndTheReloadCommandReReadTheFileAndSigtermStopsIt(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("router.yaml"), yaml("a"));
+    Process router =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Cuttle.class.getName(),
+                "router",
+                "--config",
+                file.toString())
+            .redirectError(dir.resolve("router.err").toFile())
+            .start();
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(router.getInputStream(), StandardCharsets.UTF_8));
+      String admin =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      for (String line; (line = out.readLine()) != null; ) {
+                        Matcher matcher = ADMIN.matcher(line);
+                        if (matcher.find()) {
+                          return matcher.group(1);
+                        }
+                      }
+                      return null;
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
+      assertThat(admin).as("the router printed its admin address").isNotNull();
+      assertThat(routes(admin)).contains("default->a");
+
+      Files.writeString(file, yaml("b"));
+      Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(router.pid())).start();
+      assertThat(hup.waitFor()).isZero();
+      await().atMost(Duration.ofSeconds(10)).until(() -> routes(admin).contains("default->b"));
+
+      Files.writeString(file, yaml("a"));
+      Run reload = CommandLineTest.cuttle("router", "reload", "--admin", admin.substring(7));
+      assertThat(reload.exitCode()).as(reload.err()).isZero();
+      assertThat(reload.out()).contains("reloaded");
+      assertThat(routes(admin)).contains("default->a");
+
+      router.destroy(); // SIGTERM
+      assertThat(router.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(router.exitValue()).as("a clean stop").isIn(0, 143);
+    } finally {
+      router.destroyForcibly();
+    }
+  }
+
+  private static String routes(String admin) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(admin + "/routes")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
