@@ -258,6 +258,11 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     discardAndClose(ctx);
   }
 
+  /** What the handler holds of a ClientHello not yet complete; bounded by the cap. */
+  int bufferedBytes() {
+    return decided ? 0 : internalBuffer().readableBytes();
+  }
+
   /** Drops what was buffered, so closing cannot hand it to anyone, and closes the client. */
   private void discardAndClose(ChannelHandlerContext ctx) {
     ByteBuf buffered = internalBuffer();

@@ -3,16 +3,11 @@ package io.cuttle.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,57 +22,14 @@ class ClientHelloRouterTest {
   private static final Route WEB = route("web");
   private static final Route JUNK = route("junk");
 
-  private final List<String> dialed = new ArrayList<>();
-  private final List<EmbeddedChannel> upstreams = new ArrayList<>();
-  private final RouterMetrics stats = new RouterMetrics();
-  private int maxClientHelloBytes = 16 * 1024;
+  private final ClientHelloHarness harness = new ClientHelloHarness();
 
   private static Route route(String name) {
     return new Route(name, Upstream.single(InetSocketAddress.createUnresolved(name, 1), false));
   }
 
-  /** A client connection whose ClientHelloRouter dials nothing real: see the class comment. */
-  private EmbeddedChannel client(RouteTable routes) {
-    RouterConfig config =
-        RouterConfig.builder()
-            .bindAddress(new InetSocketAddress(0))
-            .routes(routes)
-            .maxClientHelloBytes(maxClientHelloBytes)
-            .clientHelloTimeout(Duration.ofSeconds(10))
-            .build();
-    UpstreamDialer dialer =
-        (client, endpoint) -> {
-          dialed.add(endpoint.getHostString()); // the route's name, see route()
-          EmbeddedChannel upstreamChannel = new EmbeddedChannel();
-          upstreams.add(upstreamChannel);
-          return client.eventLoop().<Channel>newSucceededFuture(upstreamChannel);
-        };
-    EmbeddedChannel channel = new EmbeddedChannel();
-    channel.config().setAutoRead(false);
-    channel
-        .pipeline()
-        .addLast(
-            new ClientHelloRouter(
-                config,
-                routes,
-                stats,
-                new UpstreamConnector(dialer, new UpstreamPool(stats), stats),
-                new ConnectionRecord(channel.remoteAddress())));
-    return channel;
-  }
-
   private static RouteTable pollingAndWeb() {
     return RouteTable.builder().exact("polling.localhost", POLLING).defaultRoute(WEB).build();
-  }
-
-  private static byte[] forwarded(EmbeddedChannel upstream) {
-    ByteBuf all = Unpooled.buffer();
-    for (Object message; (message = upstream.readOutbound()) != null; ) {
-      ByteBuf buf = (ByteBuf) message;
-      all.writeBytes(buf);
-      buf.release();
-    }
-    return ByteBufUtil.getBytes(all);
   }
 
   private static ByteBuf ascii(String text) {
@@ -87,95 +39,97 @@ class ClientHelloRouterTest {
   @Test
   void routesByServerNameAndForwardsTheClientHelloUnchanged() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     channel.writeInbound(Unpooled.wrappedBuffer(hello));
 
-    assertThat(dialed).containsExactly("polling");
-    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+    assertThat(harness.dialed).containsExactly("polling");
+    assertThat(ClientHelloHarness.forwarded(harness.upstreams.get(0))).isEqualTo(hello);
     assertThat(channel.pipeline().get(ClientHelloRouter.class)).isNull();
     assertThat(channel.pipeline().get(RelayHandler.class)).isNotNull();
-    assertThat(stats.routed("polling")).isEqualTo(1);
+    assertThat(harness.stats.routed("polling")).isEqualTo(1);
   }
 
   @Test
   void bytesSentAfterTheClientHelloFollowItInOrder() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
     byte[] more = "early data".getBytes(StandardCharsets.US_ASCII);
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     channel.writeInbound(Unpooled.wrappedBuffer(hello, more));
 
     byte[] expected = Arrays.copyOf(hello, hello.length + more.length);
     System.arraycopy(more, 0, expected, hello.length, more.length);
-    assertThat(forwarded(upstreams.get(0))).isEqualTo(expected);
+    assertThat(ClientHelloHarness.forwarded(harness.upstreams.get(0))).isEqualTo(expected);
   }
 
   @Test
   void reassemblesAClientHelloArrivingOneByteAtATime() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     for (byte b : hello) {
-      assertThat(dialed).isEmpty();
+      assertThat(harness.dialed).isEmpty();
       channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
     }
 
-    assertThat(dialed).containsExactly("polling");
-    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+    assertThat(harness.dialed).containsExactly("polling");
+    assertThat(ClientHelloHarness.forwarded(harness.upstreams.get(0))).isEqualTo(hello);
   }
 
   @Test
   void reassemblesAClientHelloSplitAcrossManyTlsRecords() throws Exception {
     byte[] hello = ClientHellos.inRecordsOf(ClientHellos.from("polling.localhost"), 37);
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     for (int i = 0; i < hello.length; i += 50) {
       channel.writeInbound(
           Unpooled.wrappedBuffer(Arrays.copyOfRange(hello, i, Math.min(hello.length, i + 50))));
     }
 
-    assertThat(dialed).containsExactly("polling");
-    assertThat(forwarded(upstreams.get(0))).isEqualTo(hello);
+    assertThat(harness.dialed).containsExactly("polling");
+    assertThat(ClientHelloHarness.forwarded(harness.upstreams.get(0))).isEqualTo(hello);
   }
 
   @Test
   void unknownMissingAndIpLiteralServerNamesTakeTheDefaultRoute() throws Exception {
     for (String serverName : Arrays.asList("other.example.com", null, "192.0.2.1")) {
-      client(pollingAndWeb()).writeInbound(Unpooled.wrappedBuffer(ClientHellos.from(serverName)));
+      harness
+          .client(pollingAndWeb())
+          .writeInbound(Unpooled.wrappedBuffer(ClientHellos.from(serverName)));
     }
 
-    assertThat(dialed).containsExactly("web", "web", "web");
-    assertThat(stats.routed("web")).isEqualTo(3);
+    assertThat(harness.dialed).containsExactly("web", "web", "web");
+    assertThat(harness.stats.routed("web")).isEqualTo(3);
   }
 
   @Test
   void withoutADefaultRouteAnUnknownNameIsClosed() throws Exception {
     EmbeddedChannel channel =
-        client(RouteTable.builder().exact("polling.localhost", POLLING).build());
+        harness.client(RouteTable.builder().exact("polling.localhost", POLLING).build());
 
     channel.writeInbound(Unpooled.wrappedBuffer(ClientHellos.from("other.example.com")));
 
-    assertThat(dialed).isEmpty();
+    assertThat(harness.dialed).isEmpty();
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.NO_ROUTE)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.NO_ROUTE)).isEqualTo(1);
   }
 
   @Test
   void plainHttpIsClosedWhenNoRouteTakesUnparseableInput() {
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     channel.writeInbound(ascii("GET / HTTP/1.1\r\nHost: polling.localhost\r\n\r\n"));
 
-    assertThat(dialed).as("the default route never takes what is not TLS").isEmpty();
+    assertThat(harness.dialed).as("the default route never takes what is not TLS").isEmpty();
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
   }
 
   @Test
   void unparseableInputGoesOnlyWhereTheOperatorSaid() {
     EmbeddedChannel channel =
-        client(
+        harness.client(
             RouteTable.builder()
                 .exact("polling.localhost", POLLING)
                 .defaultRoute(WEB)
@@ -184,40 +138,40 @@ class ClientHelloRouterTest {
 
     channel.writeInbound(ascii("SSH-2.0-OpenSSH_9.2\r\n"));
 
-    assertThat(dialed).containsExactly("junk");
-    assertThat(forwarded(upstreams.get(0)))
+    assertThat(harness.dialed).containsExactly("junk");
+    assertThat(ClientHelloHarness.forwarded(harness.upstreams.get(0)))
         .asString(StandardCharsets.US_ASCII)
         .isEqualTo("SSH-2.0-OpenSSH_9.2\r\n");
   }
 
   @Test
   void aHandshakeRecordThatIsNotAClientHelloIsNotTls() {
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     // A TLS handshake record carrying a ServerHello (type 2): well framed, but not a ClientHello.
     channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 3, 3, 0, 4, 2, 0, 0, 0}));
 
-    assertThat(dialed).isEmpty();
+    assertThat(harness.dialed).isEmpty();
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.NOT_TLS)).isEqualTo(1);
   }
 
   @Test
   void aRealClientHelloLargerThanTheCapIsRefused() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
-    maxClientHelloBytes = 100;
-    EmbeddedChannel channel = client(pollingAndWeb());
+    harness.maxClientHelloBytes = 100;
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     channel.writeInbound(Unpooled.wrappedBuffer(hello));
 
-    assertThat(dialed).isEmpty();
+    assertThat(harness.dialed).isEmpty();
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test
   void aClientHelloAnnouncingMoreThanTheCapIsRefused() {
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
     // A full 16 KiB record whose handshake header announces a 1 MiB ClientHello.
     byte[] record = new byte[5 + (1 << 14)];
     byte[] header = {0x16, 0x03, 0x01, 0x40, 0x00, 0x01, 0x10, 0x00, 0x00};
@@ -225,26 +179,26 @@ class ClientHelloRouterTest {
 
     channel.writeInbound(Unpooled.wrappedBuffer(record));
 
-    assertThat(dialed).isEmpty();
+    assertThat(harness.dialed).isEmpty();
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test
   void aRecordHeaderLongerThanTlsAllowsIsRefusedBeforeItsBodyArrives() {
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
 
     channel.writeInbound(
         Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, (byte) 0xff, (byte) 0xff}));
 
     assertThat(channel.isOpen()).isFalse();
-    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
+    assertThat(harness.stats.refused(CloseReason.CLIENT_HELLO_TOO_LARGE)).isEqualTo(1);
   }
 
   @Test
   void aClientHelloThatStopsHalfWayIsClosedAtTheDeadline() throws Exception {
     byte[] hello = ClientHellos.from("polling.localhost");
-    EmbeddedChannel channel = client(pollingAndWeb());
+    EmbeddedChannel channel = harness.client(pollingAndWeb());
     channel.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(hello, hello.length / 2)));
 
     channel.advanceTimeBy(9, TimeUnit.SECONDS);
@@ -254,8 +208,8 @@ class ClientHelloRouterTest {
     channel.runScheduledPendingTasks();
 
     assertThat(channel.isOpen()).isFalse();
-    assertThat(dialed).isEmpty();
-    assertThat(stats.refused(CloseReason.CLIENT_HELLO_TIMEOUT)).isEqualTo(1);
+    assertThat(harness.dialed).isEmpty();
+    assertThat(harness.stats.refused(CloseReason.CLIENT_HELLO_TIMEOUT)).isEqualTo(1);
   }
 
   @Test
@@ -267,7 +221,7 @@ class ClientHelloRouterTest {
       if (run % 2 == 0) {
         junk[0] = 0x16; // half the runs look like a handshake record at first glance
       }
-      EmbeddedChannel channel = client(pollingAndWeb());
+      EmbeddedChannel channel = harness.client(pollingAndWeb());
       for (int i = 0; i < junk.length && channel.isOpen(); ) {
         int n = 1 + random.nextInt(64);
         channel.writeInbound(
@@ -282,6 +236,6 @@ class ClientHelloRouterTest {
           .isTrue();
       channel.finishAndReleaseAll();
     }
-    assertThat(dialed).doesNotContain("polling");
+    assertThat(harness.dialed).doesNotContain("polling");
   }
 }
