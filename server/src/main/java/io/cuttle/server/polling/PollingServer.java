@@ -117,7 +117,12 @@ public final class PollingServer implements Listeners.Listener {
                 trustedProxies,
                 parts.refused(),
                 parts.settings().clock()));
-    door.start().join();
+    try {
+      door.start().join();
+    } catch (RuntimeException e) {
+      door.closeAsync(); // e.g. the port is taken: release what did start
+      throw e;
+    }
     return new RoutedDoor(door);
   }
 
