@@ -5,6 +5,7 @@ import io.cuttle.server.ServerConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +53,24 @@ final class ServerCommand implements Callable<Integer> {
   int legacyPort;
 
   @Option(
+      names = "--routed-polling-port",
+      description = {
+        "Also listen here for polling traffic from an external router (cuttle router, HAProxy)",
+        "that sends a PROXY v1/v2 header, then the tentacle's TLS. Needs --trusted-proxy."
+      })
+  Integer routedPollingPort;
+
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "CIDR",
+      description = {
+        "An address or CIDR (IPv4 or IPv6) allowed to connect to --routed-polling-port, e.g. your",
+        "router's 10.0.0.5 or 10.0.0.0/24; repeat for several. Connections from anywhere else are",
+        "closed before any PROXY header or TLS is read."
+      })
+  List<String> trustedProxies = List.of();
+
+  @Option(
       names = "--db",
       description = "JDBC URL of the database (default: embedded H2 in the data directory).")
   String jdbcUrl;
@@ -66,8 +85,23 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Said in the words of the flags; ServerConfig would say the same in its own names.
+    if (routedPollingPort != null && trustedProxies.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--routed-polling-port "
+              + routedPollingPort
+              + " needs at least one --trusted-proxy (your router's address or CIDR, e.g."
+              + " 10.0.0.5)");
+    }
+    if (routedPollingPort == null && !trustedProxies.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--trusted-proxy is only used with --routed-polling-port: add the port your router"
+              + " sends polling traffic to");
+    }
     ServerConfig config =
         config(data, publicHost, bind, port, legacyPort)
+            .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))
+            .trustedProxies(trustedProxies)
             .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
             .build();
     CuttleServer server = CuttleServer.start(config);
@@ -87,6 +121,15 @@ final class ServerCommand implements Callable<Integer> {
         .legacyPollingAddress(new InetSocketAddress(bind, legacyPort));
   }
 
+  /** Null when there is no external router to listen for. */
+  static InetSocketAddress routedPollingAddress(String bind, Integer port) {
+    if (port == null) {
+      return null;
+    }
+    checkPort("--routed-polling-port", port);
+    return new InetSocketAddress(bind, port);
+  }
+
   private static void checkPort(String option, int port) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(option + ": " + port + " (expected: 0 to 65535)");
@@ -99,6 +142,9 @@ final class ServerCommand implements Callable<Integer> {
     out.println("  Web UI and API:   " + info.webUrl() + "/");
     out.println("  Polling (443-style, by SNI): " + info.pollingUrl());
     out.println("  Polling (legacy port):       " + server.legacyPollingPort());
+    if (server.routedPollingPort() >= 0) {
+      out.println("  Polling (external router, PROXY): " + server.routedPollingPort());
+    }
     out.println("  Server thumbprint: " + info.thumbprint());
     out.println("  Admin API key:     in " + server.adminApiKeyFile() + " (owner-only)");
     out.flush();

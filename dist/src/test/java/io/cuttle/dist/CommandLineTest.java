@@ -194,6 +194,35 @@ class CommandLineTest {
   }
 
   @Test
+  void routedPollingPortNeedsAValidTrustList(@TempDir Path dir) {
+    String data = dir.resolve("data").toString();
+
+    Run noTrust = cuttle("server", "--data", data, "--routed-polling-port", "7443");
+    Run badTrust =
+        cuttle(
+            "server",
+            "--data",
+            data,
+            "--routed-polling-port",
+            "7443",
+            "--trusted-proxy",
+            "10.0.0.5",
+            "--trusted-proxy",
+            "10.0.0.0/33");
+    Run trustWithoutPort = cuttle("server", "--data", data, "--trusted-proxy", "10.0.0.5");
+
+    assertThat(noTrust.exitCode()).isEqualTo(1);
+    assertThat(noTrust.err())
+        .contains("--routed-polling-port 7443 needs at least one --trusted-proxy");
+    assertThat(badTrust.exitCode()).isEqualTo(1);
+    assertThat(badTrust.err())
+        .contains(
+            "trustedProxies: '10.0.0.0/33' (expected: an address or CIDR such as 10.0.0.0/8)");
+    assertThat(trustWithoutPort.exitCode()).isEqualTo(1);
+    assertThat(trustWithoutPort.err()).contains("--trusted-proxy is only used with");
+  }
+
+  @Test
   void everyRoleHasASubcommand() {
     Run run = cuttle("--help");
 

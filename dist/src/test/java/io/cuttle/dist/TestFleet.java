@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real server on loopback with real tentacles, for end-to-end tests: every part talks over real
@@ -30,9 +31,16 @@ final class TestFleet implements AutoCloseable {
   private final int legacyPort;
   CuttleServer server;
   private final List<TentacleAgent> agents = new ArrayList<>();
+  private final UnaryOperator<ServerConfig.Builder> extraConfig;
 
   TestFleet(Path directory) throws IOException {
+    this(directory, b -> b);
+  }
+
+  /** A fleet whose server is also configured by {@code extraConfig}. */
+  TestFleet(Path directory, UnaryOperator<ServerConfig.Builder> extraConfig) throws IOException {
     this.directory = directory;
+    this.extraConfig = extraConfig;
     this.publicPort = freePort();
     this.legacyPort = freePort();
     startServer();
@@ -42,13 +50,15 @@ final class TestFleet implements AutoCloseable {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     server =
         CuttleServer.start(
-            ServerConfig.builder()
-                .dataDirectory(directory.resolve("server"))
-                .publicAddress(new InetSocketAddress(loopback, publicPort))
-                .legacyPollingAddress(new InetSocketAddress(loopback, legacyPort))
-                .pollWait(Duration.ofSeconds(5))
-                .redeliverAfter(Duration.ofSeconds(2))
-                .silenceTimeout(Duration.ofSeconds(30))
+            extraConfig
+                .apply(
+                    ServerConfig.builder()
+                        .dataDirectory(directory.resolve("server"))
+                        .publicAddress(new InetSocketAddress(loopback, publicPort))
+                        .legacyPollingAddress(new InetSocketAddress(loopback, legacyPort))
+                        .pollWait(Duration.ofSeconds(5))
+                        .redeliverAfter(Duration.ofSeconds(2))
+                        .silenceTimeout(Duration.ofSeconds(30)))
                 .build());
   }
 
@@ -70,7 +80,6 @@ final class TestFleet implements AutoCloseable {
   TentacleHome register(String name, String commsAddress) throws IOException {
     var info = server.info();
     TentacleHome home = home(name);
-    boolean viaRouter = commsAddress != null;
     Registration.register(
         new Registration.Request(
             home,
@@ -78,7 +87,7 @@ final class TestFleet implements AutoCloseable {
             info.webUrl(),
             server.adminApiKey(),
             commsAddress,
-            viaRouter ? null : server.legacyPollingPort(),
+            commsAddress != null ? null : server.legacyPollingPort(),
             "Test",
             List.of("web"),
             null,

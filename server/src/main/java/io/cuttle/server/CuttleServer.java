@@ -43,6 +43,7 @@ public final class CuttleServer implements AutoCloseable {
   private final Path adminApiKeyFile;
   private final String adminApiKey;
   private final PollingServer polling;
+  private final PollingServer.RoutedDoor routedDoor;
   private final WebServer web;
   private final PublicPort publicPort;
   private final RefusedConnections refused;
@@ -54,6 +55,7 @@ public final class CuttleServer implements AutoCloseable {
     this.adminApiKeyFile = b.adminApiKeyFile;
     this.adminApiKey = b.adminApiKey;
     this.polling = b.polling;
+    this.routedDoor = b.routedDoor;
     this.web = b.web;
     this.publicPort = b.publicPort;
     this.refused = b.refused;
@@ -83,6 +85,7 @@ public final class CuttleServer implements AutoCloseable {
     Path adminApiKeyFile;
     String adminApiKey;
     PollingServer polling;
+    PollingServer.RoutedDoor routedDoor;
     WebServer web;
     PublicPort publicPort;
     TaskEngine engine;
@@ -155,6 +158,15 @@ public final class CuttleServer implements AutoCloseable {
                           waiters,
                           refused,
                           workers)));
+      InetSocketAddress routed = config.routedPollingAddress();
+      if (routed != null) {
+        routedDoor =
+            listeners.add(
+                PortInUse.explain(
+                    "routed polling port",
+                    routed,
+                    () -> polling.openRoutedDoor(routed, config.trustedProxies())));
+      }
       AtomicInteger advertisedPort = new AtomicInteger();
       web =
           listeners.add(
@@ -236,6 +248,11 @@ public final class CuttleServer implements AutoCloseable {
 
   public int legacyPollingPort() {
     return polling.legacyPort();
+  }
+
+  /** The port an external router sends polling traffic to, or -1 when none is configured. */
+  public int routedPollingPort() {
+    return routedDoor == null ? -1 : routedDoor.port();
   }
 
   public String adminApiKey() {

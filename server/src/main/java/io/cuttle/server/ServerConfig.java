@@ -1,9 +1,11 @@
 package io.cuttle.server;
 
+import io.cuttle.common.net.Cidr;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +21,8 @@ public final class ServerConfig {
   private final String publicHost;
   private final InetSocketAddress publicAddress;
   private final InetSocketAddress legacyPollingAddress;
+  private final InetSocketAddress routedPollingAddress;
+  private final List<Cidr> trustedProxies;
   private final String jdbcUrl;
   private final String databaseUser;
   private final String databasePassword;
@@ -33,6 +37,8 @@ public final class ServerConfig {
     this.publicHost = b.publicHost;
     this.publicAddress = b.publicAddress;
     this.legacyPollingAddress = b.legacyPollingAddress;
+    this.routedPollingAddress = b.routedPollingAddress;
+    this.trustedProxies = b.trustedProxies;
     this.jdbcUrl = b.jdbcUrl;
     this.databaseUser = b.databaseUser;
     this.databasePassword = b.databasePassword;
@@ -66,6 +72,23 @@ public final class ServerConfig {
 
   public InetSocketAddress legacyPollingAddress() {
     return legacyPollingAddress;
+  }
+
+  /**
+   * Where an external router (a standalone {@code cuttle router}, HAProxy) sends polling traffic
+   * with a PROXY header, or null when there is none: polling then comes only through the built-in
+   * router and the legacy port.
+   */
+  public InetSocketAddress routedPollingAddress() {
+    return routedPollingAddress;
+  }
+
+  /**
+   * The peers allowed to connect to {@link #routedPollingAddress()}: only they may say, in a PROXY
+   * header, where a tentacle really is. Empty when there is no routed polling address.
+   */
+  public List<Cidr> trustedProxies() {
+    return trustedProxies;
   }
 
   /** The JDBC URL, or null for embedded H2 in the data directory. */
@@ -108,6 +131,8 @@ public final class ServerConfig {
     private InetSocketAddress publicAddress = new InetSocketAddress(DEFAULT_PUBLIC_PORT);
     private InetSocketAddress legacyPollingAddress =
         new InetSocketAddress(DEFAULT_LEGACY_POLLING_PORT);
+    private InetSocketAddress routedPollingAddress;
+    private List<Cidr> trustedProxies = List.of();
     private String jdbcUrl;
     private String databaseUser;
     private String databasePassword;
@@ -143,6 +168,29 @@ public final class ServerConfig {
     public Builder legacyPollingAddress(InetSocketAddress legacyPollingAddress) {
       this.legacyPollingAddress =
           Objects.requireNonNull(legacyPollingAddress, "legacyPollingAddress");
+      return this;
+    }
+
+    /** Null (the default) for no listener for an external router. */
+    public Builder routedPollingAddress(InetSocketAddress routedPollingAddress) {
+      this.routedPollingAddress = routedPollingAddress;
+      return this;
+    }
+
+    /** Addresses or CIDRs, IPv4 or IPv6, e.g. {@code 10.0.0.5} or {@code 10.0.0.0/8}. */
+    public Builder trustedProxies(List<String> trustedProxies) {
+      Objects.requireNonNull(trustedProxies, "trustedProxies");
+      this.trustedProxies =
+          trustedProxies.stream()
+              .map(
+                  text -> {
+                    try {
+                      return Cidr.parse(text);
+                    } catch (IllegalArgumentException e) {
+                      throw new IllegalArgumentException("trustedProxies: " + e.getMessage(), e);
+                    }
+                  })
+              .toList();
       return this;
     }
 
@@ -185,6 +233,21 @@ public final class ServerConfig {
     }
 
     public ServerConfig build() {
+      // Either half alone is a mistake the user would not notice until a router is refused or,
+      // worse, a trust list is silently ignored.
+      if (routedPollingAddress != null && trustedProxies.isEmpty()) {
+        throw new IllegalArgumentException(
+            "trustedProxies: [] (expected: at least one address or CIDR, such as your router's"
+                + " 10.0.0.5, when routedPollingAddress "
+                + routedPollingAddress
+                + " is set)");
+      }
+      if (routedPollingAddress == null && !trustedProxies.isEmpty()) {
+        throw new IllegalArgumentException(
+            "trustedProxies: "
+                + trustedProxies
+                + " (expected: none without routedPollingAddress, the port they are trusted on)");
+      }
       if (silenceTimeout.compareTo(pollWait) <= 0) {
         throw new IllegalArgumentException(
             "silenceTimeout: "

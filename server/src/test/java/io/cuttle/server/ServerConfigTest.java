@@ -3,7 +3,10 @@ package io.cuttle.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cuttle.common.net.Cidr;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServerConfigTest {
@@ -34,5 +37,36 @@ class ServerConfigTest {
                     .silenceTimeout(Duration.ofMinutes(1))
                     .build())
         .hasMessageContaining("silenceTimeout: PT1M (expected: > pollWait PT5M");
+  }
+
+  @Test
+  void routedPollingPortComesWithTheProxiesItTrusts() {
+    ServerConfig config =
+        ServerConfig.builder()
+            .routedPollingAddress(new InetSocketAddress(7443))
+            .trustedProxies(List.of("10.0.0.0/8", "2001:db8::7", "::ffff:192.0.2.0/120"))
+            .build();
+
+    assertThat(config.routedPollingAddress().getPort()).isEqualTo(7443);
+    assertThat(config.trustedProxies())
+        .containsExactly(
+            Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::7/128"), Cidr.parse("192.0.2.0/24"));
+    assertThat(ServerConfig.builder().build().routedPollingAddress()).isNull();
+    assertThat(ServerConfig.builder().build().trustedProxies()).isEmpty();
+  }
+
+  @Test
+  void refusesATrustListThatCannotBeMeant() {
+    assertThatThrownBy(() -> ServerConfig.builder().trustedProxies(List.of("10.0.0.0/33")))
+        .hasMessage(
+            "trustedProxies: '10.0.0.0/33' (expected: an address or CIDR such as 10.0.0.0/8)");
+    assertThatThrownBy(() -> ServerConfig.builder().trustedProxies(List.of("router.internal")))
+        .hasMessage(
+            "trustedProxies: 'router.internal' (expected: an address or CIDR such as 10.0.0.0/8)");
+    assertThatThrownBy(
+            () -> ServerConfig.builder().routedPollingAddress(new InetSocketAddress(7443)).build())
+        .hasMessageStartingWith("trustedProxies: [] (expected: at least one address or CIDR");
+    assertThatThrownBy(() -> ServerConfig.builder().trustedProxies(List.of("10.0.0.5")).build())
+        .hasMessageStartingWith("trustedProxies: [10.0.0.5/32] (expected: none without");
   }
 }

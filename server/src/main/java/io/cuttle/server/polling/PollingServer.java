@@ -2,36 +2,46 @@ package io.cuttle.server.polling;
 
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import io.cuttle.common.net.Cidr;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 
 /**
- * The polling listener: gRPC over mutual TLS. It listens on two doors: the legacy polling port,
- * open to the network, and a loopback-only port that the built-in router forwards polling traffic
- * to, with a PROXY v2 header carrying the tentacle's real address. The door a call came through is
- * how the server tells "443-style via router" from "legacy port".
+ * The polling listener: gRPC over mutual TLS. It listens on up to three doors: the legacy polling
+ * port, open to the network; a loopback-only port that the built-in router forwards polling traffic
+ * to, with a PROXY v2 header carrying the tentacle's real address; and, when configured ({@link
+ * #openRoutedDoor}), a routed port for an external router, which speaks PROXY too but only to the
+ * peers it is told to trust. The door a call came through is how the server tells "443-style via
+ * router" from "legacy port".
  */
 public final class PollingServer implements Listeners.Listener {
   private final Server server;
+  private final Parts parts;
   private final int legacyPort;
   private final int routedPort;
 
-  private PollingServer(Server server) {
+  private PollingServer(Server server, Parts parts) {
     this.server = server;
+    this.parts = parts;
     this.legacyPort = portWhere(server, false);
     this.routedPort = portWhere(server, true);
   }
@@ -49,7 +59,6 @@ public final class PollingServer implements Listeners.Listener {
       PollWaiters waiters,
       RefusedConnections refused,
       ScheduledExecutorService workers) {
-    AtomicInteger routedPort = new AtomicInteger(-1);
     PollingContext context =
         new PollingContext(
             queue,
@@ -59,45 +68,124 @@ public final class PollingServer implements Listeners.Listener {
             settings.clock(),
             settings.pollWait(),
             settings.redeliverAfter());
-    GrpcService grpc =
-        GrpcService.builder()
-            .addService(new PollingService(context, tentacles, tasks))
-            .intercept(
-                new TentacleAuthenticator(
-                    tentacles, refused, port -> port == routedPort.get(), settings.clock()))
-            .useBlockingTaskExecutor(true)
-            .exceptionHandler(new PollingFailures())
-            .maxRequestMessageLength(8 * 1024 * 1024)
-            .build();
+    Parts parts = new Parts(settings, identity, tentacles, tasks, context, refused, workers);
+
+    AtomicInteger routedPort = new AtomicInteger(-1);
+    // Until the loopback routed port's number is known, every connection to a loopback address is
+    // held to the loopback rule: it fails closed for the routed door and costs the legacy door
+    // nothing, since a peer reaching a loopback address is on this machine.
+    Predicate<Channel> toRoutedPort =
+        channel -> {
+          InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+          int routed = routedPort.get();
+          return routed < 0 ? local.getAddress().isLoopbackAddress() : local.getPort() == routed;
+        };
     Server server =
-        Server.builder()
-            .port(settings.legacyAddress(), SessionProtocol.HTTPS)
-            .port(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                SessionProtocol.PROXY,
-                SessionProtocol.HTTPS)
-            .tls(identity.privateKey(), identity.certificate())
-            // Any certificate may finish the handshake; TentacleAuthenticator decides who it is.
-            .tlsCustomizer(
-                tls ->
-                    tls.clientAuth(ClientAuth.REQUIRE)
-                        .trustManager(InsecureTrustManagerFactory.INSTANCE))
-            .requestTimeout(settings.pollWait().plusSeconds(30))
-            .idleTimeout(Duration.ofMinutes(5))
-            .pingInterval(Duration.ofSeconds(30))
-            .maxRequestLength(8 * 1024 * 1024)
-            .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
-            // PollingFailures logs what matters; cancelled polls are routine, not to be reported.
-            .unloggedExceptionsReportInterval(Duration.ZERO)
-            .blockingTaskExecutor(workers, false)
-            // One registry per server: both present the same certificate, whose gauges would clash.
-            .meterRegistry(new SimpleMeterRegistry())
-            .service(grpc)
-            .build();
+        parts.build(
+            Server.builder()
+                .port(settings.legacyAddress(), SessionProtocol.HTTPS)
+                .port(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    SessionProtocol.PROXY,
+                    SessionProtocol.HTTPS),
+            port -> port == routedPort.get(),
+            new TrustedSourceGate(
+                "built-in router's polling port",
+                toRoutedPort,
+                TrustedSourceGate.LOOPBACK,
+                refused,
+                settings.clock()));
     server.start().join();
-    PollingServer polling = new PollingServer(server);
-    routedPort.set(polling.routedPort());
-    return polling;
+    routedPort.set(portWhere(server, true));
+
+    return new PollingServer(server, parts);
+  }
+
+  /**
+   * Opens the door for an external router (a standalone {@code cuttle router}, HAProxy): PROXY v1
+   * or v2, then TLS, accepted only from {@code trustedProxies}. It is an Armeria server of its own,
+   * so its trust list applies to every connection it accepts, with no port bookkeeping.
+   */
+  public RoutedDoor openRoutedDoor(InetSocketAddress address, List<Cidr> trustedProxies) {
+    Server door =
+        parts.build(
+            Server.builder().port(address, SessionProtocol.PROXY, SessionProtocol.HTTPS),
+            port -> true,
+            new TrustedSourceGate(
+                "routed polling port",
+                channel -> true,
+                trustedProxies,
+                parts.refused(),
+                parts.settings().clock()));
+    try {
+      door.start().join();
+    } catch (RuntimeException e) {
+      door.closeAsync(); // e.g. the port is taken: release what did start
+      throw e;
+    }
+    return new RoutedDoor(door);
+  }
+
+  /** The routed polling port for an external router. */
+  public static final class RoutedDoor implements Listeners.Listener {
+    private final Server server;
+
+    private RoutedDoor(Server server) {
+      this.server = server;
+    }
+
+    public int port() {
+      return server.activeLocalPort();
+    }
+
+    @Override
+    public CompletableFuture<?> closeAsync() {
+      return server.closeAsync();
+    }
+  }
+
+  /** What every door shares: the service, its authentication, TLS and timeouts. */
+  private record Parts(
+      Settings settings,
+      Identity identity,
+      TentacleStore tentacles,
+      TaskStore tasks,
+      PollingContext context,
+      RefusedConnections refused,
+      ScheduledExecutorService workers) {
+
+    Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
+      // One service per Armeria server: a service instance is bound to the server it is added to.
+      GrpcService grpc =
+          GrpcService.builder()
+              .addService(new PollingService(context, tentacles, tasks))
+              .intercept(
+                  new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
+              .useBlockingTaskExecutor(true)
+              .exceptionHandler(new PollingFailures())
+              .maxRequestMessageLength(8 * 1024 * 1024)
+              .build();
+      return ports
+          .childChannelPipelineCustomizer(gate)
+          .tls(identity.privateKey(), identity.certificate())
+          // Any certificate may finish the handshake; TentacleAuthenticator decides who it is.
+          .tlsCustomizer(
+              tls ->
+                  tls.clientAuth(ClientAuth.REQUIRE)
+                      .trustManager(InsecureTrustManagerFactory.INSTANCE))
+          .requestTimeout(settings.pollWait().plusSeconds(30))
+          .idleTimeout(Duration.ofMinutes(5))
+          .pingInterval(Duration.ofSeconds(30))
+          .maxRequestLength(8 * 1024 * 1024)
+          .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+          // PollingFailures logs what matters; cancelled polls are routine, not to be reported.
+          .unloggedExceptionsReportInterval(Duration.ZERO)
+          .blockingTaskExecutor(workers, false)
+          // One registry per server: they present the same certificate, whose gauges would clash.
+          .meterRegistry(new SimpleMeterRegistry())
+          .service(grpc)
+          .build();
+    }
   }
 
   private static int portWhere(Server server, boolean proxied) {

@@ -9,17 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polling attempts refused for an unknown certificate. Each thumbprint and address pair is logged
- * once (a refused tentacle retries forever; the log must not fill with it) and kept, newest last,
- * for an admin to see.
+ * Polling attempts the server refused. Each thumbprint, address and reason is logged once (a
+ * refused tentacle or a misconfigured router retries forever; the log must not fill with it),
+ * counted, and kept, newest last, for an admin to see.
  */
 public final class RefusedConnections {
+  static final String UNTRUSTED_SOURCE = "untrusted proxy source";
+
   private static final Logger log = LoggerFactory.getLogger(RefusedConnections.class);
   private static final int KEEP = 200;
-
-  /** One refused attempt, identified by what the peer presented. */
-  public record RefusedConnection(
-      String thumbprint, String address, long firstSeenMillis, long lastSeenMillis) {}
 
   private final Map<String, RefusedConnection> attempts =
       Collections.synchronizedMap(
@@ -31,18 +29,47 @@ public final class RefusedConnections {
           });
 
   void record(String thumbprint, String address, String reason, long now) {
-    String key = thumbprint + " " + address;
-    RefusedConnection previous = attempts.get(key);
-    attempts.put(
-        key,
-        new RefusedConnection(
-            thumbprint, address, previous == null ? now : previous.firstSeenMillis(), now));
-    if (previous == null) {
+    if (remember(thumbprint, address, reason, now)) {
       log.warn(
           "Refused polling connection from {}: {} (certificate thumbprint {})",
           address,
           reason,
           thumbprint);
+    }
+  }
+
+  /**
+   * A peer that may not send PROXY headers connected to a routed polling port. The peer itself was
+   * only closed; this log line is where the details are.
+   */
+  void recordUntrustedSource(String address, String door, String trusted, long now) {
+    if (remember("-", address, UNTRUSTED_SOURCE, now)) {
+      log.warn(
+          "Refused connection from {} to the {}: {} (trusted: {}); closed before reading any PROXY"
+              + " header or TLS. If {} is your router, add it with --trusted-proxy.",
+          address,
+          door,
+          UNTRUSTED_SOURCE,
+          trusted,
+          address);
+    }
+  }
+
+  /** True the first time this thumbprint, address and reason are seen. */
+  private boolean remember(String thumbprint, String address, String reason, long now) {
+    String key = thumbprint + " " + address + " " + reason;
+    synchronized (attempts) {
+      RefusedConnection previous = attempts.get(key);
+      attempts.put(
+          key,
+          new RefusedConnection(
+              thumbprint,
+              address,
+              reason,
+              previous == null ? 1 : previous.attempts() + 1,
+              previous == null ? now : previous.firstSeenMillis(),
+              now));
+      return previous == null;
     }
   }
 

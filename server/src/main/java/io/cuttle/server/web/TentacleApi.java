@@ -58,8 +58,9 @@ final class TentacleApi {
   }
 
   /**
-   * Polling connections refused because their certificate is not registered, newest last: an admin
-   * who recognises a thumbprint registers that tentacle.
+   * Polling connections refused, newest last: for an unregistered certificate (an admin who
+   * recognises the thumbprint registers that tentacle) or from a peer not trusted to send PROXY
+   * headers (an admin who recognises the address adds it to the trusted proxies).
    */
   @Get("/refused-connections")
   public HttpResponse refusedConnections() {

@@ -1,5 +1,14 @@
 package io.cuttle.wire.api;
 
-/** A polling connection refused because its certificate is not registered. */
+/**
+ * Polling connections the server refused from one place for one reason: an unregistered certificate
+ * (thumbprint given), no certificate, or a peer not trusted to send a PROXY header (thumbprint "-":
+ * it was closed before TLS).
+ */
 public record RefusedConnection(
-    String thumbprint, String address, long firstSeenMillis, long lastSeenMillis) {}
+    String thumbprint,
+    String address,
+    String reason,
+    long attempts,
+    long firstSeenMillis,
+    long lastSeenMillis) {}

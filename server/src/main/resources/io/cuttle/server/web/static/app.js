@@ -63,7 +63,8 @@ function renderRefused(attempts) {
   body.replaceChildren();
   for (const a of attempts.slice().reverse()) {
     const row = body.insertRow();
-    row.append(cell(a.thumbprint, "id"), cell(a.address), cell(ago(a.firstSeenMillis)), cell(ago(a.lastSeenMillis)));
+    row.append(cell(a.thumbprint, "id"), cell(a.address), cell(a.reason), cell(String(a.attempts)),
+      cell(ago(a.firstSeenMillis)), cell(ago(a.lastSeenMillis)));
   }
 }
 
