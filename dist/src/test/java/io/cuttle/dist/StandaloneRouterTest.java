@@ -9,8 +9,11 @@ import io.cuttle.router.config.RouterFile;
 import io.cuttle.router.config.RouterFileParser;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,5 +141,42 @@ class StandaloneRouterTest {
               return true;
             });
     return started[0];
+  }
+
+  @Test
+  void withProxyProtocolTheServerLearnsTheDoorFromTheRoutersHeader(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet =
+        new TestFleet(
+            dir,
+            b ->
+                b.routedPollingAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .trustedProxies(List.of("127.0.0.1")))) {
+      int routerPort = TestFleet.freePort();
+      String yaml =
+          """
+          listen: 127.0.0.1:%d
+          upstreams:
+            polling: { endpoints: [127.0.0.1:%d], proxyProtocol: true }
+          routes:
+            - { name: polling, sni: polling.localhost, polling: true, upstream: polling }
+          """
+              .formatted(routerPort, fleet.server.routedPollingPort());
+      try (RouterServer router =
+          RouterServer.start(RouterFileParser.parse("router.yaml", yaml).router())) {
+        fleet.start(fleet.register("proxied", "https://polling.localhost:" + routerPort));
+
+        assertRanEverywhere(
+            fleet, fleet.runScript(SLOW_SCRIPT, List.of("proxied"), 60L), List.of("proxied"));
+
+        try (var api = fleet.api()) {
+          var view =
+              api.tentacles().stream().filter(t -> t.name().equals("proxied")).findFirst().get();
+          assertThat(view.route()).isEqualTo(Route.ROUTER);
+          assertThat(view.address()).isEqualTo("127.0.0.1");
+        }
+        assertThat(router.metrics().routed("polling")).isPositive();
+      }
+    }
   }
 }
