@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,25 +60,39 @@ class ExternalClientsTest {
   }
 
   @Test
-  void curlWithoutACertificateGetsNothingFromThePollingListener(@TempDir Path dir)
+  void curlWithoutACertificateGetsAPageSayingWhereItIsButNoCommand(@TempDir Path dir)
       throws Exception {
     try (TestFleet fleet = new TestFleet(dir)) {
       int port = fleet.server.publicPort();
+      String resolve = "polling.localhost:" + port + ":127.0.0.1";
+      String base = "https://polling.localhost:" + port;
 
-      Result result =
+      Result page = run("curl", "-sS", "--insecure", "--resolve", resolve, base + "/");
+      Result poll =
           run(
               "curl",
               "-sS",
               "--insecure",
               "--max-time",
               "10",
+              "-i",
               "--resolve",
-              "polling.localhost:" + port + ":127.0.0.1",
-              "https://polling.localhost:" + port + "/cuttle.polling.v1.PollingService/Poll");
+              resolve,
+              "-X",
+              "POST",
+              "-H",
+              "content-type: application/grpc",
+              base + "/cuttle.polling.v1.PollingService/Poll");
 
-      assertThat(result.exitCode()).as(result.output()).isNotZero();
-      assertThat(List.of(result.output())).noneMatch(o -> o.contains("command"));
-      assertThat(fleet.server.publicPortStats().routed("polling")).isEqualTo(1);
+      assertThat(page.exitCode()).as(page.output()).isZero();
+      assertThat(page.output())
+          .contains("Cuttle polling listener", fleet.server.thumbprint().toString());
+      assertThat(poll.output())
+          .as("no command without a registered certificate")
+          .isNotEqualTo("200");
+      assertThat(fleet.server.refusedConnections().list())
+          .anySatisfy(r -> assertThat(r.reason()).isEqualTo("no client certificate"));
+      assertThat(fleet.server.publicPortStats().routed("polling")).isEqualTo(2);
     }
   }
 }

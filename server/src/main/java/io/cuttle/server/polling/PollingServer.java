@@ -168,10 +168,12 @@ public final class PollingServer implements Listeners.Listener {
       return ports
           .childChannelPipelineCustomizer(gate)
           .tls(identity.privateKey(), identity.certificate())
-          // Any certificate may finish the handshake; TentacleAuthenticator decides who it is.
+          // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
+          // a caller is, and refuses every poll without a registered certificate. Without one, a
+          // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.
           .tlsCustomizer(
               tls ->
-                  tls.clientAuth(ClientAuth.REQUIRE)
+                  tls.clientAuth(ClientAuth.OPTIONAL)
                       .trustManager(InsecureTrustManagerFactory.INSTANCE))
           .requestTimeout(settings.pollWait().plusSeconds(30))
           .idleTimeout(Duration.ofMinutes(5))
@@ -184,6 +186,7 @@ public final class PollingServer implements Listeners.Listener {
           // One registry per server: they present the same certificate, whose gauges would clash.
           .meterRegistry(new SimpleMeterRegistry())
           .service(grpc)
+          .service("/", new ListenerPage(identity.thumbprint()))
           .build();
     }
   }
