@@ -14,10 +14,10 @@ import java.util.Optional;
  * Which route a connection takes, decided from its ClientHello. Names compare without case and
  * without a trailing dot. A wildcard {@code *.example.com} matches every name ending in {@code
  * .example.com}, however many labels deep, but not {@code example.com} itself. Exact names win over
- * wildcards, longer wildcards over shorter ones. Connections with no SNI, an IP literal or an unknown name
- * take the default route; input that is not a TLS ClientHello takes the unparseable route. Both are
- * optional: without one, such connections are closed, so nothing reaches an upstream unless the
- * table says so ("fail closed").
+ * wildcards, longer wildcards over shorter ones. Connections with no SNI, an IP literal or an
+ * unknown name take the default route; input that is not a TLS ClientHello takes the unparseable
+ * route. Both are optional: without one, such connections are closed, so nothing reaches an
+ * upstream unless the table says so ("fail closed").
  */
 public final class RouteTable {
   private final Map<String, Route> exact;
@@ -72,7 +72,8 @@ public final class RouteTable {
 
   /** RFC 6066 forbids IP literals in SNI, but clients send them: treat them as "no name". */
   private static boolean isIpLiteral(String name) {
-    String bare = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+    String bare =
+        name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
     return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare);
   }
 
@@ -81,9 +82,15 @@ public final class RouteTable {
     StringBuilder out = new StringBuilder("RouteTable{");
     exact.forEach((name, route) -> out.append(name).append("->").append(route.name()).append(", "));
     wildcards.forEach(
-        w -> out.append('*').append(w.getKey()).append("->").append(w.getValue().name()).append(", "));
+        w ->
+            out.append('*')
+                .append(w.getKey())
+                .append("->")
+                .append(w.getValue().name())
+                .append(", "));
     out.append("default->").append(defaultRoute == null ? "close" : defaultRoute.name());
-    out.append(", unparseable->").append(unparseableRoute == null ? "close" : unparseableRoute.name());
+    out.append(", unparseable->")
+        .append(unparseableRoute == null ? "close" : unparseableRoute.name());
     return out.append('}').toString();
   }
 

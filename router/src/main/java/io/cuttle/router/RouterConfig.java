@@ -122,7 +122,8 @@ public final class RouterConfig {
     }
 
     public Builder upstreamConnectTimeout(Duration upstreamConnectTimeout) {
-      this.upstreamConnectTimeout = positiveMillis("upstreamConnectTimeout", upstreamConnectTimeout);
+      this.upstreamConnectTimeout =
+          positiveMillis("upstreamConnectTimeout", upstreamConnectTimeout);
       if (upstreamConnectTimeout.toMillis() > Integer.MAX_VALUE) {
         // Netty takes the connect timeout as an int of milliseconds.
         throw new IllegalArgumentException(
