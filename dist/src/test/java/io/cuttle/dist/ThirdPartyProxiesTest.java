@@ -73,6 +73,36 @@ class ThirdPartyProxiesTest {
     }
   }
 
+  @Test
+  void haproxyTcpModeWithReqSslSniCarriesPollingAndWebTraffic(@TempDir Path dir) throws Exception {
+    Path haproxy = ExternalProcess.require("haproxy", "haproxy");
+    try (TestFleet fleet = new TestFleet(dir.resolve("fleet"))) {
+      int proxyPort = TestFleet.freePort();
+      String sections =
+          ReverseProxyDoc.substitute(
+              ReverseProxyDoc.testedBlock("haproxy"),
+              "haproxy",
+              Map.of(
+                  "bind :443", "bind 127.0.0.1:" + proxyPort,
+                  "polling.deploy.example.com", "polling.localhost",
+                  "10.0.0.5:10943", "127.0.0.1:" + fleet.server.legacyPollingPort(),
+                  "10.0.0.5:8443", "127.0.0.1:" + fleet.server.publicPort()));
+      Path folder = Files.createDirectories(dir.resolve("haproxy"));
+      Path config = folder.resolve("haproxy.cfg");
+      Files.writeString(config, sections, StandardCharsets.UTF_8);
+
+      try (ExternalProcess proxy =
+          ExternalProcess.start(
+              "haproxy",
+              folder.resolve("output.log"),
+              List.of(haproxy.toString(), "-db", "-f", config.toString()))) {
+        proxy.awaitListening(proxyPort);
+
+        assertPollingAndWebAppWorkThrough(fleet, proxyPort, "behind-haproxy");
+      }
+    }
+  }
+
   /**
    * Registers a tentacle through the proxy, runs a script on it and fetches the web app through the
    * proxy with curl checking the server's certificate. The tentacle pins the server's thumbprint,
