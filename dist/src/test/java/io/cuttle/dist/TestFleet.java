@@ -95,6 +95,34 @@ final class TestFleet implements AutoCloseable {
     return home;
   }
 
+  /**
+   * Registers a tentacle the way an operator on another machine would behind a proxy: the REST API
+   * at {@code serverUrl}, trusted by the thumbprint the server printed, and polling at {@code
+   * commsAddress}.
+   */
+  TentacleHome registerThrough(String name, String serverUrl, String commsAddress)
+      throws IOException {
+    TentacleHome home = home(name);
+    Registration.register(
+        new Registration.Request(
+            home,
+            name,
+            serverUrl,
+            server.adminApiKey(),
+            commsAddress,
+            null,
+            "Test",
+            List.of("web"),
+            server.thumbprint(),
+            false));
+    return home;
+  }
+
+  /** The server's certificate, for clients that check it the ordinary way (curl --cacert). */
+  Path serverCertificate() {
+    return directory.resolve("server").resolve("identity").resolve("cert.pem");
+  }
+
   TentacleAgent start(TentacleHome home) throws IOException {
     TentacleAgent agent = TentacleAgent.start(home);
     agents.add(agent);
