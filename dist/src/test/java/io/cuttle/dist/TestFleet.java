@@ -78,27 +78,13 @@ final class TestFleet implements AutoCloseable {
 
   /** Registers a tentacle polling {@code commsAddress}, or the legacy port when it is null. */
   TentacleHome register(String name, String commsAddress) throws IOException {
-    var info = server.info();
-    TentacleHome home = home(name);
-    Registration.register(
-        new Registration.Request(
-            home,
-            name,
-            info.webUrl(),
-            server.adminApiKey(),
-            commsAddress,
-            commsAddress != null ? null : server.legacyPollingPort(),
-            "Test",
-            List.of("web"),
-            null,
-            false));
-    return home;
+    return registerThrough(name, server.info().webUrl(), commsAddress);
   }
 
   /**
-   * Registers a tentacle the way an operator on another machine would behind a proxy: the REST API
-   * at {@code serverUrl}, trusted by the thumbprint the server printed, and polling at {@code
-   * commsAddress}.
+   * Registers a tentacle the way an operator on another machine would, perhaps behind a proxy: the
+   * REST API at {@code serverUrl}, trusted by the thumbprint the server printed, and polling at
+   * {@code commsAddress} (the legacy port when it is null).
    */
   TentacleHome registerThrough(String name, String serverUrl, String commsAddress)
       throws IOException {
@@ -110,7 +96,7 @@ final class TestFleet implements AutoCloseable {
             serverUrl,
             server.adminApiKey(),
             commsAddress,
-            null,
+            commsAddress != null ? null : server.legacyPollingPort(),
             "Test",
             List.of("web"),
             server.thumbprint(),

@@ -8,6 +8,7 @@ import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskView;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,8 @@ class ThirdPartyProxiesTest {
                   "daemon off; error_log stderr;"))) {
         proxy.awaitListening(proxyPort);
 
-        assertPollingAndWebAppWorkThrough(fleet, proxyPort, "behind-nginx");
+        // No PROXY header from nginx: the tentacle arrives through the legacy port.
+        assertPollingAndWebAppWorkThrough(fleet, proxyPort, "behind-nginx", Route.LEGACY);
       }
     }
   }
@@ -76,7 +78,12 @@ class ThirdPartyProxiesTest {
   @Test
   void haproxyTcpModeWithReqSslSniCarriesPollingAndWebTraffic(@TempDir Path dir) throws Exception {
     Path haproxy = ExternalProcess.require("haproxy", "haproxy");
-    try (TestFleet fleet = new TestFleet(dir.resolve("fleet"))) {
+    try (TestFleet fleet =
+        new TestFleet(
+            dir.resolve("fleet"),
+            b ->
+                b.routedPollingAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .trustedProxies(List.of("127.0.0.1")))) {
       int proxyPort = TestFleet.freePort();
       String sections =
           ReverseProxyDoc.substitute(
@@ -85,7 +92,7 @@ class ThirdPartyProxiesTest {
               Map.of(
                   "bind :443", "bind 127.0.0.1:" + proxyPort,
                   "polling.deploy.example.com", "polling.localhost",
-                  "10.0.0.5:10943", "127.0.0.1:" + fleet.server.legacyPollingPort(),
+                  "10.0.0.5:10944", "127.0.0.1:" + fleet.server.routedPollingPort(),
                   "10.0.0.5:8443", "127.0.0.1:" + fleet.server.publicPort()));
       Path folder = Files.createDirectories(dir.resolve("haproxy"));
       Path config = folder.resolve("haproxy.cfg");
@@ -98,7 +105,8 @@ class ThirdPartyProxiesTest {
               List.of(haproxy.toString(), "-db", "-f", config.toString()))) {
         proxy.awaitListening(proxyPort);
 
-        assertPollingAndWebAppWorkThrough(fleet, proxyPort, "behind-haproxy");
+        // PROXY v2 into the routed door: the server files the tentacle under the router route.
+        assertPollingAndWebAppWorkThrough(fleet, proxyPort, "behind-haproxy", Route.ROUTER);
       }
     }
   }
@@ -108,8 +116,8 @@ class ThirdPartyProxiesTest {
    * proxy with curl checking the server's certificate. The tentacle pins the server's thumbprint,
    * so its script running at all proves TLS was passed through, not terminated.
    */
-  private static void assertPollingAndWebAppWorkThrough(TestFleet fleet, int proxyPort, String name)
-      throws Exception {
+  private static void assertPollingAndWebAppWorkThrough(
+      TestFleet fleet, int proxyPort, String name, Route expectedRoute) throws Exception {
     fleet.start(
         fleet.registerThrough(
             name, "https://localhost:" + proxyPort, "https://polling.localhost:" + proxyPort));
@@ -121,9 +129,9 @@ class ThirdPartyProxiesTest {
         .containsExactly("hello from " + name);
     TargetView target = fleet.task(task.id()).targets().get(0);
     assertThat(target.state()).isEqualTo(CommandState.SUCCEEDED);
-    // The proxy hands polling to the legacy port, so that is the door the server saw: the doc
-    // says so.
-    assertThat(target.route()).isEqualTo(Route.LEGACY);
+    assertThat(target.route())
+        .as("the door the server saw, as the doc says")
+        .isEqualTo(expectedRoute);
 
     String health =
         curl(
