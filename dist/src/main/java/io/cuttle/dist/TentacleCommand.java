@@ -15,7 +15,11 @@ import picocli.CommandLine.Option;
     name = "tentacle",
     mixinStandardHelpOptions = true,
     description = "Registers and runs tentacles, the agents on deployment targets.",
-    subcommands = {TentacleCommand.Register.class, TentacleCommand.Run.class})
+    subcommands = {
+      TentacleCommand.Register.class,
+      TentacleCommand.Run.class,
+      TentacleCheckCommand.class
+    })
 final class TentacleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,11 +1,14 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.polling.v1.AcknowledgeRequest;
 import io.cuttle.wire.polling.v1.AcknowledgeResponse;
+import io.cuttle.wire.polling.v1.CheckRequest;
+import io.cuttle.wire.polling.v1.CheckResponse;
 import io.cuttle.wire.polling.v1.PollRequest;
 import io.cuttle.wire.polling.v1.PollResponse;
 import io.cuttle.wire.polling.v1.PollingServiceGrpc;
@@ -66,6 +69,20 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     new LongPoll(
             caller, request.getBusy(), (ServerCallStreamObserver<PollResponse>) observer, context)
         .start();
+  }
+
+  @Override
+  public void check(CheckRequest request, StreamObserver<CheckResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    reply(
+        observer,
+        CheckResponse.newBuilder()
+            .setTentacleId(caller.id())
+            .setTentacleName(caller.name())
+            .setServerVersion(CuttleServer.VERSION)
+            .setRoute(caller.route().name())
+            .setAddress(caller.address())
+            .build());
   }
 
   @Override

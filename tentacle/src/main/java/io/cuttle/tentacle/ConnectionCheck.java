@@ -1,0 +1,316 @@
+package io.cuttle.tentacle;
+
+import io.cuttle.common.net.LoopbackNames;
+import io.cuttle.common.pki.Identity;
+import io.cuttle.common.pki.PemFiles;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.polling.v1.CheckRequest;
+import io.cuttle.wire.polling.v1.CheckResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.netty.util.NetUtil;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A step-by-step diagnosis of an instance's path to its server, for the person at the target who
+ * has to ask someone else (the firewall, proxy or server admin) to fix it: name resolution, TCP,
+ * TLS, the server's identity, whether the name reached the polling listener or the web app, and
+ * whether the server knows this tentacle. It stops at the first failure; later steps could only
+ * fail for the same reason.
+ */
+public final class ConnectionCheck {
+  private static final int TIMEOUT_MILLIS = 10_000;
+  private static final int MAX_PAGE_BYTES = 64 * 1024;
+  static final String LISTENER_PAGE_MARK = "Cuttle polling listener";
+
+  private final TentacleConfig config;
+  private final Identity identity;
+  private final String host;
+  private final int port;
+  private final List<CheckStep> steps = new ArrayList<>();
+
+  private ConnectionCheck(TentacleConfig config, Identity identity) {
+    this.config = config;
+    this.identity = identity;
+    URI url = URI.create(config.pollingUrl());
+    this.host = url.getHost();
+    this.port = url.getPort() < 0 ? 443 : url.getPort();
+  }
+
+  /** Runs every step for the instance at {@code home} that it can; the last one tells. */
+  public static List<CheckStep> run(TentacleHome home) throws IOException {
+    ConnectionCheck check =
+        new ConnectionCheck(TentacleConfig.load(home), PemFiles.read(home.directory()));
+    check.runSteps();
+    return List.copyOf(check.steps);
+  }
+
+  private void runSteps() {
+    InetAddress address = resolve();
+    if (address == null) {
+      return;
+    }
+    try (Socket tcp = connect(address)) {
+      if (tcp == null) {
+        return;
+      }
+      SSLSocket tls = handshake(tcp);
+      if (tls == null || !identityMatches(tls) || !reachedPollingListener(tls)) {
+        return;
+      }
+      registration();
+    } catch (IOException closing) {
+      // Nothing to report: every step has already said how it ended.
+    }
+  }
+
+  private InetAddress resolve() {
+    String title = "Name resolution of " + host;
+    try {
+      InetAddress[] all =
+          LoopbackNames.isLoopbackName(host)
+              ? new InetAddress[] {InetAddress.getLoopbackAddress()}
+              : InetAddress.getAllByName(host);
+      steps.add(
+          CheckStep.pass(
+              title, Arrays.stream(all).map(InetAddress::getHostAddress).toList().toString()));
+      return all[0];
+    } catch (UnknownHostException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              host + " does not resolve on this machine",
+              "Ask whoever runs DNS for this network to make "
+                  + host
+                  + " resolve here (or add it to /etc/hosts), or check the comms address this"
+                  + " tentacle was registered with: "
+                  + config.pollingUrl()));
+      return null;
+    }
+  }
+
+  private Socket connect(InetAddress address) {
+    String target = NetUtil.toSocketAddressString(new InetSocketAddress(address, port));
+    String title = "TCP connection to " + target;
+    Socket socket = new Socket();
+    long start = System.nanoTime();
+    try {
+      socket.connect(new InetSocketAddress(address, port), TIMEOUT_MILLIS);
+      socket.setSoTimeout(TIMEOUT_MILLIS);
+      steps.add(
+          CheckStep.pass(
+              title,
+              "connected in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"));
+      return socket;
+    } catch (SocketTimeoutException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              "no answer within " + Duration.ofMillis(TIMEOUT_MILLIS).toSeconds() + " s",
+              "Packets to "
+                  + target
+                  + " are being dropped. Ask the firewall admin to allow outbound TCP from this"
+                  + " machine to "
+                  + host
+                  + " port "
+                  + port
+                  + "."));
+    } catch (ConnectException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              "refused (" + e.getMessage() + ")",
+              "Nothing accepts connections on "
+                  + target
+                  + ", or a firewall rejects them. Ask the firewall admin to allow outbound TCP to "
+                  + host
+                  + " port "
+                  + port
+                  + ", and the server admin whether the server (or its router) listens there."));
+    } catch (IOException e) {
+      steps.add(CheckStep.fail(title, e.toString(), "Ask the network admin about " + target + "."));
+    }
+    closeQuietly(socket);
+    return null;
+  }
+
+  private SSLSocket handshake(Socket tcp) {
+    String title = "TLS handshake (server name " + host + ")";
+    TlsProbe probe = new TlsProbe(identity);
+    try {
+      SSLSocket tls = probe.handshake(tcp, host, port);
+      steps.add(
+          CheckStep.pass(
+              title,
+              tls.getSession().getProtocol()
+                  + ", server certificate "
+                  + Thumbprint.of(probe.presented())));
+      return tls;
+    } catch (SSLException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              e.getMessage(),
+              "The TLS handshake with "
+                  + host
+                  + " failed. If a proxy or firewall inspects TLS, ask for an exception for "
+                  + host
+                  + ": the tentacle pins the server's own certificate and cannot work through"
+                  + " interception."));
+    } catch (IOException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              e.toString(),
+              "The connection broke during the TLS handshake. Something on the way to "
+                  + host
+                  + " closes TLS connections: ask the firewall or proxy admin."));
+    }
+    return null;
+  }
+
+  private boolean identityMatches(SSLSocket tls) {
+    String title = "Server identity";
+    Thumbprint presented = TlsProbe.presented(tls);
+    Thumbprint pinned = Thumbprint.parse(config.serverThumbprint());
+    if (presented.equals(pinned)) {
+      steps.add(
+          CheckStep.pass(title, "the server presented the thumbprint pinned at registration"));
+      return true;
+    }
+    steps.add(
+        CheckStep.fail(
+            title,
+            "the server presented " + presented + ", but this tentacle pinned " + pinned,
+            "Either something on the way intercepts TLS (ask the network admin for an exception"
+                + " for "
+                + host
+                + "), or the server's certificate changed (ask the server admin; then register"
+                + " again with --force)."));
+    return false;
+  }
+
+  private boolean reachedPollingListener(SSLSocket tls) {
+    String title = "Route to the polling listener";
+    String page;
+    try {
+      tls.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      page = readUpTo(tls.getInputStream(), MAX_PAGE_BYTES);
+    } catch (IOException e) {
+      steps.add(
+          CheckStep.fail(
+              title, e.toString(), "The connection broke after TLS: ask the proxy admin."));
+      return false;
+    }
+    if (page.contains(LISTENER_PAGE_MARK)) {
+      steps.add(CheckStep.pass(title, host + ":" + port + " leads to the polling listener"));
+      return true;
+    }
+    String reached =
+        page.contains("<title>Cuttle</title>")
+            ? "the Cuttle web app, not the polling listener"
+            : "something that is not Cuttle's polling listener";
+    steps.add(
+        CheckStep.fail(
+            title,
+            host + ":" + port + " leads to " + reached,
+            "The router or proxy in front of the server sends the name "
+                + host
+                + " elsewhere. Ask its admin to route "
+                + host
+                + " (by SNI) to the server's polling listener, as docs/reverse-proxy.md shows."));
+    return false;
+  }
+
+  private void registration() {
+    String title = "Registration";
+    try (PollingConnection connection =
+        new PollingConnection(
+            config.pollingUrl(),
+            identity,
+            Thumbprint.parse(config.serverThumbprint()),
+            Duration.ofSeconds(5))) {
+      CheckResponse answer =
+          connection
+              .calls
+              .withDeadlineAfter(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+              .check(CheckRequest.newBuilder().setTentacleId(config.tentacleId()).build());
+      if (!answer.getTentacleId().equals(config.tentacleId())) {
+        steps.add(
+            CheckStep.fail(
+                title,
+                "the server knows this certificate as '"
+                    + answer.getTentacleName()
+                    + "' ("
+                    + answer.getTentacleId()
+                    + "), not as this instance's "
+                    + config.tentacleId(),
+                "Register this instance again with --force, or ask the server admin which"
+                    + " tentacle this certificate belongs to."));
+        return;
+      }
+      steps.add(
+          CheckStep.pass(
+              title,
+              "the server (version "
+                  + answer.getServerVersion()
+                  + ") knows this tentacle as '"
+                  + answer.getTentacleName()
+                  + "', arriving from "
+                  + answer.getAddress()
+                  + (answer.getRoute().equals("ROUTER")
+                      ? " through the router"
+                      : " on the legacy port")));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
+        steps.add(
+            CheckStep.fail(
+                title,
+                "the server does not know this tentacle's certificate ("
+                    + identity.thumbprint()
+                    + ")",
+                "Ask the server admin whether this tentacle was removed, or register it again"
+                    + " with 'cuttle tentacle register --force'."));
+      } else {
+        steps.add(
+            CheckStep.fail(
+                title,
+                e.getStatus().toString(),
+                "The polling listener answered but the call failed: ask the server admin to look"
+                    + " at the server's log."));
+      }
+    }
+  }
+
+  private static String readUpTo(InputStream in, int limit) throws IOException {
+    byte[] page = in.readNBytes(limit);
+    return new String(page, StandardCharsets.UTF_8);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Already failed; the step says why.
+    }
+  }
+}
