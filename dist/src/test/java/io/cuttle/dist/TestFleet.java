@@ -7,6 +7,7 @@ import io.cuttle.server.ServerConfig;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.tentacle.TentacleProxy;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskView;
@@ -78,6 +79,11 @@ final class TestFleet implements AutoCloseable {
 
   /** Registers a tentacle polling {@code commsAddress}, or the legacy port when it is null. */
   TentacleHome register(String name, String commsAddress) throws IOException {
+    return register(name, commsAddress, null);
+  }
+
+  /** Registers a tentacle as above, with a proxy setting (null: the environment's). */
+  TentacleHome register(String name, String commsAddress, TentacleProxy proxy) throws IOException {
     var info = server.info();
     TentacleHome home = home(name);
     Registration.register(
@@ -91,7 +97,8 @@ final class TestFleet implements AutoCloseable {
             "Test",
             List.of("web"),
             null,
-            false));
+            false,
+            proxy));
     return home;
   }
 

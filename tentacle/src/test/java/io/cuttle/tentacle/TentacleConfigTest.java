@@ -25,7 +25,8 @@ class TentacleConfigTest {
         "AB".repeat(32),
         "Dev",
         List.of("web"),
-        1L);
+        1L,
+        null);
   }
 
   @Test
