@@ -1,5 +1,6 @@
 package io.cuttle.tentacle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +27,8 @@ public record TentacleConfig(
     String environment,
     List<String> roles,
     long registeredAtMillis,
-    TentacleProxy proxy) {
+    // Absent, not null, in files of instances that never had a proxy setting.
+    @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy) {
   static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON =
       JsonMapper.builder()
