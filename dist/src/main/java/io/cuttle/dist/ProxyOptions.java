@@ -21,8 +21,8 @@ final class ProxyOptions {
       names = "--proxy-password",
       paramLabel = "PASSWORD",
       description =
-          "Password for the proxy (default: the CUTTLE_PROXY_PASSWORD environment variable).",
-      defaultValue = "${env:CUTTLE_PROXY_PASSWORD}")
+          "Password for the proxy (default with --proxy-user: the CUTTLE_PROXY_PASSWORD"
+              + " environment variable, which keeps it out of the process list).")
   String password;
 
   @Option(
@@ -46,7 +46,10 @@ final class ProxyOptions {
       throw new IllegalArgumentException("--proxy-user needs --proxy URL");
     }
     if (url != null) {
-      return TentacleProxy.http(url, user, blankToNull(password));
+      // The variable only fills in for a user named here, so a stray one never causes an error.
+      String secret =
+          password != null || user == null ? password : System.getenv("CUTTLE_PROXY_PASSWORD");
+      return TentacleProxy.http(url, user, blankToNull(secret));
     }
     return direct ? TentacleProxy.direct() : environment ? TentacleProxy.environment() : null;
   }
