@@ -15,6 +15,8 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.cuttle.client.proxy.ProxyPolicy;
+import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.Problem;
@@ -38,18 +40,23 @@ public final class ApiClient implements AutoCloseable {
   private final String serverUrl;
   private final String apiKey;
   private final ServerTrust trust;
+  private final URI uri;
+  private final ProxyTunnels tunnels;
   private final ClientFactory factory;
   private final WebClient client;
   private final ObjectMapper json =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  private ApiClient(String serverUrl, String apiKey, Thumbprint serverThumbprint) {
-    URI uri = parse(serverUrl);
+  private ApiClient(
+      String serverUrl, String apiKey, Thumbprint serverThumbprint, ProxyPolicy proxies) {
+    this.uri = parse(serverUrl);
+    this.tunnels = new ProxyTunnels(proxies);
     this.serverUrl = serverUrl;
     this.apiKey = apiKey;
     this.trust = ServerTrust.forHost(uri.getHost(), serverThumbprint);
     this.factory =
-        ClientFactory.builder()
+        tunnels
+            .applyTo(ClientFactory.builder())
             .tlsCustomizer(tls -> tls.trustManager(trust))
             .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
             .connectTimeout(Duration.ofSeconds(10))
@@ -68,7 +75,14 @@ public final class ApiClient implements AutoCloseable {
    *     ServerTrust})
    */
   public static ApiClient connect(String serverUrl, String apiKey, Thumbprint serverThumbprint) {
-    return new ApiClient(serverUrl, apiKey, serverThumbprint);
+    return connect(
+        serverUrl, apiKey, serverThumbprint, ProxyPolicy.fromEnvironment(System.getenv()));
+  }
+
+  /** A client that reaches the server as {@code proxies} says (see {@link ProxyPolicy}). */
+  public static ApiClient connect(
+      String serverUrl, String apiKey, Thumbprint serverThumbprint, ProxyPolicy proxies) {
+    return new ApiClient(serverUrl, apiKey, serverThumbprint, proxies);
   }
 
   private static URI parse(String serverUrl) {
@@ -184,6 +198,10 @@ public final class ApiClient implements AutoCloseable {
         cause instanceof UnprocessedRequestException && cause.getCause() != null
             ? cause.getCause()
             : cause;
+    var refusal = tunnels.explain(root, uri.getHost(), uri.getPort() == -1 ? 443 : uri.getPort());
+    if (refusal.isPresent()) {
+      return new ApiException(refusal.get(), cause);
+    }
     for (Throwable t = root; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
         return new ApiException(trust.explainRefusal(serverUrl), cause);

@@ -6,6 +6,7 @@ import io.cuttle.server.ServerConfig;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.tentacle.TentacleProxy;
 import io.cuttle.wire.api.RunScriptRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -105,7 +106,9 @@ final class DemoCommand implements Callable<Integer> {
                 "Demo",
                 List.of("web"),
                 server.thumbprint(),
-                true));
+                true,
+                // On this machine: an HTTPS_PROXY in the environment has no say.
+                TentacleProxy.direct()));
         agents.add(TentacleAgent.start(home));
         out.println(
             "Tentacle "

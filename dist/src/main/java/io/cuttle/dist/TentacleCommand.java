@@ -4,6 +4,7 @@ import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.tentacle.TentacleProxy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       TentacleCommand.Register.class,
       TentacleCommand.Run.class,
-      TentacleCheckCommand.class
+      TentacleCheckCommand.class,
+      TentacleCommand.PollingProxy.class
     })
 final class TentacleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -94,8 +96,11 @@ final class TentacleCommand implements Runnable {
         description = "Replace a registration of the same name with another certificate.")
     boolean force;
 
+    @CommandLine.Mixin ProxyOptions proxy;
+
     @Override
     public Integer call() throws Exception {
+      TentacleProxy chosenProxy = proxy.chosen();
       TentacleConfig config =
           Registration.register(
               new Registration.Request(
@@ -108,13 +113,48 @@ final class TentacleCommand implements Runnable {
                   environment,
                   roles,
                   server.thumbprint(),
-                  force));
+                  force,
+                  chosenProxy));
       var out = spec.commandLine().getOut();
       out.println("Registered tentacle '" + config.name() + "' (" + config.tentacleId() + ").");
       out.println("  Polls:             " + config.pollingUrl());
       out.println("  Pinned server:     " + config.serverThumbprint());
+      out.println("  Connects:          " + config.proxySetting().describe());
       out.println("  Home:              " + instance.home().directory());
       out.println("Start it with: cuttle tentacle run --instance " + instance.instance);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "polling-proxy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Sets how a registered instance reaches its server: through an HTTP proxy (--proxy),",
+        "directly (--no-proxy), or as HTTPS_PROXY and NO_PROXY say (--system-proxy).",
+        "A running instance picks the change up when it is restarted."
+      })
+  static final class PollingProxy implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin InstanceOptions instance;
+    @CommandLine.Mixin ProxyOptions proxy;
+
+    @Override
+    public Integer call() throws Exception {
+      TentacleProxy chosen = proxy.chosen();
+      if (chosen == null) {
+        throw new IllegalArgumentException("give one of --proxy URL, --no-proxy or --system-proxy");
+      }
+      TentacleHome home = instance.home();
+      TentacleConfig.load(home).withProxy(chosen).save(home);
+      spec.commandLine()
+          .getOut()
+          .println(
+              "Tentacle instance '"
+                  + instance.instance
+                  + "' now connects "
+                  + chosen.describe()
+                  + ". Restart it for a running instance to use this.");
       return 0;
     }
   }

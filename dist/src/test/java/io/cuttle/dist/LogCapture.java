@@ -23,6 +23,13 @@ final class LogCapture implements AutoCloseable {
     }
   }
 
+  /** How many of the events carried a stack trace. */
+  long eventsWithStackTraces() {
+    synchronized (appender.list) {
+      return appender.list.stream().filter(e -> e.getThrowableProxy() != null).count();
+    }
+  }
+
   @Override
   public void close() {
     logger.detachAppender(appender);

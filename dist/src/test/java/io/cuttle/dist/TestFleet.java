@@ -7,6 +7,7 @@ import io.cuttle.server.ServerConfig;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.tentacle.TentacleProxy;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskView;
@@ -78,16 +79,26 @@ final class TestFleet implements AutoCloseable {
 
   /** Registers a tentacle polling {@code commsAddress}, or the legacy port when it is null. */
   TentacleHome register(String name, String commsAddress) throws IOException {
-    return registerThrough(name, server.info().webUrl(), commsAddress);
+    return registerThrough(name, server.info().webUrl(), commsAddress, null);
   }
 
   /**
-   * Registers a tentacle the way an operator on another machine would, perhaps behind a proxy: the
-   * REST API at {@code serverUrl}, trusted by the thumbprint the server printed, and polling at
-   * {@code commsAddress} (the legacy port when it is null).
+   * Registers a tentacle the way an operator on another machine would, perhaps behind a reverse
+   * proxy: the REST API at {@code serverUrl}, trusted by the thumbprint the server printed, and
+   * polling at {@code commsAddress} (the legacy port when it is null).
    */
   TentacleHome registerThrough(String name, String serverUrl, String commsAddress)
       throws IOException {
+    return registerThrough(name, serverUrl, commsAddress, null);
+  }
+
+  /** Registers a tentacle as above, with a proxy setting (null: the environment's). */
+  TentacleHome register(String name, String commsAddress, TentacleProxy proxy) throws IOException {
+    return registerThrough(name, server.info().webUrl(), commsAddress, proxy);
+  }
+
+  private TentacleHome registerThrough(
+      String name, String serverUrl, String commsAddress, TentacleProxy proxy) throws IOException {
     TentacleHome home = home(name);
     Registration.register(
         new Registration.Request(
@@ -100,7 +111,8 @@ final class TestFleet implements AutoCloseable {
             "Test",
             List.of("web"),
             server.thumbprint(),
-            false));
+            false,
+            proxy));
     return home;
   }
 

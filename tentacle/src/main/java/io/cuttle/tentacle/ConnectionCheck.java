@@ -1,5 +1,7 @@
 package io.cuttle.tentacle;
 
+import io.cuttle.client.proxy.ProxyAddress;
+import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.common.net.LoopbackNames;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
@@ -22,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -41,13 +45,15 @@ public final class ConnectionCheck {
 
   private final TentacleConfig config;
   private final Identity identity;
+  private final ProxyPolicy proxies;
   private final String host;
   private final int port;
   private final List<CheckStep> steps = new ArrayList<>();
 
-  private ConnectionCheck(TentacleConfig config, Identity identity) {
+  private ConnectionCheck(TentacleConfig config, Identity identity, ProxyPolicy proxies) {
     this.config = config;
     this.identity = identity;
+    this.proxies = proxies;
     URI url = URI.create(config.pollingUrl());
     this.host = url.getHost();
     this.port = url.getPort() < 0 ? 443 : url.getPort();
@@ -55,19 +61,24 @@ public final class ConnectionCheck {
 
   /** Runs every step for the instance at {@code home} that it can; the last one tells. */
   public static List<CheckStep> run(TentacleHome home) throws IOException {
+    TentacleConfig config = TentacleConfig.load(home);
     ConnectionCheck check =
-        new ConnectionCheck(TentacleConfig.load(home), PemFiles.read(home.directory()));
+        new ConnectionCheck(
+            config, PemFiles.read(home.directory()), config.proxySetting().policy(System.getenv()));
     check.runSteps();
     return List.copyOf(check.steps);
   }
 
   private void runSteps() {
-    InetAddress address = resolve();
+    Optional<ProxyAddress> proxy = proxies.proxyFor(host);
+    String firstHop = proxy.map(ProxyAddress::host).orElse(host);
+    int firstPort = proxy.map(ProxyAddress::port).orElse(port);
+    InetAddress address = resolve(firstHop);
     if (address == null) {
       return;
     }
-    try (Socket tcp = connect(address)) {
-      if (tcp == null) {
+    try (Socket tcp = connect(address, firstHop, firstPort, proxy.isPresent())) {
+      if (tcp == null || (proxy.isPresent() && !tunnel(tcp, proxy.get()))) {
         return;
       }
       SSLSocket tls = handshake(tcp);
@@ -80,7 +91,7 @@ public final class ConnectionCheck {
     }
   }
 
-  private InetAddress resolve() {
+  private InetAddress resolve(String host) {
     String title = "Name resolution of " + host;
     try {
       InetAddress[] all =
@@ -105,9 +116,9 @@ public final class ConnectionCheck {
     }
   }
 
-  private Socket connect(InetAddress address) {
+  private Socket connect(InetAddress address, String host, int port, boolean toProxy) {
     String target = NetUtil.toSocketAddressString(new InetSocketAddress(address, port));
-    String title = "TCP connection to " + target;
+    String title = (toProxy ? "TCP connection to the proxy " : "TCP connection to ") + target;
     Socket socket = new Socket();
     long start = System.nanoTime();
     try {
@@ -148,6 +159,73 @@ public final class ConnectionCheck {
     }
     closeQuietly(socket);
     return null;
+  }
+
+  /** Asks the proxy for a tunnel to the polling address, as the tentacle's own client does. */
+  private boolean tunnel(Socket tcp, ProxyAddress proxy) {
+    String target = host + ":" + port;
+    String title = "Proxy tunnel (CONNECT " + target + ")";
+    try {
+      StringBuilder request =
+          new StringBuilder("CONNECT ")
+              .append(target)
+              .append(" HTTP/1.1\r\nHost: ")
+              .append(target)
+              .append("\r\n");
+      if (proxy.hasCredentials()) {
+        String token = proxy.username() + ":" + proxy.password();
+        request
+            .append("Proxy-Authorization: Basic ")
+            .append(Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
+            .append("\r\n");
+      }
+      tcp.getOutputStream()
+          .write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      String status = readHeaders(tcp.getInputStream());
+      if (status.matches("HTTP/1\\.[01] 200.*")) {
+        steps.add(CheckStep.pass(title, "the proxy " + proxy.url() + " opened the tunnel"));
+        return true;
+      }
+      boolean needsAccount = status.matches("HTTP/1\\.[01] (407|401).*");
+      steps.add(
+          CheckStep.fail(
+              title,
+              "the proxy answered: " + status,
+              needsAccount
+                  ? "The proxy wants an account"
+                      + (proxy.hasCredentials() ? " other than " + proxy.username() : "")
+                      + ": ask the proxy admin for one, then set it with 'cuttle tentacle"
+                      + " polling-proxy --proxy-user'."
+                  : "Ask the proxy admin to allow CONNECT to " + target + "."));
+    } catch (IOException e) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              e.toString(),
+              "The proxy closed the connection instead of answering: ask the proxy admin."));
+    }
+    return false;
+  }
+
+  /** The status line of an HTTP answer, after reading (and dropping) its header lines. */
+  private static String readHeaders(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    String status = null;
+    int total = 0;
+    for (int c; (c = in.read()) >= 0 && total++ < MAX_PAGE_BYTES; ) {
+      if (c == '\n') {
+        String text = line.toString().strip();
+        if (status == null) {
+          status = text;
+        } else if (text.isEmpty()) {
+          return status;
+        }
+        line.setLength(0);
+      } else {
+        line.append((char) c);
+      }
+    }
+    throw new IOException("the proxy's answer ended early: " + (status == null ? line : status));
   }
 
   private SSLSocket handshake(Socket tcp) {
@@ -248,7 +326,8 @@ public final class ConnectionCheck {
             config.pollingUrl(),
             identity,
             Thumbprint.parse(config.serverThumbprint()),
-            Duration.ofSeconds(5))) {
+            Duration.ofSeconds(5),
+            proxies)) {
       CheckResponse answer =
           connection
               .calls

@@ -2,6 +2,8 @@ package io.cuttle.tentacle;
 
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.grpc.GrpcClients;
+import io.cuttle.client.proxy.ProxyPolicy;
+import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PinnedTrustManager;
@@ -20,12 +22,21 @@ import java.util.concurrent.atomic.AtomicReference;
 final class PollingConnection implements AutoCloseable {
   private final ClientFactory factory;
   private final AtomicReference<Thumbprint> mismatch = new AtomicReference<>();
+  final ProxyTunnels tunnels;
   final PollingServiceGrpc.PollingServiceFutureStub polls;
   final PollingServiceGrpc.PollingServiceBlockingStub calls;
 
-  PollingConnection(String pollingUrl, Identity identity, Thumbprint pinned, Duration pollWait) {
+  PollingConnection(
+      String pollingUrl,
+      Identity identity,
+      Thumbprint pinned,
+      Duration pollWait,
+      ProxyPolicy proxies) {
+    this.tunnels = new ProxyTunnels(proxies);
+    // A CONNECT tunnel carries the same TLS: the pinning below works through it unchanged.
     this.factory =
-        ClientFactory.builder()
+        tunnels
+            .applyTo(ClientFactory.builder())
             .tls(identity.privateKey(), identity.certificate())
             .tlsCustomizer(
                 tls ->

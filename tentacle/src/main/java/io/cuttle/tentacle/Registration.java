@@ -18,7 +18,10 @@ import java.util.List;
 public final class Registration {
   private Registration() {}
 
-  /** What {@code cuttle tentacle register} is told. Exactly one of the comms fields is set. */
+  /**
+   * What {@code cuttle tentacle register} is told. Exactly one of the comms fields is set. {@code
+   * proxy} null keeps the instance's stored proxy setting (a new instance follows the environment).
+   */
   public record Request(
       TentacleHome home,
       String name,
@@ -29,7 +32,8 @@ public final class Registration {
       String environment,
       List<String> roles,
       Thumbprint serverThumbprint,
-      boolean force) {}
+      boolean force,
+      TentacleProxy proxy) {}
 
   public static TentacleConfig register(Request request) throws IOException {
     if ((request.commsAddress() == null) == (request.commsPort() == null)) {
@@ -45,11 +49,16 @@ public final class Registration {
                 + URI.create(request.serverUrl()).getHost()
                 + ":"
                 + validPort(request.commsPort());
+    TentacleProxy proxy = request.proxy() != null ? request.proxy() : storedProxy(request.home());
     Identity identity =
         PemFiles.loadOrCreate(
             request.home().directory(), "cuttle-tentacle " + request.name(), List.of());
     try (ApiClient api =
-        ApiClient.connect(request.serverUrl(), request.apiKey(), request.serverThumbprint())) {
+        ApiClient.connect(
+            request.serverUrl(),
+            request.apiKey(),
+            request.serverThumbprint(),
+            proxy.policy(System.getenv()))) {
       RegisterTentacleResponse response =
           api.register(
               new RegisterTentacleRequest(
@@ -72,9 +81,21 @@ public final class Registration {
               response.serverThumbprint(),
               request.environment(),
               request.roles(),
-              System.currentTimeMillis());
+              System.currentTimeMillis(),
+              proxy);
       config.save(request.home());
       return config;
+    }
+  }
+
+  private static TentacleProxy storedProxy(TentacleHome home) {
+    if (!java.nio.file.Files.exists(home.configFile())) {
+      return TentacleProxy.environment();
+    }
+    try {
+      return TentacleConfig.load(home).proxySetting();
+    } catch (IOException e) {
+      return TentacleProxy.environment(); // registering again is how a broken file gets replaced
     }
   }
 

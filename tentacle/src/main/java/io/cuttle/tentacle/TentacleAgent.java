@@ -1,6 +1,7 @@
 package io.cuttle.tentacle;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
@@ -14,7 +15,9 @@ import io.cuttle.wire.polling.v1.ResultReport;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +52,10 @@ public final class TentacleAgent implements AutoCloseable {
       new AtomicReference<>();
   private final CommandJournal journal;
   private final AgentInfo agentInfo;
+  private final ProxyPolicy proxies;
+  private final String pollingHost;
+  private final int pollingPort;
+  private volatile String lastProblem;
   private volatile boolean stopping;
   private volatile ConnectionState state = ConnectionState.STARTING;
 
@@ -56,19 +63,26 @@ public final class TentacleAgent implements AutoCloseable {
     STARTING,
     CONNECTED,
     DISCONNECTED,
-    REFUSED
+    REFUSED,
+    PROXY_REFUSED
   }
 
-  private TentacleAgent(TentacleConfig config, Identity identity, TentacleHome home)
+  private TentacleAgent(
+      TentacleConfig config, Identity identity, TentacleHome home, Map<String, String> environment)
       throws IOException {
     this.config = config;
+    URI polling = URI.create(config.pollingUrl());
+    this.pollingHost = polling.getHost();
+    this.pollingPort = polling.getPort() == -1 ? 443 : polling.getPort();
+    this.proxies = config.proxySetting().policy(environment);
     this.journal = new CommandJournal(home.directory().resolve("journal"));
     this.connection =
         new PollingConnection(
             config.pollingUrl(),
             identity,
             Thumbprint.parse(config.serverThumbprint()),
-            DEFAULT_POLL_WAIT);
+            DEFAULT_POLL_WAIT,
+            proxies);
     this.runner = new ScriptRunner(home.workDirectory());
     this.executor =
         Executors.newSingleThreadExecutor(
@@ -95,14 +109,24 @@ public final class TentacleAgent implements AutoCloseable {
 
   /** Starts the instance whose home is {@code home}; it must be registered. */
   public static TentacleAgent start(TentacleHome home) throws IOException {
+    return start(home, System.getenv());
+  }
+
+  /**
+   * Starts the instance whose home is {@code home}, reading HTTPS_PROXY and NO_PROXY from {@code
+   * environment} when its proxy setting says to.
+   */
+  public static TentacleAgent start(TentacleHome home, Map<String, String> environment)
+      throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
     Identity identity = PemFiles.read(home.directory());
-    TentacleAgent agent = new TentacleAgent(config, identity, home);
+    TentacleAgent agent = new TentacleAgent(config, identity, home, environment);
     log.info(
-        "Tentacle '{}' ({}) polling {} as {}, trusting server {}",
+        "Tentacle '{}' ({}) polling {} {} as {}, trusting server {}",
         config.name(),
         identity.thumbprint(),
         config.pollingUrl(),
+        agent.proxies.describe(agent.pollingHost),
         config.tentacleId(),
         config.serverThumbprint());
     for (ResultReport unreported : agent.journal.recover(config.tentacleId())) {
@@ -299,6 +323,11 @@ public final class TentacleAgent implements AutoCloseable {
               + " otherwise something is intercepting the connection");
       return;
     }
+    Optional<String> proxyRefusal = connection.tunnels.explain(cause, pollingHost, pollingPort);
+    if (proxyRefusal.isPresent()) {
+      changeState(ConnectionState.PROXY_REFUSED, proxyRefusal.get());
+      return;
+    }
     if (cause instanceof StatusRuntimeException sre) {
       Status.Code code = sre.getStatus().getCode();
       if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
@@ -322,14 +351,19 @@ public final class TentacleAgent implements AutoCloseable {
   }
 
   private void changeState(ConnectionState next, String message) {
-    if (state == next) {
+    // One line per change, not per retry; a proxy's answer may change while we retry, though
+    // (the admin fixed one thing, another is wrong), and each new answer is worth a line.
+    boolean newProxyAnswer =
+        next == ConnectionState.PROXY_REFUSED && !java.util.Objects.equals(message, lastProblem);
+    if (state == next && !newProxyAnswer) {
       return;
     }
     state = next;
+    lastProblem = message;
     switch (next) {
       case CONNECTED ->
           log.info("Tentacle '{}' connected to {}", config.name(), config.pollingUrl());
-      case REFUSED -> log.error(message);
+      case REFUSED, PROXY_REFUSED -> log.error(message);
       default -> log.warn(message);
     }
   }

@@ -1,5 +1,6 @@
 package io.cuttle.tentacle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
- * temporary file and renamed, so a crash mid-write leaves the previous registration intact.
+ * temporary file and renamed, so a crash mid-write leaves the previous registration intact, and
+ * owner-only, because it may hold a proxy password ({@link TentacleProxy}).
  */
 public record TentacleConfig(
     int formatVersion,
@@ -24,13 +26,35 @@ public record TentacleConfig(
     String serverThumbprint,
     String environment,
     List<String> roles,
-    long registeredAtMillis) {
+    long registeredAtMillis,
+    // Absent, not null, in files of instances that never had a proxy setting.
+    @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy) {
   static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  /** The proxy setting; a file written before proxies existed means "as the environment says". */
+  public TentacleProxy proxySetting() {
+    return proxy == null ? TentacleProxy.environment() : proxy;
+  }
+
+  public TentacleConfig withProxy(TentacleProxy newProxy) {
+    return new TentacleConfig(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        newProxy);
+  }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {
     if (!Files.exists(home.configFile())) {

@@ -25,7 +25,8 @@ class TentacleConfigTest {
         "AB".repeat(32),
         "Dev",
         List.of("web"),
-        1L);
+        1L,
+        null);
   }
 
   @Test
@@ -53,6 +54,48 @@ class TentacleConfigTest {
         .hasMessageContaining(home.configFile().toString())
         .hasMessageContaining("not a readable tentacle configuration");
     assertThat(Files.readString(home.configFile())).isEqualTo("{ half a file");
+  }
+
+  @Test
+  void aProxySettingIsStoredWithItsAccountAndNeverPrinted(@TempDir Path base) throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    TentacleProxy proxy = TentacleProxy.http("http://proxy.corp:3128", "deploy", "hunter2");
+    TentacleConfig config = config("web-01").withProxy(proxy);
+    config.save(home);
+
+    assertThat(Files.readString(home.configFile()))
+        .contains("\"proxy\" : {", "\"mode\" : \"http\"", "\"url\" : \"http://proxy.corp:3128\"");
+    assertThat(TentacleConfig.load(home).proxySetting()).isEqualTo(proxy);
+    assertThat(config.toString()).doesNotContain("hunter2");
+    assertThat(proxy.describe()).isEqualTo("through http://proxy.corp:3128 as user 'deploy'");
+    assertThat(proxy.policy(java.util.Map.of()).proxyFor("polling.localhost")).isPresent();
+  }
+
+  @Test
+  void aFileWithoutAProxyFollowsTheEnvironment(@TempDir Path base) throws Exception {
+    TentacleHome home = TentacleHome.of("old-01", base);
+    config("old-01").save(home);
+
+    assertThat(Files.readString(home.configFile())).doesNotContain("proxy");
+    assertThat(TentacleConfig.load(home).proxySetting()).isEqualTo(TentacleProxy.environment());
+    assertThat(
+            TentacleConfig.load(home)
+                .proxySetting()
+                .policy(java.util.Map.of("HTTPS_PROXY", "http://proxy.corp:3128"))
+                .proxyFor("deploy.example.com"))
+        .isPresent();
+  }
+
+  @Test
+  void proxyInputIsCheckedWithAMessageNamingIt() {
+    assertThatThrownBy(() -> TentacleProxy.http("ftp://x", null, null))
+        .hasMessage("--proxy: 'ftp://x' (expected: http://host:port)");
+    assertThatThrownBy(() -> TentacleProxy.http("http://proxy:3128", null, "p"))
+        .hasMessage("--proxy-password needs --proxy-user");
+    assertThatThrownBy(() -> TentacleProxy.http("http://u:p@proxy:3128", "v", null))
+        .hasMessageContaining("not both");
+    assertThat(TentacleProxy.http("http://u:p@proxy:3128", null, null))
+        .isEqualTo(new TentacleProxy(TentacleProxy.Mode.HTTP, "http://proxy:3128", "u", "p"));
   }
 
   @Test
