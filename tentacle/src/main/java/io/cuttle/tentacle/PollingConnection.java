@@ -25,7 +25,7 @@ final class PollingConnection implements AutoCloseable {
 
   PollingConnection(String pollingUrl, Identity identity, Thumbprint pinned, Duration pollWait) {
     this.factory =
-        ClientFactory.builder()
+        AlpnMarker.offerPolling(ClientFactory.builder())
             .tls(identity.privateKey(), identity.certificate())
             .tlsCustomizer(
                 tls ->
