@@ -40,7 +40,7 @@ class DeadLinkTest {
       Duration noticedAfter = Duration.ofNanos(System.nanoTime() - silentSince);
 
       System.out.println("Dead link noticed after " + noticedAfter.toMillis() + " ms");
-      assertThat(noticedAfter).isLessThan(Duration.ofSeconds(45));
+      assertThat(noticedAfter).isLessThan(Duration.ofSeconds(30));
       assertThat(fleet.follow(fleet.runScript("echo after", List.of("far-away"), 60L).id()))
           .extracting(LogEntry::text)
           .containsExactly("after");

@@ -2,7 +2,10 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.Route;
+import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskView;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The public port routes by SNI without terminating TLS: only the polling host reaches the polling
- * listener, and junk on the port harms no one else.
+ * The public port routes by SNI, or by the tentacle's ALPN marker, without terminating TLS: only
+ * polling clients reach the polling listener, and junk on the port harms no one else.
  */
 @Timeout(120)
 class PublicPortTest {
@@ -71,6 +74,30 @@ class PublicPortTest {
       assertThat(io.cuttle.common.pki.Thumbprint.of(presented))
           .isEqualTo(fleet.server.thumbprint());
       assertThat(fleet.server.publicPortStats().routed("polling")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aTentacleOnTheWebHostNameReachesThePollingListenerByItsAlpnMarker(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      int port = fleet.server.publicPort();
+      long pollingBefore = fleet.server.publicPortStats().routed("polling");
+      // The web app's own name: without the marker this would reach the web app, not polling.
+      fleet.start(fleet.register("alpn-1", "https://localhost:" + port));
+
+      TaskView task = fleet.runScript("echo polled by alpn", List.of("alpn-1"), 60L);
+
+      assertThat(fleet.follow(task.id()))
+          .extracting(LogEntry::text)
+          .containsExactly("polled by alpn");
+      TargetView target = fleet.task(task.id()).targets().get(0);
+      assertThat(target.state()).isEqualTo(CommandState.SUCCEEDED);
+      assertThat(target.route()).isEqualTo(Route.ROUTER);
+      assertThat(fleet.server.publicPortStats().routed("polling")).isGreaterThan(pollingBefore);
+      assertThat(httpsGet(port, "localhost", "/api/health"))
+          .as("a client without the marker still gets the web app on that name")
+          .contains("\"status\":\"ok\"");
     }
   }
 

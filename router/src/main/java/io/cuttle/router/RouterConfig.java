@@ -20,7 +20,7 @@ public final class RouterConfig {
   public static final Duration NO_IDLE_TIMEOUT = Duration.ZERO;
 
   /**
-   * The tentacle keeps its polling connection alive with an HTTP/2 PING every 30 s and a poll that
+   * The tentacle keeps its polling connection alive with an HTTP/2 PING every 10 s and a poll that
    * the server answers within about a minute, so a healthy tentacle's connection never carries
    * nothing for long. Five minutes tolerates several lost pings and the slowest poll, and still
    * frees a connection whose tentacle vanished without a FIN. Unlike nginx's 10 min proxy_timeout

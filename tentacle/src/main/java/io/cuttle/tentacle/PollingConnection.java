@@ -36,7 +36,7 @@ final class PollingConnection implements AutoCloseable {
     // A CONNECT tunnel carries the same TLS: the pinning below works through it unchanged.
     this.factory =
         tunnels
-            .applyTo(ClientFactory.builder())
+            .applyTo(AlpnMarker.offerPolling(ClientFactory.builder()))
             .tls(identity.privateKey(), identity.certificate())
             .tlsCustomizer(
                 tls ->
@@ -48,7 +48,8 @@ final class PollingConnection implements AutoCloseable {
             // Private meters: several clients in one process would clash on certificate gauges.
             .meterRegistry(new SimpleMeterRegistry())
             .idleTimeout(Duration.ofMinutes(5))
-            .pingInterval(Duration.ofSeconds(30))
+            // A dead link (no FIN, no RST) is noticed within two intervals: well under a minute.
+            .pingInterval(Duration.ofSeconds(10))
             .build();
     this.polls =
         GrpcClients.builder(pollingUrl)
