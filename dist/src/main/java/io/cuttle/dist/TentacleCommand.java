@@ -15,7 +15,16 @@ import picocli.CommandLine.Option;
     name = "tentacle",
     mixinStandardHelpOptions = true,
     description = "Registers and runs tentacles, the agents on deployment targets.",
-    subcommands = {TentacleCommand.Register.class, TentacleCommand.Run.class})
+    subcommands = {
+      TentacleCommand.Register.class,
+      TentacleCommand.Run.class,
+      TentacleCreateInstanceCommand.class,
+      TentacleNewCertificateCommand.class,
+      TentacleShowThumbprintCommand.class,
+      TentacleListInstancesCommand.class,
+      TentacleDeregisterCommand.class,
+      TentacleServiceCommand.class
+    })
 final class TentacleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -90,6 +99,14 @@ final class TentacleCommand implements Runnable {
         description = "Replace a registration of the same name with another certificate.")
     boolean force;
 
+    @Option(
+        names = "--token",
+        description = {
+          "One-time registration token from an admin (POST /api/registration-tokens),",
+          "instead of an API key."
+        })
+    String token;
+
     @Override
     public Integer call() throws Exception {
       TentacleConfig config =
@@ -98,7 +115,7 @@ final class TentacleCommand implements Runnable {
                   instance.home(),
                   name == null ? instance.instance : name,
                   server.url,
-                  server.requireApiKey(),
+                  credential(),
                   comms.address,
                   comms.port,
                   environment,
@@ -112,6 +129,23 @@ final class TentacleCommand implements Runnable {
       out.println("  Home:              " + instance.home().directory());
       out.println("Start it with: cuttle tentacle run --instance " + instance.instance);
       return 0;
+    }
+
+    /** The token when one is given (it goes where the API key would), otherwise the API key. */
+    private String credential() {
+      if (token == null) {
+        return server.requireApiKey();
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--api-key")) {
+        throw new IllegalArgumentException("give --api-key or --token, not both");
+      }
+      if (!token.startsWith("cuttle_rt_")) {
+        // Not echoed: it may be a secret pasted into the wrong option.
+        throw new IllegalArgumentException(
+            "--token: not a registration token (expected: cuttle_rt_ followed by the rest,"
+                + " as POST /api/registration-tokens returns it)");
+      }
+      return token;
     }
   }
 

@@ -96,6 +96,18 @@ public final class TentacleAgent implements AutoCloseable {
   /** Starts the instance whose home is {@code home}; it must be registered. */
   public static TentacleAgent start(TentacleHome home) throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
+    if (!config.registered()) {
+      throw new IllegalStateException(
+          "tentacle instance '"
+              + home.instance()
+              + "' was deregistered from "
+              + config.serverUrl()
+              + " at "
+              + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis())
+              + "; register it again with 'cuttle tentacle register --instance "
+              + home.instance()
+              + " ...'");
+    }
     Identity identity = PemFiles.read(home.directory());
     TentacleAgent agent = new TentacleAgent(config, identity, home);
     log.info(

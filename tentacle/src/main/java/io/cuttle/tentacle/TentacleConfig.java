@@ -1,5 +1,6 @@
 package io.cuttle.tentacle;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,7 +13,11 @@ import java.util.List;
 
 /**
  * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
- * temporary file and renamed, so a crash mid-write leaves the previous registration intact.
+ * temporary file and renamed, so a crash mid-write leaves the previous registration intact. Every
+ * field is documented in docs/tentacle.md.
+ *
+ * @param deregisteredAtMillis when {@code cuttle tentacle deregister} removed it from the server;
+ *     null while registered. The file is kept so that the operator still sees where it was.
  */
 public record TentacleConfig(
     int formatVersion,
@@ -24,13 +29,60 @@ public record TentacleConfig(
     String serverThumbprint,
     String environment,
     List<String> roles,
-    long registeredAtMillis) {
+    long registeredAtMillis,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis) {
   static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  /** A registered instance (the form registration writes). */
+  public TentacleConfig(
+      int formatVersion,
+      String name,
+      String tentacleId,
+      String serverUrl,
+      String pollingUrl,
+      CommsStyle commsStyle,
+      String serverThumbprint,
+      String environment,
+      List<String> roles,
+      long registeredAtMillis) {
+    this(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        null);
+  }
+
+  public boolean registered() {
+    return deregisteredAtMillis == null;
+  }
+
+  /** This configuration, marked as removed from its server at {@code nowMillis}. */
+  public TentacleConfig deregistered(long nowMillis) {
+    return new TentacleConfig(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        nowMillis);
+  }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {
     if (!Files.exists(home.configFile())) {
