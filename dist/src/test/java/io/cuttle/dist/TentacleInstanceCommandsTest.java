@@ -83,7 +83,7 @@ class TentacleInstanceCommandsTest {
       Run run = cuttle("tentacle", command, "--instance", "a/b", "--home", base.toString());
 
       assertThat(run.exitCode()).as(command).isEqualTo(1);
-      assertThat(run.err()).as(command).contains("instance: 'a/b' (expected:");
+      assertThat(run.err()).as(command).contains("--instance: 'a/b' (expected:");
     }
     assertThat(base.toFile().list()).isEmpty();
   }

@@ -58,7 +58,7 @@ class TentacleConfigTest {
   @Test
   void instanceNamesAreCheckedBeforeAnyFolderIsMade(@TempDir Path base) {
     assertThatThrownBy(() -> TentacleHome.of("../escape", base))
-        .hasMessageContaining("instance: '../escape'");
+        .hasMessageContaining("--instance: '../escape'");
     assertThat(TentacleHome.of("ok.1", base).directory())
         .isEqualTo(base.resolve("ok.1").toAbsolutePath());
   }
