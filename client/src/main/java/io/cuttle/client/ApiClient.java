@@ -19,10 +19,13 @@ import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.api.CreateRegistrationTokenRequest;
+import io.cuttle.wire.api.DeregisterTentacleResponse;
 import io.cuttle.wire.api.Problem;
 import io.cuttle.wire.api.RefusedConnection;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
+import io.cuttle.wire.api.RegistrationToken;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.ServerInfo;
 import io.cuttle.wire.api.TaskLog;
@@ -105,6 +108,31 @@ public final class ApiClient implements AutoCloseable {
 
   public RegisterTentacleResponse register(RegisterTentacleRequest request) {
     return call(HttpMethod.POST, "/api/tentacles", request, RegisterTentacleResponse.class);
+  }
+
+  /**
+   * Deregisters the tentacle {@code name}; with {@code thumbprint}, only if it still has that
+   * certificate (the server answers 409 otherwise, and 404 when there is no such tentacle).
+   */
+  public DeregisterTentacleResponse deregister(String name, String thumbprint) {
+    String path = "/api/tentacles/" + encode(name);
+    if (thumbprint != null) {
+      path += "?thumbprint=" + encode(thumbprint);
+    }
+    return call(HttpMethod.DELETE, path, null, DeregisterTentacleResponse.class);
+  }
+
+  /** A one-time registration token valid for {@code expiresInSeconds} (null: the default). */
+  public RegistrationToken createRegistrationToken(Long expiresInSeconds) {
+    return call(
+        HttpMethod.POST,
+        "/api/registration-tokens",
+        new CreateRegistrationTokenRequest(expiresInSeconds),
+        RegistrationToken.class);
+  }
+
+  private static String encode(String pathOrQueryPart) {
+    return java.net.URLEncoder.encode(pathOrQueryPart, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   public List<TentacleView> tentacles() {

@@ -20,7 +20,13 @@ import picocli.CommandLine.Option;
       TentacleCommand.Register.class,
       TentacleCommand.Run.class,
       TentacleCheckCommand.class,
-      TentacleCommand.PollingProxy.class
+      TentacleCommand.PollingProxy.class,
+      TentacleCreateInstanceCommand.class,
+      TentacleNewCertificateCommand.class,
+      TentacleShowThumbprintCommand.class,
+      TentacleListInstancesCommand.class,
+      TentacleDeregisterCommand.class,
+      TentacleServiceCommand.class
     })
 final class TentacleCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -98,6 +104,14 @@ final class TentacleCommand implements Runnable {
 
     @CommandLine.Mixin ProxyOptions proxy;
 
+    @Option(
+        names = "--token",
+        description = {
+          "One-time registration token from an admin (POST /api/registration-tokens),",
+          "instead of an API key."
+        })
+    String token;
+
     @Override
     public Integer call() throws Exception {
       TentacleProxy chosenProxy = proxy.chosen();
@@ -107,7 +121,7 @@ final class TentacleCommand implements Runnable {
                   instance.home(),
                   name == null ? instance.instance : name,
                   server.url,
-                  server.requireApiKey(),
+                  credential(),
                   comms.address,
                   comms.port,
                   environment,
@@ -123,6 +137,23 @@ final class TentacleCommand implements Runnable {
       out.println("  Home:              " + instance.home().directory());
       out.println("Start it with: cuttle tentacle run --instance " + instance.instance);
       return 0;
+    }
+
+    /** The token when one is given (it goes where the API key would), otherwise the API key. */
+    private String credential() {
+      if (token == null) {
+        return server.requireApiKey();
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--api-key")) {
+        throw new IllegalArgumentException("give --api-key or --token, not both");
+      }
+      if (!token.startsWith("cuttle_rt_")) {
+        // Not echoed: it may be a secret pasted into the wrong option.
+        throw new IllegalArgumentException(
+            "--token: not a registration token (expected: cuttle_rt_ followed by the rest,"
+                + " as POST /api/registration-tokens returns it)");
+      }
+      return token;
     }
   }
 

@@ -7,6 +7,7 @@ import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
+import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
@@ -118,6 +119,7 @@ public final class CuttleServer implements AutoCloseable {
       TaskStore tasks = new TaskStore(database.jdbi());
       CommandQueue queue = new CommandQueue(database.jdbi());
       ApiKeyStore apiKeys = new ApiKeyStore(database.jdbi());
+      RegistrationTokenStore registrationTokens = new RegistrationTokenStore(database.jdbi());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
 
@@ -182,7 +184,13 @@ public final class CuttleServer implements AutoCloseable {
                       tentacles,
                       tasks,
                       apiKeys,
-                      new Registrations(tentacles, identity.thumbprint(), config.clock()),
+                      registrationTokens,
+                      new Registrations(
+                          tentacles,
+                          tasks,
+                          registrationTokens,
+                          identity.thumbprint(),
+                          config.clock()),
                       engine,
                       waiters,
                       refused,

@@ -62,6 +62,18 @@ public final class ConnectionCheck {
   /** Runs every step for the instance at {@code home} that it can; the last one tells. */
   public static List<CheckStep> run(TentacleHome home) throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
+    if (!config.registered()) {
+      return List.of(
+          CheckStep.fail(
+              "Registration",
+              "this instance was deregistered from "
+                  + config.serverUrl()
+                  + " at "
+                  + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis()),
+              "Register it again with 'cuttle tentacle register --instance "
+                  + home.instance()
+                  + " ...' if it should poll again."));
+    }
     ConnectionCheck check =
         new ConnectionCheck(
             config, PemFiles.read(home.directory()), config.proxySetting().policy(System.getenv()));

@@ -119,6 +119,18 @@ public final class TentacleAgent implements AutoCloseable {
   public static TentacleAgent start(TentacleHome home, Map<String, String> environment)
       throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
+    if (!config.registered()) {
+      throw new IllegalStateException(
+          "tentacle instance '"
+              + home.instance()
+              + "' was deregistered from "
+              + config.serverUrl()
+              + " at "
+              + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis())
+              + "; register it again with 'cuttle tentacle register --instance "
+              + home.instance()
+              + " ...'");
+    }
     Identity identity = PemFiles.read(home.directory());
     TentacleAgent agent = new TentacleAgent(config, identity, home, environment);
     log.info(

@@ -14,7 +14,12 @@ import java.util.List;
 /**
  * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
  * temporary file and renamed, so a crash mid-write leaves the previous registration intact, and
- * owner-only, because it may hold a proxy password ({@link TentacleProxy}).
+ * owner-only, because it may hold a proxy password ({@link TentacleProxy}). Every field is
+ * documented in docs/tentacle.md.
+ *
+ * @param proxy absent, not null, in files of instances that never had a proxy setting
+ * @param deregisteredAtMillis when {@code cuttle tentacle deregister} removed it from the server;
+ *     null while registered. The file is kept so that the operator still sees where it was.
  */
 public record TentacleConfig(
     int formatVersion,
@@ -27,14 +32,42 @@ public record TentacleConfig(
     String environment,
     List<String> roles,
     long registeredAtMillis,
-    // Absent, not null, in files of instances that never had a proxy setting.
-    @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis) {
   static final int FORMAT_VERSION = 1;
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  /** A registered instance (the form registration writes). */
+  public TentacleConfig(
+      int formatVersion,
+      String name,
+      String tentacleId,
+      String serverUrl,
+      String pollingUrl,
+      CommsStyle commsStyle,
+      String serverThumbprint,
+      String environment,
+      List<String> roles,
+      long registeredAtMillis,
+      TentacleProxy proxy) {
+    this(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        proxy,
+        null);
+  }
 
   /** The proxy setting; a file written before proxies existed means "as the environment says". */
   public TentacleProxy proxySetting() {
@@ -53,7 +86,29 @@ public record TentacleConfig(
         environment,
         roles,
         registeredAtMillis,
-        newProxy);
+        newProxy,
+        deregisteredAtMillis);
+  }
+
+  public boolean registered() {
+    return deregisteredAtMillis == null;
+  }
+
+  /** This configuration, marked as removed from its server at {@code nowMillis}. */
+  public TentacleConfig deregistered(long nowMillis) {
+    return new TentacleConfig(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        proxy,
+        nowMillis);
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {

@@ -24,7 +24,7 @@ public record TentacleHome(String instance, Path directory) {
   public static TentacleHome of(String instance, Path base) {
     if (instance == null || !INSTANCE.matcher(instance).matches()) {
       throw new IllegalArgumentException(
-          "instance: '"
+          "--instance: '"
               + instance
               + "' (expected: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
     }

@@ -101,8 +101,24 @@ class TentacleConfigTest {
   @Test
   void instanceNamesAreCheckedBeforeAnyFolderIsMade(@TempDir Path base) {
     assertThatThrownBy(() -> TentacleHome.of("../escape", base))
-        .hasMessageContaining("instance: '../escape'");
+        .hasMessageContaining("--instance: '../escape'");
     assertThat(TentacleHome.of("ok.1", base).directory())
         .isEqualTo(base.resolve("ok.1").toAbsolutePath());
+  }
+
+  @Test
+  void aDeregisteredMarkRoundTripsAndOlderFilesWithoutItAreRegistered(@TempDir Path base)
+      throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    config("web-01").save(home);
+    assertThat(Files.readString(home.configFile())).doesNotContain("deregisteredAtMillis");
+    assertThat(TentacleConfig.load(home).registered()).isTrue();
+
+    config("web-01").deregistered(42L).save(home);
+
+    TentacleConfig loaded = TentacleConfig.load(home);
+    assertThat(loaded.registered()).isFalse();
+    assertThat(loaded.deregisteredAtMillis()).isEqualTo(42L);
+    assertThat(loaded.serverUrl()).isEqualTo("https://localhost:8443");
   }
 }

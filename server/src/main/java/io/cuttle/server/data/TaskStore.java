@@ -81,7 +81,7 @@ public final class TaskStore {
         h -> {
           var query =
               h.createQuery(
-                  "SELECT c.id, c.task_id, t.name, t.last_seen_at, t.comms_address FROM commands c"
+                  "SELECT c.id, c.task_id, COALESCE(t.name, t.former_name), t.last_seen_at, t.comms_address FROM commands c"
                       + " JOIN tentacles t ON t.id = c.tentacle_id WHERE c.state NOT IN ('SUCCEEDED', 'FAILED')"
                       + " AND ("
                       + condition
@@ -190,8 +190,8 @@ public final class TaskStore {
 
   private static List<TargetView> targets(Handle h, String taskId) {
     return h.createQuery(
-            "SELECT c.id, c.tentacle_id, t.name, c.state, c.exit_code, c.message, c.route"
-                + " FROM commands c JOIN tentacles t ON t.id = c.tentacle_id WHERE c.task_id = :id ORDER BY t.name")
+            "SELECT c.id, c.tentacle_id, COALESCE(t.name, t.former_name) AS name, c.state, c.exit_code, c.message, c.route"
+                + " FROM commands c JOIN tentacles t ON t.id = c.tentacle_id WHERE c.task_id = :id ORDER BY name")
         .bind("id", taskId)
         .map(
             (rs, ctx) -> {
@@ -213,7 +213,7 @@ public final class TaskStore {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT l.id, l.command_id, t.name, l.sequence, l.stream, l.text, l.logged_at"
+                    "SELECT l.id, l.command_id, COALESCE(t.name, t.former_name), l.sequence, l.stream, l.text, l.logged_at"
                         + " FROM log_lines l JOIN commands c ON c.id = l.command_id"
                         + " JOIN tentacles t ON t.id = c.tentacle_id"
                         + " WHERE l.task_id = :task AND l.id > :after ORDER BY l.id FETCH FIRST :limit ROWS ONLY")

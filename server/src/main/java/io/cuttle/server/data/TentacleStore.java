@@ -17,6 +17,9 @@ public final class TentacleStore {
       "id, name, thumbprint, environment, roles, comms_style, comms_address, version,"
           + " capabilities, platform, registered_at, last_seen_at, last_route, last_address";
 
+  /** Deregistered rows stay for the history of past tasks, but are nobody's tentacle. */
+  private static final String REGISTERED = "deregistered_at IS NULL";
+
   private final Jdbi jdbi;
 
   public TentacleStore(Jdbi jdbi) {
@@ -26,7 +29,8 @@ public final class TentacleStore {
   public List<TentacleRecord> list() {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT " + COLUMNS + " FROM tentacles ORDER BY name")
+            h.createQuery(
+                    "SELECT " + COLUMNS + " FROM tentacles WHERE " + REGISTERED + " ORDER BY name")
                 .map(TentacleStore::map)
                 .list());
   }
@@ -46,7 +50,13 @@ public final class TentacleStore {
   private Optional<TentacleRecord> findBy(String column, String value) {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT " + COLUMNS + " FROM tentacles WHERE " + column + " = :v")
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM tentacles WHERE "
+                        + column
+                        + " = :v AND "
+                        + REGISTERED)
                 .bind("v", value)
                 .map(TentacleStore::map)
                 .findOne());
@@ -73,6 +83,23 @@ public final class TentacleStore {
         .bind("version", t.version())
         .bind("registeredAt", t.registeredAt())
         .execute();
+  }
+
+  /**
+   * Marks a tentacle deregistered, keeping its row for past tasks: its name and thumbprint are
+   * freed for new registrations and its certificate is no longer accepted.
+   *
+   * @return whether a registered tentacle with that id was found
+   */
+  public boolean deregister(Handle h, String id, long now) {
+    return h.createUpdate(
+                "UPDATE tentacles SET former_name = name, name = NULL, thumbprint = NULL,"
+                    + " deregistered_at = :now WHERE id = :id AND "
+                    + REGISTERED)
+            .bind("now", now)
+            .bind("id", id)
+            .execute()
+        == 1;
   }
 
   public Jdbi jdbi() {

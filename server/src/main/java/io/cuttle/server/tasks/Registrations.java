@@ -1,10 +1,14 @@
 package io.cuttle.server.tasks;
 
+import com.linecorp.armeria.common.HttpStatus;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.Ids;
+import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.web.ApiException;
+import io.cuttle.wire.api.DeregisterTentacleResponse;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import java.net.URI;
@@ -23,16 +27,36 @@ public final class Registrations {
   private static final Logger log = LoggerFactory.getLogger(Registrations.class);
 
   private final TentacleStore tentacles;
+  private final TaskStore tasks;
+  private final RegistrationTokenStore tokens;
   private final Thumbprint serverThumbprint;
   private final Clock clock;
 
-  public Registrations(TentacleStore tentacles, Thumbprint serverThumbprint, Clock clock) {
+  public Registrations(
+      TentacleStore tentacles,
+      TaskStore tasks,
+      RegistrationTokenStore tokens,
+      Thumbprint serverThumbprint,
+      Clock clock) {
     this.tentacles = tentacles;
+    this.tasks = tasks;
+    this.tokens = tokens;
     this.serverThumbprint = serverThumbprint;
     this.clock = clock;
   }
 
   public RegisterTentacleResponse register(RegisterTentacleRequest request, String caller) {
+    return register(request, caller, null);
+  }
+
+  /**
+   * Registers a tentacle.
+   *
+   * @param tokenId the one-time registration token the caller presented instead of an API key, or
+   *     null; it is used up only if the registration succeeds
+   */
+  public RegisterTentacleResponse register(
+      RegisterTentacleRequest request, String caller, String tokenId) {
     String name = Validation.name("name", request.name());
     Thumbprint thumbprint = Validation.thumbprint(request.thumbprint());
     String environment = Validation.name("environment", request.environment());
@@ -50,9 +74,19 @@ public final class Registrations {
               + byThumbprint.get().name()
               + "'; deregister that one first, or make a new certificate for this instance");
     }
-    if (byName.isPresent()
-        && !byName.get().thumbprint().equals(thumbprint.toString())
-        && !request.force()) {
+    boolean replacing =
+        byName.isPresent() && !byName.get().thumbprint().equals(thumbprint.toString());
+    if (replacing && tokenId != null) {
+      // A token proves the right to add a tentacle, not to take over one that is running: a
+      // leaked token must not let anyone replace production-01's certificate with theirs.
+      throw new ApiException(
+          HttpStatus.FORBIDDEN,
+          "a tentacle named '"
+              + name
+              + "' is already registered with another certificate; a registration token cannot"
+              + " replace it: use an API key with force, or pick another name");
+    }
+    if (replacing && !request.force()) {
       throw ApiException.conflict(
           "a tentacle named '"
               + name
@@ -76,7 +110,20 @@ public final class Registrations {
             null,
             null,
             null);
-    tentacles.jdbi().useTransaction(h -> tentacles.save(h, record, byName.isPresent()));
+    long now = clock.millis();
+    tentacles
+        .jdbi()
+        .useTransaction(
+            h -> {
+              tentacles.save(h, record, byName.isPresent());
+              if (tokenId != null && !tokens.use(h, tokenId, name, now)) {
+                // Thrown inside the transaction, so the registration is rolled back with it.
+                throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "the registration token was used or expired while this registration was"
+                        + " being made; ask an admin for a new one");
+              }
+            });
     log.info(
         "Tentacle '{}' {} by {} (thumbprint {}, environment {}, roles {}, polls {})",
         name,
@@ -87,6 +134,54 @@ public final class Registrations {
         roles,
         commsAddress);
     return new RegisterTentacleResponse(record.id(), name, serverThumbprint.toString());
+  }
+
+  /**
+   * Removes a tentacle: its certificate is no longer accepted, its name is free, and its unfinished
+   * commands fail with a message that says why. Past tasks keep showing its name.
+   *
+   * @param thumbprint when given, remove the tentacle only if it still has this certificate, so a
+   *     machine deregistering itself cannot remove the tentacle that replaced it under its name
+   */
+  public DeregisterTentacleResponse deregister(String nameOrId, String thumbprint, String caller) {
+    TentacleRecord tentacle =
+        tentacles
+            .findByName(nameOrId)
+            .or(() -> tentacles.findById(nameOrId))
+            .orElseThrow(() -> ApiException.notFound("no tentacle named '" + nameOrId + "'"));
+    if (thumbprint != null && !thumbprint.isBlank()) {
+      String expected = Validation.thumbprint(thumbprint).toString();
+      if (!tentacle.thumbprint().equals(expected)) {
+        throw ApiException.conflict(
+            "tentacle '"
+                + tentacle.name()
+                + "' is registered with another certificate ("
+                + tentacle.thumbprint()
+                + "), not "
+                + expected
+                + "; it was left in place");
+      }
+    }
+    long now = clock.millis();
+    boolean removed =
+        tentacles.jdbi().inTransaction(h -> tentacles.deregister(h, tentacle.id(), now));
+    if (!removed) {
+      throw ApiException.notFound("no tentacle named '" + nameOrId + "'");
+    }
+    int failed =
+        tasks.failWhere(
+            "c.tentacle_id = :id",
+            q -> q.bind("id", tentacle.id()),
+            o ->
+                "tentacle '" + o.tentacleName() + "' was deregistered before this command finished",
+            now);
+    log.info(
+        "Tentacle '{}' ({}) deregistered by {}; {} unfinished command(s) failed",
+        tentacle.name(),
+        tentacle.thumbprint(),
+        caller,
+        failed);
+    return new DeregisterTentacleResponse(tentacle.id(), tentacle.name(), failed);
   }
 
   private static String validCommsAddress(String address) {

@@ -2,7 +2,9 @@ package io.cuttle.server.web;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.annotation.Nullable;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
@@ -16,7 +18,7 @@ import io.cuttle.wire.api.TentacleView;
 import java.time.Clock;
 import java.time.Duration;
 
-/** {@code /api/tentacles}: register tentacles and see the fleet. */
+/** {@code /api/tentacles}: register and deregister tentacles, and see the fleet. */
 final class TentacleApi {
   private final TentacleStore tentacles;
   private final Registrations registrations;
@@ -49,7 +51,24 @@ final class TentacleApi {
   @Post("/tentacles")
   public HttpResponse register(ServiceRequestContext ctx, AggregatedHttpRequest request) {
     RegisterTentacleRequest body = bodies.read(request, RegisterTentacleRequest.class);
-    return responses.ok(registrations.register(body, ctx.attr(ApiKeyAuthorizer.CALLER)));
+    return responses.ok(
+        registrations.register(
+            body,
+            ctx.attr(ApiKeyAuthorizer.CALLER),
+            ctx.attr(ApiKeyAuthorizer.REGISTRATION_TOKEN)));
+  }
+
+  /**
+   * Deregisters a tentacle. With {@code thumbprint}, only if it still has that certificate: that is
+   * how a tentacle deregistering itself avoids removing whoever took its name since.
+   */
+  @Delete("/tentacles/{name}")
+  public HttpResponse deregister(
+      ServiceRequestContext ctx,
+      @Param("name") String name,
+      @Param("thumbprint") @Nullable String thumbprint) {
+    return responses.ok(
+        registrations.deregister(name, thumbprint, ctx.attr(ApiKeyAuthorizer.CALLER)));
   }
 
   @Get("/tentacles")

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
@@ -43,6 +44,7 @@ public final class WebServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       ApiKeyStore apiKeys,
+      RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
       PollWaiters waiters,
@@ -56,7 +58,8 @@ public final class WebServer implements Listeners.Listener {
     Problems problems = new Problems(json);
     JsonBodies bodies = new JsonBodies(json);
     JsonResponses responses = new JsonResponses(json);
-    ApiKeyAuthorizer authorizer = new ApiKeyAuthorizer(parts.apiKeys(), problems);
+    ApiKeyAuthorizer authorizer =
+        new ApiKeyAuthorizer(parts.apiKeys(), parts.registrationTokens(), problems, parts.clock());
 
     Server server =
         Server.builder()
@@ -95,6 +98,14 @@ public final class WebServer implements Listeners.Listener {
             .exceptionHandlers(problems)
             .useBlockingTaskExecutor(true)
             .build(new TaskApi(parts.engine(), parts.tasks(), bodies, responses))
+            .annotatedService()
+            .pathPrefix("/api")
+            .decorator(authorizer)
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .build(
+                new RegistrationTokenApi(
+                    parts.registrationTokens(), parts.clock(), bodies, responses))
             .serviceUnder(
                 "/",
                 FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")

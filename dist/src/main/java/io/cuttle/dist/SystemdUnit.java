@@ -1,0 +1,101 @@
+package io.cuttle.dist;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The systemd unit that runs one tentacle instance. One unit file per instance rather than a
+ * template ({@code cuttle-tentacle@.service}), because instances may differ in user and home.
+ */
+record SystemdUnit(
+    String instance, String user, Path java, Path jar, Path home, String cuttleHome) {
+  private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+  // Characters that never need quoting in an ExecStart word.
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@+=:,./-]+");
+
+  /** Wait between restarts: long enough not to hammer a server that is down, short for a blip. */
+  static final int RESTART_SECONDS = 10;
+
+  SystemdUnit {
+    if (!USER.matcher(user).matches()) {
+      throw new IllegalArgumentException(
+          "--user: '"
+              + user
+              + "' (expected: a system user name: lowercase letters, digits, '-' or '_')");
+    }
+  }
+
+  static String fileName(String instance) {
+    return "cuttle-tentacle-" + instance + ".service";
+  }
+
+  String fileName() {
+    return fileName(instance);
+  }
+
+  String content() {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.add("tentacle");
+    command.add("run");
+    command.add("--instance");
+    command.add(instance);
+    if (home != null) {
+      command.add("--home");
+      command.add(home.toString());
+    }
+    StringBuilder unit = new StringBuilder();
+    unit.append("# Written by 'cuttle tentacle service install'; remove it with\n")
+        .append("# 'cuttle tentacle service uninstall --instance ")
+        .append(instance)
+        .append("'.\n")
+        .append("[Unit]\n")
+        .append("Description=Cuttle tentacle ")
+        .append(instance)
+        .append('\n')
+        .append("Wants=network-online.target\n")
+        .append("After=network-online.target\n")
+        // A tentacle waits out a server outage of any length: never give up restarting.
+        .append("StartLimitIntervalSec=0\n")
+        .append('\n')
+        .append("[Service]\n")
+        .append("Type=simple\n")
+        .append("User=")
+        .append(user)
+        .append('\n');
+    if (cuttleHome != null) {
+      unit.append("Environment=")
+          .append(quote(("CUTTLE_HOME=" + cuttleHome).replace("%", "%%")))
+          .append('\n');
+    }
+    unit.append("ExecStart=")
+        .append(String.join(" ", command.stream().map(SystemdUnit::execWord).toList()))
+        .append('\n')
+        .append("Restart=always\n")
+        .append("RestartSec=")
+        .append(RESTART_SECONDS)
+        .append('\n')
+        // Time for the tentacle's shutdown hook to close its connection before it is killed.
+        .append("TimeoutStopSec=30\n")
+        .append('\n')
+        .append("[Install]\n")
+        .append("WantedBy=multi-user.target\n");
+    return unit.toString();
+  }
+
+  /** systemd expands %-specifiers and $VARIABLES in ExecStart; a path must mean itself. */
+  private static String execWord(String word) {
+    return quote(word.replace("%", "%%").replace("$", "$$"));
+  }
+
+  private static String quote(String word) {
+    if (PLAIN.matcher(word).matches()) {
+      return word;
+    }
+    return "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,74 @@
+package io.cuttle.dist;
+
+import io.cuttle.tentacle.Instances;
+import io.cuttle.tentacle.TentacleConfig;
+import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.wire.api.CommsStyle;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "list-instances",
+    mixinStandardHelpOptions = true,
+    description = "Lists the tentacle instances on this machine and where each is registered.")
+final class TentacleListInstancesCommand implements Callable<Integer> {
+  private static final String ROW = "%-20s %-14s %-32s %-42s %s%n";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--home",
+      description =
+          "Folder holding all instances (default: $CUTTLE_HOME/tentacles or ~/.cuttle/tentacles).")
+  Path base;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<Instances.Summary> instances = Instances.list(base);
+    Path root = base == null ? TentacleHome.defaultBase() : base;
+    if (instances.isEmpty()) {
+      out.println(
+          "No tentacle instances in "
+              + root.toAbsolutePath()
+              + "; make one with 'cuttle tentacle create-instance --instance NAME'.");
+      return 0;
+    }
+    out.printf(ROW, "INSTANCE", "STATE", "SERVER", "ROUTE", "THUMBPRINT");
+    for (Instances.Summary s : instances) {
+      TentacleConfig c = s.config();
+      out.printf(
+          ROW,
+          s.home().instance(),
+          state(s),
+          c == null ? "-" : c.serverUrl(),
+          c == null ? "-" : route(c),
+          s.thumbprint() == null ? "-" : s.thumbprint());
+      if (s.problem() != null) {
+        // Parser messages run over several lines; the first says what is wrong.
+        out.println("  problem: " + s.problem().lines().findFirst().orElse(""));
+      }
+    }
+    return 0;
+  }
+
+  private static String state(Instances.Summary s) {
+    if (s.problem() != null) {
+      return "broken";
+    }
+    if (s.config() == null) {
+      return "not registered";
+    }
+    return s.config().registered() ? "registered" : "deregistered";
+  }
+
+  private static String route(TentacleConfig c) {
+    String label = c.commsStyle() == CommsStyle.LEGACY_PORT ? "legacy port" : "443-style";
+    return label + " " + c.pollingUrl();
+  }
+}

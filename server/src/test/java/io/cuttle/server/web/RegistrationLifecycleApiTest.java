@@ -1,0 +1,298 @@
+package io.cuttle.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.cuttle.common.pki.SelfSignedCertificates;
+import io.cuttle.server.CuttleServer;
+import io.cuttle.server.ServerConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One-time registration tokens and deregistration through the REST API. The server's clock can be
+ * moved forward, so expiry is tested without waiting.
+ */
+class RegistrationLifecycleApiTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ShiftedClock CLOCK = new ShiftedClock();
+  @TempDir static Path data;
+  private static CuttleServer server;
+  private static ClientFactory factory;
+  private static WebClient client;
+
+  /** The system clock plus an offset the tests can grow. */
+  static final class ShiftedClock extends Clock {
+    final AtomicLong offsetMillis = new AtomicLong();
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public long millis() {
+      return System.currentTimeMillis() + offsetMillis.get();
+    }
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    server =
+        CuttleServer.start(
+            ServerConfig.builder()
+                .dataDirectory(data)
+                .publicAddress(new InetSocketAddress(loopback, 0))
+                .legacyPollingAddress(new InetSocketAddress(loopback, 0))
+                .pollWait(Duration.ofSeconds(5))
+                // Long enough that moving the clock never fails the queued command of a test.
+                .pickupTimeout(Duration.ofDays(365))
+                .silenceTimeout(Duration.ofDays(365))
+                .clock(CLOCK)
+                .build());
+    factory = ClientFactory.builder().tlsNoVerify().build();
+    client = WebClient.builder("https://127.0.0.1:" + server.publicPort()).factory(factory).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    factory.close();
+    server.close();
+  }
+
+  private static AggregatedHttpResponse call(
+      HttpMethod method, String path, String key, String body) {
+    RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
+    if (key != null) {
+      headers.set("authorization", "Bearer " + key);
+    }
+    if (body == null) {
+      return client.execute(headers.build()).aggregate().join();
+    }
+    return client
+        .execute(headers.contentType(MediaType.JSON_UTF_8).build(), body)
+        .aggregate()
+        .join();
+  }
+
+  private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
+    return call(method, path, server.adminApiKey(), body);
+  }
+
+  private static JsonNode json(AggregatedHttpResponse response) throws Exception {
+    return JSON.readTree(response.contentUtf8());
+  }
+
+  private static String problem(AggregatedHttpResponse response) throws Exception {
+    assertThat(response.contentType()).hasToString("application/problem+json");
+    return json(response).get("detail").asText();
+  }
+
+  private static String registration(String name, String thumbprint) {
+    return "{\"name\":\""
+        + name
+        + "\",\"thumbprint\":\""
+        + thumbprint
+        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\","
+        + "\"commsAddress\":\"https://localhost:10943\"}";
+  }
+
+  private static String newThumbprint() {
+    return SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
+  }
+
+  private static String newToken(String body) throws Exception {
+    AggregatedHttpResponse created = admin(HttpMethod.POST, "/api/registration-tokens", body);
+    assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(201);
+    return json(created).get("token").asText();
+  }
+
+  private static int status(String path) {
+    return admin(HttpMethod.GET, path, null).status().code();
+  }
+
+  @Test
+  void aTokenRegistersExactlyOnce() throws Exception {
+    String token = newToken("{\"expiresInSeconds\":600}");
+    assertThat(token).startsWith("cuttle_rt_");
+
+    AggregatedHttpResponse first =
+        call(HttpMethod.POST, "/api/tentacles", token, registration("tok-1", newThumbprint()));
+    AggregatedHttpResponse second =
+        call(HttpMethod.POST, "/api/tentacles", token, registration("tok-2", newThumbprint()));
+
+    assertThat(first.status().code()).as(first.contentUtf8()).isEqualTo(200);
+    assertThat(status("/api/tentacles/tok-1")).isEqualTo(200);
+    assertThat(second.status().code()).isEqualTo(401);
+    assertThat(problem(second))
+        .contains("already used, by tentacle 'tok-1'")
+        .contains("ask an admin for a new one");
+    assertThat(status("/api/tentacles/tok-2")).isEqualTo(404);
+  }
+
+  @Test
+  void aTokenDoesNotWorkAfterItExpires() throws Exception {
+    String token = newToken("{\"expiresInSeconds\":60}");
+    CLOCK.offsetMillis.addAndGet(Duration.ofSeconds(61).toMillis());
+
+    AggregatedHttpResponse late =
+        call(HttpMethod.POST, "/api/tentacles", token, registration("late-1", newThumbprint()));
+
+    assertThat(late.status().code()).isEqualTo(401);
+    assertThat(problem(late)).contains("the registration token expired at");
+    assertThat(status("/api/tentacles/late-1")).isEqualTo(404);
+  }
+
+  @Test
+  void aFailedRegistrationLeavesTheTokenUsable() throws Exception {
+    String token = newToken(null);
+
+    AggregatedHttpResponse bad =
+        call(HttpMethod.POST, "/api/tentacles", token, registration("bad name!", newThumbprint()));
+    AggregatedHttpResponse good =
+        call(HttpMethod.POST, "/api/tentacles", token, registration("retry-1", newThumbprint()));
+
+    assertThat(bad.status().code()).isEqualTo(400);
+    assertThat(good.status().code()).as(good.contentUtf8()).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenCanOnlyRegisterAndCannotReplaceATentacle() throws Exception {
+    String original = newThumbprint();
+    admin(HttpMethod.POST, "/api/tentacles", registration("held-1", original));
+    String token = newToken(null);
+
+    AggregatedHttpResponse list = call(HttpMethod.GET, "/api/tentacles", token, null);
+    AggregatedHttpResponse mint = call(HttpMethod.POST, "/api/registration-tokens", token, "{}");
+    AggregatedHttpResponse takeover =
+        call(
+            HttpMethod.POST,
+            "/api/tentacles",
+            token,
+            registration("held-1", newThumbprint()).replace("}", ",\"force\":true}"));
+
+    assertThat(list.status().code()).isEqualTo(403);
+    assertThat(problem(list)).contains("a registration token can only register a tentacle");
+    assertThat(mint.status().code()).isEqualTo(403);
+    assertThat(takeover.status().code()).isEqualTo(403);
+    assertThat(problem(takeover)).contains("a registration token cannot replace it");
+    assertThat(
+            json(admin(HttpMethod.GET, "/api/tentacles/held-1", null)).get("thumbprint").asText())
+        .isEqualTo(original);
+    // Refused requests did not use the token up.
+    assertThat(
+            call(HttpMethod.POST, "/api/tentacles", token, registration("new-1", newThumbprint()))
+                .status()
+                .code())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void unknownTokensAndBadExpiriesAreRefused() throws Exception {
+    AggregatedHttpResponse unknown =
+        call(
+            HttpMethod.POST,
+            "/api/tentacles",
+            "cuttle_rt_forged",
+            registration("forged-1", newThumbprint()));
+    AggregatedHttpResponse tooLong =
+        admin(HttpMethod.POST, "/api/registration-tokens", "{\"expiresInSeconds\":99999999}");
+    AggregatedHttpResponse zero =
+        admin(HttpMethod.POST, "/api/registration-tokens", "{\"expiresInSeconds\":0}");
+    AggregatedHttpResponse anonymous =
+        call(HttpMethod.POST, "/api/registration-tokens", null, "{}");
+
+    assertThat(unknown.status().code()).isEqualTo(401);
+    assertThat(problem(unknown)).isEqualTo("the registration token is not valid on this server");
+    assertThat(tooLong.status().code()).isEqualTo(400);
+    assertThat(problem(tooLong)).contains("expiresInSeconds: 99999999 (expected: 1 to 2592000");
+    assertThat(zero.status().code()).isEqualTo(400);
+    assertThat(anonymous.status().code()).isEqualTo(401);
+  }
+
+  @Test
+  void tokensAreStoredHashedAndShownOnce() throws Exception {
+    AggregatedHttpResponse created = admin(HttpMethod.POST, "/api/registration-tokens", null);
+
+    JsonNode body = json(created);
+    assertThat(created.status().code()).isEqualTo(201);
+    assertThat(body.get("expiresAt").asLong() - CLOCK.millis())
+        .isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
+    String token = body.get("token").asText();
+    try (var db =
+        java.sql.DriverManager.getConnection(
+            io.cuttle.server.data.Database.embeddedUrl(data), "", "")) {
+      var rows = db.createStatement().executeQuery("SELECT token_hash FROM registration_tokens");
+      while (rows.next()) {
+        assertThat(rows.getString(1)).doesNotContain(token.substring("cuttle_rt_".length()));
+      }
+    }
+  }
+
+  @Test
+  void deregisteringFreesTheNameFailsUnfinishedWorkAndKeepsHistory() throws Exception {
+    String thumbprint = newThumbprint();
+    admin(HttpMethod.POST, "/api/tentacles", registration("gone-1", thumbprint));
+    JsonNode task =
+        json(
+            admin(
+                HttpMethod.POST,
+                "/api/tasks/scripts",
+                "{\"script\":\"echo hi\",\"tentacles\":[\"gone-1\"]}"));
+
+    AggregatedHttpResponse wrongCertificate =
+        admin(HttpMethod.DELETE, "/api/tentacles/gone-1?thumbprint=" + newThumbprint(), null);
+    AggregatedHttpResponse removed =
+        admin(HttpMethod.DELETE, "/api/tentacles/gone-1?thumbprint=" + thumbprint, null);
+    AggregatedHttpResponse again = admin(HttpMethod.DELETE, "/api/tentacles/gone-1", null);
+
+    assertThat(wrongCertificate.status().code()).isEqualTo(409);
+    assertThat(problem(wrongCertificate)).contains("registered with another certificate");
+    assertThat(removed.status().code()).as(removed.contentUtf8()).isEqualTo(200);
+    assertThat(json(removed).get("failedCommands").asInt()).isEqualTo(1);
+    assertThat(again.status().code()).isEqualTo(404);
+    assertThat(status("/api/tentacles/gone-1")).isEqualTo(404);
+    JsonNode after = json(admin(HttpMethod.GET, "/api/tasks/" + task.get("id").asText(), null));
+    assertThat(after.get("state").asText()).isEqualTo("FAILED");
+    JsonNode target = after.get("targets").get(0);
+    assertThat(target.get("tentacleName").asText()).isEqualTo("gone-1");
+    assertThat(target.get("message").asText()).contains("was deregistered");
+    // The same certificate and name can be registered afresh.
+    assertThat(
+            admin(HttpMethod.POST, "/api/tentacles", registration("gone-1", thumbprint))
+                .status()
+                .code())
+        .isEqualTo(200);
+  }
+}
