@@ -134,11 +134,30 @@ public final class CommandQueue {
    * Stores the lines that extend the command's log without a gap, ignoring ones already stored (a
    * resent batch). Returns the highest sequence stored, or empty if the command is not this
    * tentacle's.
+   *
+   * <p>Readers page through a task's log by line id ({@code id > after}). Ids are handed out at
+   * insert but become visible at commit, so two targets' batches committing out of id order would
+   * let a reader pass lines that appear a moment later, and never see them. Appends for one task
+   * therefore take the task's row lock first (the order {@code TaskStore.finishCommand} uses too),
+   * which makes id order and commit order the same for that task, on one node or many.
    */
   public Optional<Long> appendLog(
       String tentacleId, String commandId, List<LogLine> lines, long now) {
     return jdbi.inTransaction(
         h -> {
+          Optional<String> taskId =
+              h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
+                  .bind("id", commandId)
+                  .bind("t", tentacleId)
+                  .mapTo(String.class)
+                  .findOne();
+          if (taskId.isEmpty()) {
+            return Optional.empty();
+          }
+          h.createQuery("SELECT id FROM tasks WHERE id = :id FOR UPDATE")
+              .bind("id", taskId.get())
+              .mapTo(String.class)
+              .one();
           Optional<LogCursor> cursor =
               h.createQuery(
                       "SELECT task_id, log_through, state FROM commands WHERE id = :id AND tentacle_id = :t"

@@ -138,6 +138,47 @@ abstract class CommandQueueContract {
   }
 
   @Test
+  void aReaderPagingByCursorMissesNoLineWhileTwoTargetsWriteAtOnce() throws Exception {
+    queue("K-1", "C-1", "T-a", 100);
+    queue("K-1", "C-2", "T-b", 100);
+    int batches = 150;
+    int perBatch = 5;
+    java.util.concurrent.atomic.AtomicBoolean writing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService writers =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = writers.submit(() -> writeBatches("T-a", "C-1", batches, perBatch));
+      var second = writers.submit(() -> writeBatches("T-b", "C-2", batches, perBatch));
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      long after = 0;
+      while (writing.get()) {
+        writing.set(!(first.isDone() && second.isDone()));
+        for (var entry : tasks.log("K-1", after, 50)) {
+          assertThat(seen.add(entry.commandId() + ":" + entry.sequence())).isTrue();
+          after = entry.cursor();
+        }
+      }
+      first.get();
+      second.get();
+      for (var entry : tasks.log("K-1", after, 10_000)) {
+        seen.add(entry.commandId() + ":" + entry.sequence());
+      }
+      assertThat(seen).as("every stored line, seen once by paging").hasSize(2 * batches * perBatch);
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  private Void writeBatches(String tentacle, String command, int batches, int perBatch) {
+    for (int b = 0; b < batches; b++) {
+      long from = (long) b * perBatch + 1;
+      queue.appendLog(tentacle, command, lines(from, from + perBatch - 1), b);
+    }
+    return null;
+  }
+
+  @Test
   void logLinesAreStoredOnceAndOnlyWithoutGaps() {
     queue("K-1", "C-1", "T-a", 100);
 
