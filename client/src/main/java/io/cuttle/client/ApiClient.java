@@ -155,6 +155,11 @@ public final class ApiClient implements AutoCloseable {
     return call(HttpMethod.POST, "/api/tasks/scripts", request, TaskView.class);
   }
 
+  /** Cancels every target of the task not yet finished; see {@code POST /api/tasks/{id}/cancel}. */
+  public TaskView cancel(String taskId) {
+    return call(HttpMethod.POST, "/api/tasks/" + taskId + "/cancel", null, TaskView.class);
+  }
+
   public TaskView task(String taskId) {
     return call(HttpMethod.GET, "/api/tasks/" + taskId, null, TaskView.class);
   }

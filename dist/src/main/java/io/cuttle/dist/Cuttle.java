@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       TentacleCommand.class,
       RouterCommand.class,
       ScriptCommand.class,
+      TaskCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -130,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
                     "Demo",
                     List.of(),
                     fleet.stream().map(DemoTentacle::name).toList(),
-                    60L));
+                    60L,
+                    null));
         succeeded = new TaskPrinter(api, out).follow(task);
       }
     } catch (Exception e) {

@@ -42,6 +42,14 @@ final class ScriptCommand implements Callable<Integer> {
           "Seconds an offline tentacle has to collect the script before it fails (default: server's, 600).")
   Long pickupTimeoutSeconds;
 
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Seconds the script may run on each tentacle before it is killed with everything it"
+              + " started (default: the tentacle's, 3600).")
+  Long timeoutSeconds;
+
   @Parameters(
       arity = "1",
       paramLabel = "SCRIPT",
@@ -54,7 +62,13 @@ final class ScriptCommand implements Callable<Integer> {
       var task =
           api.runScript(
               new RunScriptRequest(
-                  script, syntax, environment, roles, tentacles, pickupTimeoutSeconds));
+                  script,
+                  syntax,
+                  environment,
+                  roles,
+                  tentacles,
+                  pickupTimeoutSeconds,
+                  timeoutSeconds));
       return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
     }
   }

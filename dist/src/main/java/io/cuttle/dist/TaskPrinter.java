@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
 import io.cuttle.client.TaskFollower;
+import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TargetView;
@@ -39,16 +40,27 @@ final class TaskPrinter {
           "  %-" + width + "s  %-22s  %s%n",
           target.tentacleName(),
           routeLabel(target.route()),
-          target.exitCode() != null && target.message() == null
-              ? "succeeded (exit code " + target.exitCode() + ")"
-              : "FAILED: " + target.message());
+          outcome(target));
     }
     out.println(
-        finished.state() == TaskState.SUCCEEDED
-            ? "All targets succeeded."
-            : "Some targets failed.");
+        switch (finished.state()) {
+          case SUCCEEDED -> "All targets succeeded.";
+          case CANCELLED -> "Task cancelled.";
+          default -> "Some targets failed.";
+        });
     out.flush();
     return finished.state() == TaskState.SUCCEEDED;
+  }
+
+  static String outcome(TargetView target) {
+    if (target.state() == CommandState.CANCELLED) {
+      // The server's and tentacle's words already start with "cancelled"; do not say it twice.
+      String message = target.message() == null ? "" : target.message();
+      return message.startsWith("cancelled") ? message : "cancelled: " + message;
+    }
+    return target.exitCode() != null && target.message() == null
+        ? "succeeded (exit code " + target.exitCode() + ")"
+        : "FAILED: " + target.message();
   }
 
   private void print(String taskId, LogEntry line) {

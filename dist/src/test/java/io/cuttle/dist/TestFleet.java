@@ -132,9 +132,15 @@ final class TestFleet implements AutoCloseable {
   }
 
   TaskView runScript(String script, List<String> tentacles, Long pickupTimeoutSeconds) {
+    return runScript(script, tentacles, pickupTimeoutSeconds, null);
+  }
+
+  TaskView runScript(
+      String script, List<String> tentacles, Long pickupTimeoutSeconds, Long timeoutSeconds) {
     try (ApiClient api = api()) {
       return api.runScript(
-          new RunScriptRequest(script, "bash", null, List.of(), tentacles, pickupTimeoutSeconds));
+          new RunScriptRequest(
+              script, "bash", null, List.of(), tentacles, pickupTimeoutSeconds, timeoutSeconds));
     }
   }
 

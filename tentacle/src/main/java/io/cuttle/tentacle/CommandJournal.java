@@ -56,6 +56,11 @@ final class CommandJournal {
     AtomicFiles.write(file(commandId, "reported"), new byte[0]);
   }
 
+  /** True while a command is started here and has no stored result: it may be running now. */
+  synchronized boolean unfinished(String commandId) throws IOException {
+    return Files.exists(file(commandId, "started")) && !Files.exists(file(commandId, "result"));
+  }
+
   synchronized Optional<ResultReport> result(String commandId) throws IOException {
     Path result = file(commandId, "result");
     return Files.exists(result)

@@ -12,25 +12,59 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one script in its own working folder and feeds every line it prints to an {@link LineSink}.
  * Output that is not valid UTF-8 is kept with replacement characters rather than dropped. A script
- * that outlives its timeout is killed with everything it started.
+ * that outlives its timeout, or is cancelled, is killed with everything it started.
  */
 final class ScriptRunner {
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
 
+  static final String CANCELLED =
+      "cancelled: the tentacle killed the script and everything it started";
+
   private final Path workDirectory;
+  private final Map<String, Process> running = new ConcurrentHashMap<>();
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
   ScriptRunner(Path workDirectory) {
     this.workDirectory = workDirectory;
   }
 
+  /**
+   * Stops the command's script with everything it started, or keeps it from starting if it has not
+   * yet. Safe from any thread and at any moment: whichever of this and {@link #run} comes second
+   * sees the other's mark.
+   */
+  void cancel(String commandId) {
+    cancelled.add(commandId);
+    Process process = running.get(commandId);
+    if (process != null) {
+      ProcessTree.kill(process);
+    }
+  }
+
   /** Runs the script; the returned report has no ids or sequence yet. */
   ResultReport.Builder run(String commandId, RunScript script, LineSink output)
       throws InterruptedException {
+    try {
+      return runOnce(commandId, script, output);
+    } finally {
+      running.remove(commandId);
+      cancelled.remove(commandId);
+    }
+  }
+
+  private ResultReport.Builder runOnce(String commandId, RunScript script, LineSink output)
+      throws InterruptedException {
+    if (cancelled.contains(commandId)) {
+      return cancelledResult();
+    }
     Process process;
     Path folder = workDirectory.resolve(commandId);
     try {
@@ -49,6 +83,10 @@ final class ScriptRunner {
           .setOutcome(ResultReport.Outcome.FAILED)
           .setMessage("the tentacle could not start the script: " + e.getMessage());
     }
+    running.put(commandId, process);
+    if (cancelled.contains(commandId)) {
+      ProcessTree.kill(process);
+    }
     Thread stdout = pump(process.getInputStream(), LogLine.Stream.STDOUT, output, commandId);
     Thread stderr = pump(process.getErrorStream(), LogLine.Stream.STDERR, output, commandId);
     Duration timeout =
@@ -57,22 +95,45 @@ final class ScriptRunner {
             : DEFAULT_TIMEOUT;
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        killTree(process);
+        ProcessTree.kill(process);
         stdout.join();
         stderr.join();
         return ResultReport.newBuilder()
             .setOutcome(ResultReport.Outcome.FAILED)
-            .setMessage("the script ran longer than its timeout of " + timeout + " and was killed");
+            .setMessage(
+                "timed out after "
+                    + seconds(timeout)
+                    + " s: the script ran longer than its timeout and was killed with everything"
+                    + " it started");
       }
       stdout.join();
       stderr.join();
+      if (cancelled.contains(commandId)) {
+        // Killed on request, or ended on its own as the request came: either way the person
+        // asked for it to stop and it has, so it is reported once, as cancelled.
+        return cancelledResult();
+      }
       return ResultReport.newBuilder()
           .setOutcome(ResultReport.Outcome.COMPLETED)
           .setExitCode(process.exitValue());
     } catch (InterruptedException e) {
-      killTree(process);
+      ProcessTree.kill(process);
       throw e;
     }
+  }
+
+  private static ResultReport.Builder cancelledResult() {
+    return ResultReport.newBuilder()
+        .setOutcome(ResultReport.Outcome.CANCELLED)
+        .setMessage(CANCELLED);
+  }
+
+  /** Whole seconds when whole, as a person would write them ("30", "1.5"). */
+  private static String seconds(Duration timeout) {
+    long millis = timeout.toMillis();
+    return millis % 1000 == 0
+        ? Long.toString(millis / 1000)
+        : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
   }
 
   private static Thread pump(
@@ -96,10 +157,5 @@ final class ScriptRunner {
     thread.setDaemon(true);
     thread.start();
     return thread;
-  }
-
-  private static void killTree(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
   }
 }

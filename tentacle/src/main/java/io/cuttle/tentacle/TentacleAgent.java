@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * is alive without asking for more work; when the command ends, that poll is cancelled so the next
  * command is collected at once. Command ids already run are remembered, so a command the server
  * delivers twice (after a lost connection) is answered with its stored outcome, not run again.
+ *
+ * <p>The server asks for a running command to be cancelled in a poll's answer, usually the busy
+ * poll's; the script is then killed with everything it started and reported as cancelled.
  */
 public final class TentacleAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
@@ -177,6 +180,7 @@ public final class TentacleAgent implements AutoCloseable {
         PollResponse response = poll.get();
         changeState(ConnectionState.CONNECTED, null);
         backoff.reset();
+        response.getCancelCommandIdsList().forEach(this::cancel);
         if (response.hasCommand()) {
           accept(response.getCommand());
         }
@@ -242,6 +246,23 @@ public final class TentacleAgent implements AutoCloseable {
     }
     running.incrementAndGet();
     executor.execute(() -> execute(command));
+  }
+
+  private void cancel(String id) {
+    try {
+      if (!journal.unfinished(id)) {
+        // Ended already (its result is on its way) or never ours: nothing to stop.
+        log.debug("Asked to cancel command {}, which is not running here", id);
+        return;
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      log.warn(
+          "Cannot check the journal for command {} before cancelling it: {}", id, e.toString());
+      return;
+    }
+    log.info(
+        "Cancelling command {} as the server asked: killing its script and all it started", id);
+    runner.cancel(id);
   }
 
   private void execute(Command command) {

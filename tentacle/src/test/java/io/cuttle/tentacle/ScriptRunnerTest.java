@@ -77,12 +77,62 @@ class ScriptRunnerTest {
 
     assertThat(result.getOutcome()).isEqualTo(ResultReport.Outcome.FAILED);
     assertThat(result.getMessage())
-        .contains("longer than its timeout of PT1.5S")
-        .contains("killed");
+        .startsWith("timed out after 1.5 s")
+        .contains("killed with everything it started");
     long child = Long.parseLong(Files.readString(work.resolve("C-4").resolve("child.pid")).trim());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
     assertThat(lines).contains("out:started");
+  }
+
+  @Test
+  void aCancelledScriptIsKilledWithItsChildrenAndGrandchildren(@TempDir Path work)
+      throws Exception {
+    ScriptRunner runner = new ScriptRunner(work);
+    // A child that starts a grandchild of its own, and a foreground sleep in the script itself.
+    RunScript script =
+        bash(
+            "bash -c 'sleep 300 & echo $! >> pids; sleep 300' & echo $! >> pids;"
+                + " echo started; sleep 300; wait");
+    var result = new java.util.concurrent.atomic.AtomicReference<ResultReport.Builder>();
+    Thread running =
+        new Thread(
+            () -> {
+              try {
+                result.set(runner.run("C-5", script, sink));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    running.start();
+    Path pids = work.resolve("C-5").resolve("pids");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Files.exists(pids) && Files.readAllLines(pids).size() == 2);
+
+    runner.cancel("C-5");
+    running.join(10_000);
+
+    assertThat(result.get().getOutcome()).isEqualTo(ResultReport.Outcome.CANCELLED);
+    assertThat(result.get().getMessage()).isEqualTo(ScriptRunner.CANCELLED);
+    for (String pid : Files.readAllLines(pids)) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  ProcessHandle.of(Long.parseLong(pid.trim())).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+
+  @Test
+  void aScriptCancelledBeforeItStartsNeverRuns(@TempDir Path work) throws Exception {
+    ScriptRunner runner = new ScriptRunner(work);
+    runner.cancel("C-6");
+
+    ResultReport.Builder result = runner.run("C-6", bash("touch ran"), sink);
+
+    assertThat(result.getOutcome()).isEqualTo(ResultReport.Outcome.CANCELLED);
+    assertThat(work.resolve("C-6").resolve("ran")).doesNotExist();
   }
 }

@@ -13,6 +13,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Tasks, the outcome of each of their commands, and their logs. */
 public final class TaskStore {
+  /** SQL for "this command has no outcome yet"; a command's first outcome is its only one. */
+  static final String UNFINISHED = "NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
+
   private final Jdbi jdbi;
 
   public TaskStore(Jdbi jdbi) {
@@ -61,7 +64,8 @@ public final class TaskStore {
           int updated =
               h.createUpdate(
                       "UPDATE commands SET state = :state, exit_code = :exitCode, message = :message,"
-                          + " finished_at = :now WHERE id = :id AND state NOT IN ('SUCCEEDED', 'FAILED')")
+                          + " finished_at = :now WHERE id = :id AND state "
+                          + UNFINISHED)
                   .bind("state", outcome.name())
                   .bind("exitCode", exitCode)
                   .bind("message", message)
@@ -81,8 +85,10 @@ public final class TaskStore {
         h -> {
           var query =
               h.createQuery(
-                  "SELECT c.id, c.task_id, COALESCE(t.name, t.former_name), t.last_seen_at, t.comms_address FROM commands c"
-                      + " JOIN tentacles t ON t.id = c.tentacle_id WHERE c.state NOT IN ('SUCCEEDED', 'FAILED')"
+                  "SELECT c.id, c.task_id, COALESCE(t.name, t.former_name), t.last_seen_at,"
+                      + " t.comms_address FROM commands c"
+                      + " JOIN tentacles t ON t.id = c.tentacle_id WHERE c.state "
+                      + UNFINISHED
                       + " AND ("
                       + condition
                       + ")");
@@ -102,7 +108,8 @@ public final class TaskStore {
             lockTask(h, o.taskId());
             h.createUpdate(
                     "UPDATE commands SET state = 'FAILED', message = :message, finished_at = :now"
-                        + " WHERE id = :id AND state NOT IN ('SUCCEEDED', 'FAILED')")
+                        + " WHERE id = :id AND state "
+                        + UNFINISHED)
                 .bind("message", messageFor.message(o))
                 .bind("now", now)
                 .bind("id", o.commandId())
@@ -127,24 +134,26 @@ public final class TaskStore {
   public record Overdue(
       String commandId, String taskId, String tentacleName, Long lastSeenAt, String commsAddress) {}
 
-  private static void lockTask(Handle h, String taskId) {
+  static void lockTask(Handle h, String taskId) {
     h.createQuery("SELECT id FROM tasks WHERE id = :id FOR UPDATE")
         .bind("id", taskId)
         .mapTo(String.class)
         .one();
   }
 
-  private static void closeTaskIfDone(Handle h, String taskId, long now) {
+  static void closeTaskIfDone(Handle h, String taskId, long now) {
     List<String> states =
         h.createQuery("SELECT state FROM commands WHERE task_id = :id")
             .bind("id", taskId)
             .mapTo(String.class)
             .list();
     if (states.stream().allMatch(s -> CommandState.valueOf(s).finished())) {
+      // A cancelled task says so even if a target failed before the cancel: that is what a person
+      // did to it, and each target still shows its own outcome.
       TaskState state =
           states.stream().allMatch(s -> s.equals("SUCCEEDED"))
               ? TaskState.SUCCEEDED
-              : TaskState.FAILED;
+              : states.contains("CANCELLED") ? TaskState.CANCELLED : TaskState.FAILED;
       h.createUpdate(
               "UPDATE tasks SET state = :state, finished_at = :now WHERE id = :id AND state = 'RUNNING'")
           .bind("state", state.name())

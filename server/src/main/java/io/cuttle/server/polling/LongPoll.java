@@ -1,11 +1,13 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.PollResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,15 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One held poll: answers with the first command queued for the tentacle, or empty when the wait
- * ends. Claims run one at a time per poll; a command claimed for a poll whose caller has gone
- * meanwhile goes straight back to the queue.
+ * One held poll: answers with the cancel requests for commands the tentacle is running, else with
+ * the first command queued for it, or empty when the wait ends. A busy poll takes no work but does
+ * take cancel requests: while a script runs it is the tentacle's only open poll. Claims run one at
+ * a time per poll; whatever was claimed for a poll whose caller has gone meanwhile is released.
  */
 final class LongPoll {
   private final AuthenticatedTentacle tentacle;
   private final boolean busy;
   private final ServerCallStreamObserver<PollResponse> observer;
   private final CommandQueue queue;
+  private final Cancellations cancellations;
   private final PollWaiters waiters;
   private final Executor blocking;
   private final ScheduledExecutorService scheduler;
@@ -42,6 +46,7 @@ final class LongPoll {
     this.busy = busy;
     this.observer = observer;
     this.queue = context.queue();
+    this.cancellations = context.cancellations();
     this.waiters = context.waiters();
     this.blocking = context.blocking();
     this.scheduler = context.scheduler();
@@ -53,9 +58,6 @@ final class LongPoll {
   void start() {
     observer.setOnCancelHandler(this::finish);
     timeout = scheduler.schedule(this::expire, wait.toMillis(), TimeUnit.MILLISECONDS);
-    if (busy) {
-      return;
-    }
     registration = waiters.await(tentacle.id(), () -> blocking.execute(this::attempt));
     // A command queued before the registration above sent its signal to nobody: look once now.
     attempt();
@@ -66,6 +68,20 @@ final class LongPoll {
       return;
     }
     long now = clock.millis();
+    List<String> cancels =
+        cancellations.claimFor(tentacle.id(), now, now - redeliverAfter.toMillis());
+    if (!cancels.isEmpty()) {
+      if (finish()) {
+        observer.onNext(response().addAllCancelCommandIds(cancels).build());
+        observer.onCompleted();
+      } else {
+        cancellations.release(cancels);
+      }
+      return;
+    }
+    if (busy) {
+      return;
+    }
     Optional<Command> command =
         queue.claimNext(tentacle.id(), tentacle.route(), now, now - redeliverAfter.toMillis());
     if (command.isEmpty()) {

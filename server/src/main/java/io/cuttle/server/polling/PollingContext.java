@@ -1,5 +1,6 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /** What every held poll needs, gathered once. */
 record PollingContext(
     CommandQueue queue,
+    Cancellations cancellations,
     PollWaiters waiters,
     Executor blocking,
     ScheduledExecutorService scheduler,

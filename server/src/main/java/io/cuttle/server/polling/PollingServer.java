@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import io.cuttle.common.net.Cidr;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
+import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
@@ -62,6 +63,7 @@ public final class PollingServer implements Listeners.Listener {
     PollingContext context =
         new PollingContext(
             queue,
+            new Cancellations(tasks.jdbi()),
             waiters,
             workers,
             workers,

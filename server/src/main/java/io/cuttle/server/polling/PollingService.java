@@ -147,15 +147,26 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
       return;
     }
     boolean completed = request.getOutcome() == ResultReport.Outcome.COMPLETED;
-    boolean succeeded = completed && request.getExitCode() == 0;
+    CommandState state =
+        switch (request.getOutcome()) {
+          case COMPLETED ->
+              request.getExitCode() == 0 ? CommandState.SUCCEEDED : CommandState.FAILED;
+          case CANCELLED -> CommandState.CANCELLED;
+          default -> CommandState.FAILED;
+        };
     String message =
-        completed
-            ? (succeeded ? null : "the script exited with code " + request.getExitCode())
-            : nonBlank(request.getMessage(), "the tentacle could not run the script");
+        switch (state) {
+          case SUCCEEDED -> null;
+          case CANCELLED -> nonBlank(request.getMessage(), "cancelled: the tentacle stopped it");
+          default ->
+              completed
+                  ? "the script exited with code " + request.getExitCode()
+                  : nonBlank(request.getMessage(), "the tentacle could not run the script");
+        };
     tasks.finishCommand(
         caller.id(),
         request.getCommandId(),
-        succeeded ? CommandState.SUCCEEDED : CommandState.FAILED,
+        state,
         completed ? request.getExitCode() : null,
         message,
         context.clock().millis());

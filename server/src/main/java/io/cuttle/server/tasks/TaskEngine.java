@@ -1,5 +1,6 @@
 package io.cuttle.server.tasks;
 
+import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.TaskStore;
@@ -8,6 +9,7 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.web.ApiException;
 import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.RunScript;
@@ -38,6 +40,7 @@ public final class TaskEngine implements AutoCloseable {
   private final TentacleStore tentacles;
   private final TaskStore tasks;
   private final CommandQueue queue;
+  private final Cancellations cancellations;
   private final PollWaiters waiters;
   private final Clock clock;
   private final Timing timing;
@@ -54,6 +57,7 @@ public final class TaskEngine implements AutoCloseable {
     this.tentacles = tentacles;
     this.tasks = tasks;
     this.queue = queue;
+    this.cancellations = new Cancellations(tasks.jdbi());
     this.waiters = waiters;
     this.clock = clock;
     this.timing = timing;
@@ -75,6 +79,7 @@ public final class TaskEngine implements AutoCloseable {
     }
     RunScript.Syntax syntax = syntax(request.syntax());
     Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
+    long timeoutMillis = runTimeoutMillis(request.timeoutSeconds());
     String environment =
         request.environment() == null
             ? null
@@ -112,6 +117,7 @@ public final class TaskEngine implements AutoCloseable {
                             RunScript.newBuilder()
                                 .setSyntax(syntax)
                                 .setBody(script)
+                                .setTimeoutMillis(timeoutMillis)
                                 .putVariables("CUTTLE_TASK_ID", taskId)
                                 .putVariables("CUTTLE_TENTACLE_NAME", target.name())
                                 .putVariables("CUTTLE_ENVIRONMENT", target.environment()))
@@ -144,6 +150,43 @@ public final class TaskEngine implements AutoCloseable {
           "pickupTimeoutSeconds: " + seconds + " (expected: 1 to 604800)");
     }
     return Duration.ofSeconds(seconds);
+  }
+
+  /** Zero, the tentacle's own default, when the request names none. */
+  private static long runTimeoutMillis(Long seconds) {
+    if (seconds == null) {
+      return 0;
+    }
+    if (seconds < 1 || seconds > 7 * 24 * 3600) {
+      throw ApiException.badRequest("timeoutSeconds: " + seconds + " (expected: 1 to 604800)");
+    }
+    return seconds * 1000;
+  }
+
+  /**
+   * Cancels every target of the task that has not finished. Queued ones end at once; running ones
+   * end when their tentacle, told on its next poll, has killed the script. Asking again is harmless
+   * and answers the same way; a task that finished otherwise is a conflict.
+   */
+  public TaskView cancel(String taskId, String caller) {
+    Cancellations.Outcome outcome =
+        cancellations
+            .cancelTask(taskId, caller, clock.millis())
+            .orElseThrow(() -> ApiException.notFound("no task '" + taskId + "'"));
+    TaskState before = TaskState.valueOf(outcome.stateBefore());
+    if (before.finished() && before != TaskState.CANCELLED) {
+      throw ApiException.conflict(
+          "task '" + taskId + "' already finished (" + before + "); there is nothing to cancel");
+    }
+    outcome.tentaclesToTell().forEach(waiters::signal);
+    if (before == TaskState.RUNNING) {
+      log.info(
+          "Task {} cancelled by {}; {} tentacle(s) told to stop",
+          taskId,
+          caller,
+          outcome.tentaclesToTell().size());
+    }
+    return tasks.find(taskId).orElseThrow();
   }
 
   private static String describeFilter(String environment, List<String> roles, List<String> names) {

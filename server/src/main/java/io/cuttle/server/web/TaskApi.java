@@ -37,6 +37,15 @@ final class TaskApi {
     return responses.created(engine.runScript(body, ctx.attr(ApiKeyAuthorizer.CALLER)));
   }
 
+  /**
+   * Cancels the task's unfinished targets. Answers the task as it stands: targets that were queued
+   * are cancelled already, running ones follow when their tentacle has stopped the script.
+   */
+  @Post("/tasks/{id}/cancel")
+  public HttpResponse cancel(ServiceRequestContext ctx, @Param("id") String id) {
+    return responses.ok(engine.cancel(id, ctx.attr(ApiKeyAuthorizer.CALLER)));
+  }
+
   @Get("/tasks")
   public HttpResponse recent(@Param("limit") @Default("20") int limit) {
     return responses.ok(tasks.recent(bounded("limit", limit, 200)));

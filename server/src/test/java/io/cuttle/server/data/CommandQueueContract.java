@@ -223,6 +223,83 @@ abstract class CommandQueueContract {
   }
 
   @Test
+  void cancellingEndsCommandsNotYetStartedAtOnceAndTheirTentacleIsToldNotToProceed() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue("K-1", "C-2", "T-b", 100);
+    assertThat(queue.claimNext("T-b", Route.ROUTER, 1000, 0))
+        .as("dispatched, not acked")
+        .isPresent();
+    Cancellations cancellations = new Cancellations(database.jdbi());
+
+    var outcome = cancellations.cancelTask("K-1", "alice", 2000).orElseThrow();
+
+    assertThat(outcome.stateBefore()).isEqualTo("RUNNING");
+    assertThat(outcome.tentaclesToTell()).as("nothing was running").isEmpty();
+    var task = tasks.find("K-1").orElseThrow();
+    assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(task.targets())
+        .allSatisfy(
+            t -> {
+              assertThat(t.state()).isEqualTo(CommandState.CANCELLED);
+              assertThat(t.message()).contains("cancelled by alice before its tentacle started it");
+            });
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 3000, 3000)).isEmpty();
+    assertThat(queue.acknowledge("T-b", "C-2", 3000)).isEqualTo(CommandQueue.AckOutcome.DROP);
+    assertThat(cancellations.cancelTask("K-nope", "alice", 1)).isEmpty();
+    assertThat(cancellations.cancelTask("K-1", "alice", 4000))
+        .map(Cancellations.Outcome::stateBefore)
+        .as("again: harmless")
+        .contains("CANCELLED");
+  }
+
+  @Test
+  void aRunningCommandGetsARequestItsTentacleCollectsOnceUntilTheResendWait() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue.claimNext("T-a", Route.ROUTER, 1000, 0);
+    queue.acknowledge("T-a", "C-1", 1100);
+    Cancellations cancellations = new Cancellations(database.jdbi());
+
+    assertThat(cancellations.cancelTask("K-1", "bob", 2000).orElseThrow().tentaclesToTell())
+        .containsExactly("T-a");
+
+    assertThat(tasks.find("K-1").orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+    assertThat(cancellations.claimFor("T-b", 2100, 0)).isEmpty();
+    assertThat(cancellations.claimFor("T-a", 2100, 0)).containsExactly("C-1");
+    assertThat(cancellations.claimFor("T-a", 2200, 0)).as("sent already").isEmpty();
+    cancellations.release(List.of("C-1"));
+    assertThat(cancellations.claimFor("T-a", 2300, 0)).as("released").containsExactly("C-1");
+    assertThat(cancellations.claimFor("T-a", 40_000, 10_000)).as("resent").containsExactly("C-1");
+
+    tasks.finishCommand("T-a", "C-1", CommandState.CANCELLED, null, "cancelled: killed", 41_000);
+    tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 41_001);
+
+    var task = tasks.find("K-1").orElseThrow();
+    assertThat(task.state()).isEqualTo(TaskState.CANCELLED);
+    assertThat(task.targets().get(0).state())
+        .as("first result wins")
+        .isEqualTo(CommandState.CANCELLED);
+    assertThat(cancellations.claimFor("T-a", 90_000, 80_000)).as("finished").isEmpty();
+  }
+
+  @Test
+  void aScriptThatEndsBeforeItsCancelArrivesKeepsItsOwnOutcome() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue.claimNext("T-a", Route.ROUTER, 1000, 0);
+    queue.acknowledge("T-a", "C-1", 1100);
+    Cancellations cancellations = new Cancellations(database.jdbi());
+    cancellations.cancelTask("K-1", "bob", 2000);
+
+    tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 2100);
+    tasks.finishCommand("T-a", "C-1", CommandState.CANCELLED, null, "cancelled", 2200);
+
+    assertThat(tasks.find("K-1").orElseThrow().state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(cancellations.cancelTask("K-1", "bob", 3000))
+        .map(Cancellations.Outcome::stateBefore)
+        .contains("SUCCEEDED");
+    assertThat(tasks.find("K-1").orElseThrow().state()).isEqualTo(TaskState.SUCCEEDED);
+  }
+
+  @Test
   void everythingSurvivesReopeningTheDatabase() throws Exception {
     queue("K-1", "C-1", "T-a", 100);
     database.close();

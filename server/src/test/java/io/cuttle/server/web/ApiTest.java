@@ -202,6 +202,10 @@ class ApiTest {
             new Case(
                 "{\"script\":\"echo\",\"pickupTimeoutSeconds\":0}", 400, "pickupTimeoutSeconds: 0"),
             new Case(
+                "{\"script\":\"echo\",\"timeoutSeconds\":-5}",
+                400,
+                "timeoutSeconds: -5 (expected: 1 to 604800)"),
+            new Case(
                 "{\"script\":\"" + "x".repeat(300 * 1024) + "\"}", 400, "larger than 256 KiB"))) {
       AggregatedHttpResponse response = admin(HttpMethod.POST, "/api/tasks/scripts", c.body());
 
@@ -223,6 +227,36 @@ class ApiTest {
 
     assertThat(response.status().code()).isEqualTo(413);
     assertThat(problem(response)).contains("larger than the 1024 KiB this server accepts");
+  }
+
+  @Test
+  void cancellingAQueuedTaskEndsItAtOnceAndAgainIsHarmless() throws Exception {
+    admin(HttpMethod.POST, "/api/tentacles", registration("offline-1", newThumbprint()));
+    JsonNode task =
+        JSON.readTree(
+            admin(
+                    HttpMethod.POST,
+                    "/api/tasks/scripts",
+                    "{\"script\":\"echo\",\"tentacles\":[\"offline-1\"],\"timeoutSeconds\":30}")
+                .contentUtf8());
+    String path = "/api/tasks/" + task.get("id").asText() + "/cancel";
+
+    AggregatedHttpResponse first = admin(HttpMethod.POST, path, null);
+    AggregatedHttpResponse again = admin(HttpMethod.POST, path, null);
+    AggregatedHttpResponse anonymous = call(HttpMethod.POST, path, null, null);
+    AggregatedHttpResponse missing = admin(HttpMethod.POST, "/api/tasks/K-nope/cancel", null);
+
+    assertThat(first.status().code()).isEqualTo(200);
+    JsonNode cancelled = JSON.readTree(first.contentUtf8());
+    assertThat(cancelled.get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("targets").get(0).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("targets").get(0).get("message").asText())
+        .contains("before its tentacle started it");
+    assertThat(again.status().code()).isEqualTo(200);
+    assertThat(JSON.readTree(again.contentUtf8()).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(anonymous.status().code()).isEqualTo(401);
+    assertThat(missing.status().code()).isEqualTo(404);
+    assertThat(problem(missing)).isEqualTo("no task 'K-nope'");
   }
 
   @Test

@@ -9,9 +9,11 @@ public enum CommandState {
   /** Acknowledged; the tentacle is running it. */
   RUNNING,
   SUCCEEDED,
-  FAILED;
+  FAILED,
+  /** Stopped on request: never delivered, or killed on its tentacle with all it started. */
+  CANCELLED;
 
   public boolean finished() {
-    return this == SUCCEEDED || this == FAILED;
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
   }
 }

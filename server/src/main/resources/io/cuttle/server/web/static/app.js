@@ -10,13 +10,15 @@ function takeKeyFromFragment() {
   }
 }
 
-async function api(path) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` } });
+async function api(path, method = "GET") {
+  const response = await fetch(path, { method, headers: { Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` } });
   if (response.status === 401) {
     throw Object.assign(new Error((await response.json()).detail), { unauthorized: true });
   }
   if (!response.ok) {
-    throw new Error(`${path}: ${response.status}`);
+    // Problem documents (RFC 9457) say in words what went wrong, e.g. a task that already finished.
+    const problem = await response.json().catch(() => null);
+    throw new Error(problem?.detail ?? `${path}: ${response.status}`);
   }
   return response.json();
 }
@@ -84,10 +86,36 @@ function renderTasks(tasks) {
     const row = body.insertRow();
     row.className = `clickable${task.id === selectedTask ? " selected" : ""}`;
     row.dataset.task = task.id;
-    const targets = task.targets.map((t) => `${t.tentacleName}: ${t.state}${t.exitCode != null ? ` (${t.exitCode})` : ""}`).join(", ");
-    row.append(cell(task.id, "id"), cell(task.description), cell(task.state, `state ${task.state}`), cell(ago(task.createdMillis)), cell(targets));
+    const targets = task.targets.map(targetSummary).join(", ");
+    const state = cell(task.state, `state ${task.state}`);
+    if (task.state === "RUNNING") state.append(" ", cancelButton(task.id));
+    row.append(cell(task.id, "id"), cell(task.description), state, cell(ago(task.createdMillis)), cell(targets));
     row.addEventListener("click", () => selectTask(task.id));
   }
+}
+
+function targetSummary(t) {
+  // A running target whose cancel is on its way to the tentacle says so (the server's message).
+  const state = t.state === "RUNNING" && t.message?.startsWith("cancel requested") ? "CANCELLING" : t.state;
+  return `${t.tentacleName}: ${state}${t.exitCode != null ? ` (${t.exitCode})` : ""}`;
+}
+
+function cancelButton(taskId) {
+  const button = document.createElement("button");
+  button.className = "cancel";
+  button.textContent = "Cancel";
+  button.title = "Stop every target of this task that has not finished";
+  button.addEventListener("click", async (event) => {
+    event.stopPropagation(); // not a click on the row: do not switch logs
+    button.disabled = true;
+    try {
+      await api(`/api/tasks/${taskId}/cancel`, "POST");
+    } catch (error) {
+      alert(`Could not cancel ${taskId}: ${error.message}`);
+    }
+    refresh();
+  });
+  return button;
 }
 
 function selectTask(id) {

@@ -1,0 +1,60 @@
+package io.cuttle.dist;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.wire.api.TargetView;
+import io.cuttle.wire.api.TaskView;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "task",
+    mixinStandardHelpOptions = true,
+    description = "Acts on tasks already started.",
+    subcommands = {TaskCommand.Cancel.class})
+final class TaskCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Cancels every target of a task that has not finished: queued ones at once, running ones",
+        "as soon as their tentacle has killed the script and everything it started."
+      })
+  static final class Cancel implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "TASK_ID", description = "The task, e.g. K-...")
+    String taskId;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ApiClient api = server.connect()) {
+        TaskView task = api.cancel(taskId);
+        out.println("Task " + task.id() + ": " + task.state());
+        for (TargetView target : task.targets()) {
+          out.println(
+              "  "
+                  + target.tentacleName()
+                  + "  "
+                  + (target.state().finished()
+                      ? TaskPrinter.outcome(target)
+                      : target.state() + ": " + target.message()));
+        }
+        out.flush();
+        return 0;
+      }
+    }
+  }
+}
