@@ -32,7 +32,7 @@ final class ScriptCommand implements Callable<Integer> {
 
   @Option(
       names = "--syntax",
-      description = "bash or sh (default: ${DEFAULT-VALUE}).",
+      description = "bash, sh, python or powershell (default: ${DEFAULT-VALUE}).",
       defaultValue = "bash")
   String syntax;
 

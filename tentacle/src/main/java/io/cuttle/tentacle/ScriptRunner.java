@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -69,11 +71,16 @@ final class ScriptRunner {
     Path folder = workDirectory.resolve(commandId);
     try {
       Files.createDirectories(folder);
-      Path file = folder.resolve("script.sh");
+      Path file = folder.resolve(Interpreters.fileName(script.getSyntax()));
       Files.writeString(file, script.getBody(), StandardCharsets.UTF_8);
+      Optional<List<String>> command = Interpreters.commandFor(script.getSyntax(), file);
+      if (command.isEmpty()) {
+        return ResultReport.newBuilder()
+            .setOutcome(ResultReport.Outcome.FAILED)
+            .setMessage(Interpreters.missing(script.getSyntax()));
+      }
       ProcessBuilder builder =
-          new ProcessBuilder(
-                  script.getSyntax() == RunScript.Syntax.SH ? "sh" : "bash", file.toString())
+          new ProcessBuilder(command.get())
               .directory(folder.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(script.getVariablesMap());

@@ -97,8 +97,7 @@ public final class TentacleAgent implements AutoCloseable {
     this.agentInfo =
         AgentInfo.newBuilder()
             .setVersion(VERSION)
-            .addCapabilities("script:bash")
-            .addCapabilities("script:sh")
+            .addAllCapabilities(Interpreters.capabilities())
             .setPlatform(
                 System.getProperty("os.name")
                     + " "

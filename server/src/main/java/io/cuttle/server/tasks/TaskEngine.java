@@ -137,7 +137,11 @@ public final class TaskEngine implements AutoCloseable {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "bash" -> RunScript.Syntax.BASH;
       case "sh" -> RunScript.Syntax.SH;
-      default -> throw ApiException.badRequest("syntax: '" + value + "' (expected: bash or sh)");
+      case "python", "python3" -> RunScript.Syntax.PYTHON;
+      case "powershell", "pwsh" -> RunScript.Syntax.POWERSHELL;
+      default ->
+          throw ApiException.badRequest(
+              "syntax: '" + value + "' (expected: bash, sh, python or powershell)");
     };
   }
 
