@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
+import io.cuttle.server.tasks.TentacleVersions;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -71,6 +72,12 @@ final class ServerCommand implements Callable<Integer> {
   List<String> trustedProxies = List.of();
 
   @Option(
+      names = "--minimum-tentacle-version",
+      paramLabel = "VERSION",
+      description = "Show tentacles older than this (e.g. 0.2.0) as needing an upgrade.")
+  String minimumTentacleVersion;
+
+  @Option(
       names = "--db",
       description = "JDBC URL of the database (default: embedded H2 in the data directory).")
   String jdbcUrl;
@@ -102,6 +109,11 @@ final class ServerCommand implements Callable<Integer> {
         config(data, publicHost, bind, port, legacyPort)
             .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))
             .trustedProxies(trustedProxies)
+            .minimumTentacleVersion(
+                minimumTentacleVersion == null
+                    ? null
+                    : TentacleVersions.requireValid(
+                        "--minimum-tentacle-version", minimumTentacleVersion))
             .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
             .build();
     CuttleServer server = CuttleServer.start(config);

@@ -195,7 +195,8 @@ public final class CuttleServer implements AutoCloseable {
                       waiters,
                       refused,
                       config.clock(),
-                      config.pollWait().plusSeconds(30)),
+                      config.pollWait().plusSeconds(30),
+                      config.minimumTentacleVersion()),
                   workers));
       publicPort =
           open(

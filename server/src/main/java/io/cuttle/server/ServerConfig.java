@@ -1,6 +1,7 @@
 package io.cuttle.server;
 
 import io.cuttle.common.net.Cidr;
+import io.cuttle.server.tasks.TentacleVersions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +32,10 @@ public final class ServerConfig {
   private final Duration pickupTimeout;
   private final Duration silenceTimeout;
   private final Clock clock;
+  private final String minimumTentacleVersion;
 
   private ServerConfig(Builder b) {
+    this.minimumTentacleVersion = b.minimumTentacleVersion;
     this.dataDirectory = b.dataDirectory;
     this.publicHost = b.publicHost;
     this.publicAddress = b.publicAddress;
@@ -124,6 +127,11 @@ public final class ServerConfig {
     return clock;
   }
 
+  /** Tentacles older than this are shown as needing an upgrade; null: none are. */
+  public String minimumTentacleVersion() {
+    return minimumTentacleVersion;
+  }
+
   /** Builds a {@link ServerConfig}, refusing values that cannot work with a message naming them. */
   public static final class Builder {
     private Path dataDirectory = Path.of("cuttle-data");
@@ -141,6 +149,7 @@ public final class ServerConfig {
     private Duration pickupTimeout = Duration.ofMinutes(10);
     private Duration silenceTimeout = Duration.ofMinutes(3);
     private Clock clock = Clock.systemUTC();
+    private String minimumTentacleVersion;
 
     private Builder() {}
 
@@ -229,6 +238,12 @@ public final class ServerConfig {
 
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder minimumTentacleVersion(String version) {
+      this.minimumTentacleVersion =
+          version == null ? null : TentacleVersions.requireValid("minimumTentacleVersion", version);
       return this;
     }
 

@@ -13,6 +13,7 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
+import io.cuttle.server.tasks.TentacleVersions;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.TentacleView;
 import java.time.Clock;
@@ -26,6 +27,7 @@ final class TentacleApi {
   private final RefusedConnections refused;
   private final Clock clock;
   private final Duration onlineWindow;
+  private final String minimumVersion;
   private final JsonBodies bodies;
   private final JsonResponses responses;
 
@@ -36,6 +38,7 @@ final class TentacleApi {
       RefusedConnections refused,
       Clock clock,
       Duration onlineWindow,
+      String minimumVersion,
       JsonBodies bodies,
       JsonResponses responses) {
     this.tentacles = tentacles;
@@ -44,6 +47,7 @@ final class TentacleApi {
     this.refused = refused;
     this.clock = clock;
     this.onlineWindow = onlineWindow;
+    this.minimumVersion = minimumVersion;
     this.bodies = bodies;
     this.responses = responses;
   }
@@ -117,6 +121,7 @@ final class TentacleApi {
         t.lastRoute(),
         t.lastAddress(),
         lastSeen,
-        t.registeredAt());
+        t.registeredAt(),
+        TentacleVersions.isOlder(t.version(), minimumVersion));
   }
 }

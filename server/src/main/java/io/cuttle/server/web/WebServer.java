@@ -50,7 +50,8 @@ public final class WebServer implements Listeners.Listener {
       PollWaiters waiters,
       RefusedConnections refused,
       Clock clock,
-      Duration onlineWindow) {}
+      Duration onlineWindow,
+      String minimumTentacleVersion) {}
 
   public static WebServer start(Identity identity, Parts parts, ScheduledExecutorService workers) {
     ObjectMapper json =
@@ -90,6 +91,7 @@ public final class WebServer implements Listeners.Listener {
                     parts.refused(),
                     parts.clock(),
                     parts.onlineWindow(),
+                    parts.minimumTentacleVersion(),
                     bodies,
                     responses))
             .annotatedService()

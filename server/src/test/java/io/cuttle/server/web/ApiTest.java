@@ -194,7 +194,7 @@ class ApiTest {
             new Case(
                 "{\"script\":\"echo\",\"syntax\":\"cobol\"}",
                 400,
-                "syntax: 'cobol' (expected: bash or sh)"),
+                "syntax: 'cobol' (expected: bash, sh, python or powershell)"),
             new Case(
                 "{\"script\":\"echo\",\"environment\":\"Nowhere\"}",
                 400,

@@ -18,4 +18,6 @@ public record TentacleView(
     Route route,
     String address,
     Long lastSeenMillis,
-    long registeredMillis) {}
+    long registeredMillis,
+    // Older than the server's --minimum-tentacle-version.
+    boolean needsUpgrade) {}

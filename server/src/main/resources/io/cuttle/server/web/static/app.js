@@ -55,7 +55,7 @@ function renderTentacles(tentacles) {
     row.append(
       cell(t.name), cell(t.environment), cell(t.roles.join(", ")),
       cell(t.online ? "online" : "offline", `state ${t.online ? "online" : "offline"}`),
-      cell(t.version), cell(ROUTES[t.route] ?? "not yet polled"), cell(t.address), cell(ago(t.lastSeenMillis)));
+      cell(t.needsUpgrade ? `${t.version} (needs upgrade)` : t.version, t.needsUpgrade ? "warn" : ""), cell(ROUTES[t.route] ?? "not yet polled"), cell(t.address), cell(ago(t.lastSeenMillis)));
   }
 }
 
