@@ -145,19 +145,9 @@ public final class CommandQueue {
       String tentacleId, String commandId, List<LogLine> lines, long now) {
     return jdbi.inTransaction(
         h -> {
-          Optional<String> taskId =
-              h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
-                  .bind("id", commandId)
-                  .bind("t", tentacleId)
-                  .mapTo(String.class)
-                  .findOne();
-          if (taskId.isEmpty()) {
+          if (TaskStore.lockTaskOf(h, tentacleId, commandId).isEmpty()) {
             return Optional.empty();
           }
-          h.createQuery("SELECT id FROM tasks WHERE id = :id FOR UPDATE")
-              .bind("id", taskId.get())
-              .mapTo(String.class)
-              .one();
           Optional<LogCursor> cursor =
               h.createQuery(
                       "SELECT task_id, log_through, state FROM commands WHERE id = :id AND tentacle_id = :t"

@@ -51,16 +51,10 @@ public final class TaskStore {
       long now) {
     return jdbi.inTransaction(
         h -> {
-          Optional<String> taskId =
-              h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
-                  .bind("id", commandId)
-                  .bind("t", tentacleId)
-                  .mapTo(String.class)
-                  .findOne();
+          Optional<String> taskId = lockTaskOf(h, tentacleId, commandId);
           if (taskId.isEmpty()) {
             return false;
           }
-          lockTask(h, taskId.get());
           int updated =
               h.createUpdate(
                       "UPDATE commands SET state = :state, exit_code = :exitCode, message = :message,"
@@ -133,6 +127,22 @@ public final class TaskStore {
   /** An unfinished command and what is known of its tentacle. */
   public record Overdue(
       String commandId, String taskId, String tentacleName, Long lastSeenAt, String commsAddress) {}
+
+  /**
+   * Finds the task of this tentacle's command and takes the task's row lock, the first lock of
+   * every transaction that changes a task's commands or log; empty if the command is not the
+   * tentacle's.
+   */
+  static Optional<String> lockTaskOf(Handle h, String tentacleId, String commandId) {
+    Optional<String> taskId =
+        h.createQuery("SELECT task_id FROM commands WHERE id = :id AND tentacle_id = :t")
+            .bind("id", commandId)
+            .bind("t", tentacleId)
+            .mapTo(String.class)
+            .findOne();
+    taskId.ifPresent(id -> lockTask(h, id));
+    return taskId;
+  }
 
   static void lockTask(Handle h, String taskId) {
     h.createQuery("SELECT id FROM tasks WHERE id = :id FOR UPDATE")

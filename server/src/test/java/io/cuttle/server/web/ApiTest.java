@@ -1,16 +1,12 @@
 package io.cuttle.server.web;
 
+import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
@@ -26,11 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The REST API refuses bad input with a problem document that says why, and stores nothing. */
 class ApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path data;
   private static CuttleServer server;
-  private static ClientFactory factory;
-  private static WebClient client;
+  private static ApiCaller api;
 
   @BeforeAll
   static void start() throws Exception {
@@ -44,40 +38,22 @@ class ApiTest {
                 .pollWait(Duration.ofSeconds(5))
                 .silenceTimeout(Duration.ofSeconds(30))
                 .build());
-    factory = ClientFactory.builder().tlsNoVerify().build();
-    client = WebClient.builder("https://127.0.0.1:" + server.publicPort()).factory(factory).build();
+    api = new ApiCaller(server);
   }
 
   @AfterAll
   static void stop() {
-    factory.close();
+    api.close();
     server.close();
   }
 
   private static AggregatedHttpResponse call(
       HttpMethod method, String path, String key, String body) {
-    RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
-    if (key != null) {
-      headers.set("authorization", "Bearer " + key);
-    }
-    if (body == null) {
-      return client.execute(headers.build()).aggregate().join();
-    }
-    return client
-        .execute(headers.contentType(MediaType.JSON_UTF_8).build(), body)
-        .aggregate()
-        .join();
+    return api.call(method, path, key, body);
   }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
-    return call(method, path, server.adminApiKey(), body);
-  }
-
-  private static String problem(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.contentType()).hasToString("application/problem+json");
-    JsonNode problem = JSON.readTree(response.contentUtf8());
-    assertThat(problem.get("status").asInt()).isEqualTo(response.status().code());
-    return problem.get("detail").asText();
+    return api.admin(method, path, body);
   }
 
   private static String registration(String name, String thumbprint) {
@@ -98,8 +74,7 @@ class ApiTest {
     AggregatedHttpResponse response = call(HttpMethod.GET, "/api/server", null, null);
 
     assertThat(response.status().code()).isEqualTo(200);
-    assertThat(JSON.readTree(response.contentUtf8()).get("thumbprint").asText())
-        .isEqualTo(server.thumbprint().toString());
+    assertThat(json(response).get("thumbprint").asText()).isEqualTo(server.thumbprint().toString());
   }
 
   @Test
@@ -158,14 +133,12 @@ class ApiTest {
     assertThat(problem(refused))
         .contains("already registered with another certificate")
         .contains("force");
-    JsonNode stored =
-        JSON.readTree(admin(HttpMethod.GET, "/api/tentacles/taken-1", null).contentUtf8());
+    JsonNode stored = json(admin(HttpMethod.GET, "/api/tentacles/taken-1", null));
     assertThat(stored.get("thumbprint").asText()).isEqualTo(original);
 
     String forced = registration("taken-1", other).replace("}", ",\"force\":true}");
     assertThat(admin(HttpMethod.POST, "/api/tentacles", forced).status().code()).isEqualTo(200);
-    JsonNode replaced =
-        JSON.readTree(admin(HttpMethod.GET, "/api/tentacles/taken-1", null).contentUtf8());
+    JsonNode replaced = json(admin(HttpMethod.GET, "/api/tentacles/taken-1", null));
     assertThat(replaced.get("thumbprint").asText()).isEqualTo(other);
     assertThat(replaced.get("id").asText()).isEqualTo(stored.get("id").asText());
   }
@@ -185,8 +158,7 @@ class ApiTest {
   @Test
   void scriptRequestsAreValidatedAndANonMatchStoresNoTask() throws Exception {
     admin(HttpMethod.POST, "/api/tentacles", registration("target-1", newThumbprint()));
-    int tasksBefore =
-        JSON.readTree(admin(HttpMethod.GET, "/api/tasks?limit=200", null).contentUtf8()).size();
+    int tasksBefore = json(admin(HttpMethod.GET, "/api/tasks?limit=200", null)).size();
     record Case(String body, int status, String expected) {}
     for (Case c :
         List.of(
@@ -212,8 +184,7 @@ class ApiTest {
       assertThat(response.status().code()).as(c.expected()).isEqualTo(c.status());
       assertThat(problem(response)).contains(c.expected());
     }
-    assertThat(
-            JSON.readTree(admin(HttpMethod.GET, "/api/tasks?limit=200", null).contentUtf8()).size())
+    assertThat(json(admin(HttpMethod.GET, "/api/tasks?limit=200", null)).size())
         .isEqualTo(tasksBefore);
   }
 
@@ -233,12 +204,11 @@ class ApiTest {
   void cancellingAQueuedTaskEndsItAtOnceAndAgainIsHarmless() throws Exception {
     admin(HttpMethod.POST, "/api/tentacles", registration("offline-1", newThumbprint()));
     JsonNode task =
-        JSON.readTree(
+        json(
             admin(
-                    HttpMethod.POST,
-                    "/api/tasks/scripts",
-                    "{\"script\":\"echo\",\"tentacles\":[\"offline-1\"],\"timeoutSeconds\":30}")
-                .contentUtf8());
+                HttpMethod.POST,
+                "/api/tasks/scripts",
+                "{\"script\":\"echo\",\"tentacles\":[\"offline-1\"],\"timeoutSeconds\":30}"));
     String path = "/api/tasks/" + task.get("id").asText() + "/cancel";
 
     AggregatedHttpResponse first = admin(HttpMethod.POST, path, null);
@@ -247,13 +217,13 @@ class ApiTest {
     AggregatedHttpResponse missing = admin(HttpMethod.POST, "/api/tasks/K-nope/cancel", null);
 
     assertThat(first.status().code()).isEqualTo(200);
-    JsonNode cancelled = JSON.readTree(first.contentUtf8());
+    JsonNode cancelled = json(first);
     assertThat(cancelled.get("state").asText()).isEqualTo("CANCELLED");
     assertThat(cancelled.get("targets").get(0).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(cancelled.get("targets").get(0).get("message").asText())
         .contains("before its tentacle started it");
     assertThat(again.status().code()).isEqualTo(200);
-    assertThat(JSON.readTree(again.contentUtf8()).get("state").asText()).isEqualTo("CANCELLED");
+    assertThat(json(again).get("state").asText()).isEqualTo("CANCELLED");
     assertThat(anonymous.status().code()).isEqualTo(401);
     assertThat(missing.status().code()).isEqualTo(404);
     assertThat(problem(missing)).isEqualTo("no task 'K-nope'");

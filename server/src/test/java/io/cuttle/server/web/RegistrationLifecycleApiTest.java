@@ -1,16 +1,12 @@
 package io.cuttle.server.web;
 
+import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.RequestHeaders;
-import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
@@ -34,12 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * moved forward, so expiry is tested without waiting.
  */
 class RegistrationLifecycleApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final ShiftedClock CLOCK = new ShiftedClock();
   @TempDir static Path data;
   private static CuttleServer server;
-  private static ClientFactory factory;
-  private static WebClient client;
+  private static ApiCaller api;
 
   /** The system clock plus an offset the tests can grow. */
   static final class ShiftedClock extends Clock {
@@ -81,42 +75,22 @@ class RegistrationLifecycleApiTest {
                 .silenceTimeout(Duration.ofDays(365))
                 .clock(CLOCK)
                 .build());
-    factory = ClientFactory.builder().tlsNoVerify().build();
-    client = WebClient.builder("https://127.0.0.1:" + server.publicPort()).factory(factory).build();
+    api = new ApiCaller(server);
   }
 
   @AfterAll
   static void stop() {
-    factory.close();
+    api.close();
     server.close();
   }
 
   private static AggregatedHttpResponse call(
       HttpMethod method, String path, String key, String body) {
-    RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
-    if (key != null) {
-      headers.set("authorization", "Bearer " + key);
-    }
-    if (body == null) {
-      return client.execute(headers.build()).aggregate().join();
-    }
-    return client
-        .execute(headers.contentType(MediaType.JSON_UTF_8).build(), body)
-        .aggregate()
-        .join();
+    return api.call(method, path, key, body);
   }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
-    return call(method, path, server.adminApiKey(), body);
-  }
-
-  private static JsonNode json(AggregatedHttpResponse response) throws Exception {
-    return JSON.readTree(response.contentUtf8());
-  }
-
-  private static String problem(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.contentType()).hasToString("application/problem+json");
-    return json(response).get("detail").asText();
+    return api.admin(method, path, body);
   }
 
   private static String registration(String name, String thumbprint) {

@@ -1,0 +1,64 @@
+package io.cuttle.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.common.RequestHeadersBuilder;
+import io.cuttle.server.CuttleServer;
+
+/** Raw HTTPS calls to a test server's REST API, with or without a key, and their problem texts. */
+final class ApiCaller implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final CuttleServer server;
+  private final ClientFactory factory = ClientFactory.builder().tlsNoVerify().build();
+  private final WebClient client;
+
+  ApiCaller(CuttleServer server) {
+    this.server = server;
+    this.client =
+        WebClient.builder("https://127.0.0.1:" + server.publicPort()).factory(factory).build();
+  }
+
+  AggregatedHttpResponse call(HttpMethod method, String path, String key, String body) {
+    RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
+    if (key != null) {
+      headers.set("authorization", "Bearer " + key);
+    }
+    if (body == null) {
+      return client.execute(headers.build()).aggregate().join();
+    }
+    return client
+        .execute(headers.contentType(MediaType.JSON_UTF_8).build(), body)
+        .aggregate()
+        .join();
+  }
+
+  /** A call with the server's bootstrap admin key. */
+  AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
+    return call(method, path, server.adminApiKey(), body);
+  }
+
+  static JsonNode json(AggregatedHttpResponse response) throws Exception {
+    return JSON.readTree(response.contentUtf8());
+  }
+
+  /** The detail of an RFC 9457 problem answer, checking it is one and matches the status. */
+  static String problem(AggregatedHttpResponse response) throws Exception {
+    assertThat(response.contentType()).hasToString("application/problem+json");
+    JsonNode problem = json(response);
+    assertThat(problem.get("status").asInt()).isEqualTo(response.status().code());
+    return problem.get("detail").asText();
+  }
+
+  @Override
+  public void close() {
+    factory.close();
+  }
+}
