@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +32,14 @@ final class ScriptRunner {
       "cancelled: the tentacle killed the script and everything it started";
 
   private final Path workDirectory;
+  private final WorkFolders folders;
   private final Map<String, Process> running = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
   ScriptRunner(Path workDirectory) {
     this.workDirectory = workDirectory;
+    this.folders = new WorkFolders(workDirectory, Clock.systemUTC());
+    folders.sweep();
   }
 
   /**
@@ -54,11 +58,18 @@ final class ScriptRunner {
   /** Runs the script; the returned report has no ids or sequence yet. */
   ResultReport.Builder run(String commandId, RunScript script, LineSink output)
       throws InterruptedException {
+    ResultReport.Builder report = null;
     try {
-      return runOnce(commandId, script, output);
+      report = runOnce(commandId, script, output);
+      return report;
     } finally {
       running.remove(commandId);
       cancelled.remove(commandId);
+      folders.finished(
+          commandId,
+          report != null
+              && report.getOutcome() == ResultReport.Outcome.COMPLETED
+              && report.getExitCode() == 0);
     }
   }
 
