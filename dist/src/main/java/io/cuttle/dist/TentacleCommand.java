@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       TentacleCommand.PollingProxy.class,
       TentacleCreateInstanceCommand.class,
       TentacleNewCertificateCommand.class,
+      TentacleRotateCertificateCommand.class,
       TentacleShowThumbprintCommand.class,
       TentacleListInstancesCommand.class,
       TentacleDeregisterCommand.class,

@@ -39,7 +39,8 @@ final class TentacleNewCertificateCommand implements Callable<Integer> {
               + " re-registered: run 'cuttle tentacle register --instance "
               + home.instance()
               + " --force ...' with the same options as before, or register the new thumbprint"
-              + " on the server. Restart a running tentacle to use the new key.");
+              + " on the server. Restart a running tentacle to use the new key. To change keys"
+              + " without either (a running tentacle switches to the new key within seconds and is refused until the server knows it), use 'cuttle tentacle rotate-certificate' instead.");
     } else {
       out.println("The instance is not registered; the new thumbprint is used when it is.");
     }

@@ -143,10 +143,24 @@ public final class Instances {
    * restored from {@value #PREVIOUS_IDENTITY}.
    */
   private static Identity replaceIdentity(TentacleHome home) throws IOException {
-    Path dir = home.directory();
-    Identity identity = SelfSignedCertificates.create(commonName(home), List.of());
-    Path staging = dir.resolve(STAGING);
+    Identity identity = newIdentity(home);
+    Path staging = home.directory().resolve(STAGING);
     PemFiles.write(staging, identity);
+    installIdentity(home, staging);
+    return identity;
+  }
+
+  /** A new key pair and certificate for {@code home}, not yet stored anywhere. */
+  static Identity newIdentity(TentacleHome home) {
+    return SelfSignedCertificates.create(commonName(home), List.of());
+  }
+
+  /**
+   * Makes the pair stored in full in {@code staging} the instance's own: copies the old pair to
+   * {@value #PREVIOUS_IDENTITY}, then renames the new files into place and removes {@code staging}.
+   */
+  static void installIdentity(TentacleHome home, Path staging) throws IOException {
+    Path dir = home.directory();
     Path previous = dir.resolve(PREVIOUS_IDENTITY);
     AtomicFiles.createPrivateDirectories(previous);
     for (String file : List.of(PemFiles.KEY_FILE, PemFiles.CERTIFICATE_FILE)) {
@@ -160,7 +174,6 @@ public final class Instances {
       move(staging.resolve(file), dir.resolve(file));
     }
     Files.deleteIfExists(staging);
-    return identity;
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -47,6 +47,7 @@ public final class TentacleAgent implements AutoCloseable {
 
   private final TentacleConfig config;
   private final PollingConnection connection;
+  private final IdentityWatcher identityWatcher;
   private final ScriptRunner runner;
   private final ExecutorService executor;
   private final Thread poller;
@@ -86,6 +87,10 @@ public final class TentacleAgent implements AutoCloseable {
             Thumbprint.parse(config.serverThumbprint()),
             DEFAULT_POLL_WAIT,
             proxies);
+    // A rotated certificate is picked up while running, so rotation needs no restart.
+    this.identityWatcher =
+        new IdentityWatcher(
+            home.directory(), connection, config.name(), IdentityWatcher.DEFAULT_INTERVAL);
     this.runner = new ScriptRunner(home.workDirectory());
     this.executor =
         Executors.newSingleThreadExecutor(
@@ -426,6 +431,7 @@ public final class TentacleAgent implements AutoCloseable {
       poll.cancel(true);
     }
     poller.interrupt();
+    identityWatcher.close();
     executor.shutdownNow();
     try {
       poller.join(5000);

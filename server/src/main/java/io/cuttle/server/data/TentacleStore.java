@@ -43,8 +43,106 @@ public final class TentacleStore {
     return findBy("name", name);
   }
 
+  /**
+   * The tentacle that holds {@code thumbprint}, as its certificate or as the next one it added
+   * while rotating: either way the certificate is that tentacle's and nobody else's.
+   */
   public Optional<TentacleRecord> findByThumbprint(String thumbprint) {
-    return findBy("thumbprint", thumbprint);
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM tentacles WHERE (thumbprint = :v OR next_thumbprint = :v) AND "
+                        + REGISTERED)
+                .bind("v", thumbprint)
+                .map(TentacleStore::map)
+                .findOne());
+  }
+
+  /** The certificate a tentacle added beside its current one and has not yet polled with. */
+  public Optional<String> nextThumbprint(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT next_thumbprint FROM tentacles WHERE id = :id AND " + REGISTERED)
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne()
+                .filter(t -> t != null));
+  }
+
+  /** Outcome of {@link #addNextThumbprint}. */
+  public enum AddOutcome {
+    ADDED,
+    /** Another tentacle holds the thumbprint, as its certificate or its next one. */
+    TAKEN,
+    /** The tentacle no longer has the certificate the request was made with. */
+    STALE
+  }
+
+  /**
+   * Records {@code next} as the certificate tentacle {@code id} will switch to, trusted beside
+   * {@code current}; a later rotation replaces an earlier one that was never used.
+   */
+  public AddOutcome addNextThumbprint(String id, String current, String next) {
+    return jdbi.inTransaction(
+        h -> {
+          boolean taken =
+              h.createQuery(
+                          "SELECT COUNT(*) FROM tentacles WHERE id <> :id AND"
+                              + " (thumbprint = :next OR next_thumbprint = :next)")
+                      .bind("id", id)
+                      .bind("next", next)
+                      .mapTo(Integer.class)
+                      .one()
+                  > 0;
+          if (taken) {
+            return AddOutcome.TAKEN;
+          }
+          int updated =
+              h.createUpdate(
+                      "UPDATE tentacles SET next_thumbprint = :next WHERE id = :id AND thumbprint"
+                          + " = :current AND "
+                          + REGISTERED)
+                  .bind("id", id)
+                  .bind("current", current)
+                  .bind("next", next)
+                  .execute();
+          return updated == 1 ? AddOutcome.ADDED : AddOutcome.STALE;
+        });
+  }
+
+  /**
+   * Makes the tentacle's next certificate its only one, retiring the current: called once the
+   * tentacle has polled with the new certificate, so it no longer needs the old.
+   *
+   * @return the retired thumbprint, when this call did the switch
+   */
+  public Optional<String> promoteNextThumbprint(String id, String next) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<String> old =
+              h.createQuery(
+                      "SELECT thumbprint FROM tentacles WHERE id = :id AND next_thumbprint = :next"
+                          + " AND "
+                          + REGISTERED)
+                  .bind("id", id)
+                  .bind("next", next)
+                  .mapTo(String.class)
+                  .findOne();
+          if (old.isEmpty()) {
+            return old;
+          }
+          // Two statements, so neither UNIQUE constraint ever sees the thumbprint twice.
+          h.createUpdate("UPDATE tentacles SET next_thumbprint = NULL WHERE id = :id")
+              .bind("id", id)
+              .execute();
+          h.createUpdate("UPDATE tentacles SET thumbprint = :next WHERE id = :id")
+              .bind("id", id)
+              .bind("next", next)
+              .execute();
+          return old;
+        });
   }
 
   private Optional<TentacleRecord> findBy(String column, String value) {
@@ -66,7 +164,8 @@ public final class TentacleStore {
   public void save(Handle h, TentacleRecord t, boolean replacing) {
     String sql =
         replacing
-            ? "UPDATE tentacles SET name = :name, thumbprint = :thumbprint, environment = :environment,"
+            ? "UPDATE tentacles SET name = :name, thumbprint = :thumbprint, next_thumbprint = NULL,"
+                + " environment = :environment,"
                 + " roles = :roles, comms_style = :commsStyle, comms_address = :commsAddress,"
                 + " version = :version WHERE id = :id"
             : "INSERT INTO tentacles (id, name, thumbprint, environment, roles, comms_style,"
@@ -94,6 +193,7 @@ public final class TentacleStore {
   public boolean deregister(Handle h, String id, long now) {
     return h.createUpdate(
                 "UPDATE tentacles SET former_name = name, name = NULL, thumbprint = NULL,"
+                    + " next_thumbprint = NULL,"
                     + " deregistered_at = :now WHERE id = :id AND "
                     + REGISTERED)
             .bind("now", now)

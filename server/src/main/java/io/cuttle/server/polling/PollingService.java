@@ -7,6 +7,8 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.polling.v1.AcknowledgeRequest;
 import io.cuttle.wire.polling.v1.AcknowledgeResponse;
+import io.cuttle.wire.polling.v1.AddCertificateRequest;
+import io.cuttle.wire.polling.v1.AddCertificateResponse;
 import io.cuttle.wire.polling.v1.CheckRequest;
 import io.cuttle.wire.polling.v1.CheckResponse;
 import io.cuttle.wire.polling.v1.PollRequest;
@@ -35,11 +37,13 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final PollingContext context;
   private final TentacleStore tentacles;
   private final TaskStore tasks;
+  private final TentacleCertificates certificates;
 
   PollingService(PollingContext context, TentacleStore tentacles, TaskStore tasks) {
     this.context = context;
     this.tentacles = tentacles;
     this.tasks = tasks;
+    this.certificates = new TentacleCertificates(tentacles, context.clock());
   }
 
   @Override
@@ -66,6 +70,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         request.getAgent().getVersion(),
         request.getAgent().getCapabilitiesList(),
         request.getAgent().getPlatform());
+    certificates.polled(caller);
     new LongPoll(
             caller, request.getBusy(), (ServerCallStreamObserver<PollResponse>) observer, context)
         .start();
@@ -83,6 +88,20 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
             .setRoute(caller.route().name())
             .setAddress(caller.address())
             .build());
+  }
+
+  @Override
+  public void addCertificate(
+      AddCertificateRequest request, StreamObserver<AddCertificateResponse> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    try {
+      reply(observer, certificates.add(caller, request));
+    } catch (io.grpc.StatusRuntimeException e) {
+      observer.onError(e);
+    }
   }
 
   @Override

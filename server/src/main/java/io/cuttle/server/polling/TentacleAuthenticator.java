@@ -65,11 +65,18 @@ final class TentacleAuthenticator implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     TentacleRecord t = tentacle.get();
+    String presented = thumbprint.get().toString();
     Context context =
         Context.current()
             .withValue(
                 AuthenticatedTentacle.KEY,
-                new AuthenticatedTentacle(t.id(), t.name(), t.thumbprint(), route, address));
+                new AuthenticatedTentacle(
+                    t.id(),
+                    t.name(),
+                    presented,
+                    route,
+                    address,
+                    !t.thumbprint().equals(presented)));
     return Contexts.interceptCall(context, call, headers, next);
   }
 

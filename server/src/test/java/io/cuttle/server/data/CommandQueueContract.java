@@ -310,4 +310,31 @@ abstract class CommandQueueContract {
     Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
     assertThat(claimed).map(Command::getCommandId).contains("C-1");
   }
+
+  @Test
+  void aSecondCertificateIsTrustedUntilUsedThenTheFirstIsRetired() {
+    TentacleStore tentacles = new TentacleStore(database.jdbi());
+    String a = "A".repeat(64);
+    String b = "B".repeat(64);
+    String c = "C".repeat(64);
+
+    assertThat(tentacles.addNextThumbprint("T-a", a, b))
+        .as("T-b's certificate cannot become T-a's")
+        .isEqualTo(TentacleStore.AddOutcome.TAKEN);
+    assertThat(tentacles.addNextThumbprint("T-a", c, "D".repeat(64)))
+        .as("only with the current certificate")
+        .isEqualTo(TentacleStore.AddOutcome.STALE);
+    assertThat(tentacles.addNextThumbprint("T-a", a, c)).isEqualTo(TentacleStore.AddOutcome.ADDED);
+    assertThat(tentacles.findByThumbprint(a)).map(TentacleRecord::id).contains("T-a");
+    assertThat(tentacles.findByThumbprint(c)).map(TentacleRecord::id).contains("T-a");
+    assertThat(tentacles.addNextThumbprint("T-b", b, c))
+        .as("a pending certificate is taken too")
+        .isEqualTo(TentacleStore.AddOutcome.TAKEN);
+
+    assertThat(tentacles.promoteNextThumbprint("T-a", c)).contains(a);
+    assertThat(tentacles.promoteNextThumbprint("T-a", c)).as("once").isEmpty();
+    assertThat(tentacles.findByThumbprint(a)).isEmpty();
+    assertThat(tentacles.findById("T-a")).map(TentacleRecord::thumbprint).contains(c);
+    assertThat(tentacles.nextThumbprint("T-a")).isEmpty();
+  }
 }
