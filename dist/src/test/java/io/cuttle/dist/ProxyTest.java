@@ -233,9 +233,9 @@ class ProxyTest {
       fleet.start(home);
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> logs.messages().stream().anyMatch(m -> m.contains("403")));
+          .until(() -> logs.messages().stream().anyMatch(m -> m.contains("answered 403")));
       assertThat(logs.messages())
-          .filteredOn(m -> m.contains("403"))
+          .filteredOn(m -> m.contains("answered 403"))
           .singleElement()
           .asString()
           .contains("ask the proxy admin to allow CONNECT to " + legacy());
