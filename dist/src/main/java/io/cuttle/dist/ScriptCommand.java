@@ -50,6 +50,19 @@ final class ScriptCommand implements Callable<Integer> {
               + " started (default: the tentacle's, 3600).")
   Long timeoutSeconds;
 
+  @Option(
+      names = "--allow-concurrency",
+      description =
+          "Let the script run beside other commands that allow it, on tentacles configured to run"
+              + " more than one (default: it runs alone).")
+  boolean allowConcurrency;
+
+  @Option(
+      names = "--mutex",
+      paramLabel = "NAME",
+      description = "Never run at once with another command naming this mutex on one tentacle.")
+  String mutex;
+
   @Parameters(
       arity = "1",
       paramLabel = "SCRIPT",
@@ -68,7 +81,9 @@ final class ScriptCommand implements Callable<Integer> {
                   roles,
                   tentacles,
                   pickupTimeoutSeconds,
-                  timeoutSeconds));
+                  timeoutSeconds,
+                  mutex,
+                  allowConcurrency));
       return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
     }
   }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       TentacleCommand.Run.class,
       TentacleCheckCommand.class,
       TentacleCommand.PollingProxy.class,
+      TentacleConfigureCommand.class,
       TentacleCreateInstanceCommand.class,
       TentacleNewCertificateCommand.class,
       TentacleRotateCertificateCommand.class,

@@ -83,8 +83,24 @@ public final class Registration {
               request.roles(),
               System.currentTimeMillis(),
               proxy);
+      config = keepConcurrency(request.home(), config);
       config.save(request.home());
       return config;
+    }
+  }
+
+  /**
+   * Registering again (--force) keeps the instance's concurrency settings, as it keeps its proxy.
+   */
+  private static TentacleConfig keepConcurrency(TentacleHome home, TentacleConfig fresh) {
+    if (!java.nio.file.Files.exists(home.configFile())) {
+      return fresh;
+    }
+    try {
+      TentacleConfig old = TentacleConfig.load(home);
+      return fresh.withConcurrency(old.maxConcurrentCommands(), old.concurrentPolls());
+    } catch (IOException e) {
+      return fresh;
     }
   }
 

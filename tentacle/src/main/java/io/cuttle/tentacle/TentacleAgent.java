@@ -17,28 +17,32 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running tentacle: keeps one long poll open to its server, runs the commands it is handed one at
- * a time, streams their output and reports how they ended.
+ * A running tentacle: keeps a few long polls open to its server on its one connection, runs the
+ * commands it is handed (one at a time unless configured otherwise, see {@link CommandSlots}),
+ * streams their output and reports how they ended.
  *
- * <p>While a command runs, the poll stays open marked "busy", which tells the server the tentacle
- * is alive without asking for more work; when the command ends, that poll is cancelled so the next
- * command is collected at once. Command ids already run are remembered, so a command the server
+ * <p>Each poll thread asks for work only while it can promise the command a free slot; otherwise
+ * its poll is marked "busy", which tells the server the tentacle is alive and collects cancel
+ * requests without bringing work. When a command ends, the busy polls are cancelled so that one of
+ * them asks for work at once. Command ids already run are remembered, so a command the server
  * delivers twice (after a lost connection) is answered with its stored outcome, not run again.
  *
- * <p>The server asks for a running command to be cancelled in a poll's answer, usually the busy
- * poll's; the script is then killed with everything it started and reported as cancelled.
+ * <p>The server asks for a running command to be cancelled in any poll's answer; the script is then
+ * killed with everything it started and reported as cancelled.
  */
 public final class TentacleAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
@@ -50,10 +54,10 @@ public final class TentacleAgent implements AutoCloseable {
   private final IdentityWatcher identityWatcher;
   private final ScriptRunner runner;
   private final ExecutorService executor;
-  private final Thread poller;
-  private final AtomicInteger running = new AtomicInteger();
-  private final AtomicReference<ListenableFuture<PollResponse>> currentPoll =
-      new AtomicReference<>();
+  private final List<Thread> pollers = new ArrayList<>();
+  private final CommandSlots slots;
+  private final Set<ListenableFuture<PollResponse>> openPolls = ConcurrentHashMap.newKeySet();
+  private final Set<ListenableFuture<PollResponse>> busyPolls = ConcurrentHashMap.newKeySet();
   private final CommandJournal journal;
   private final AgentInfo agentInfo;
   private final ProxyPolicy proxies;
@@ -92,8 +96,10 @@ public final class TentacleAgent implements AutoCloseable {
         new IdentityWatcher(
             home.directory(), connection, config.name(), IdentityWatcher.DEFAULT_INTERVAL);
     this.runner = new ScriptRunner(home.workDirectory());
+    this.slots = new CommandSlots(config.commandSlots(), this::cancelBusyPolls);
+    // Unbounded, but the slots bound the scripts; the rest are short result reports.
     this.executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newCachedThreadPool(
             task -> {
               Thread thread = new Thread(task, "tentacle-" + config.name() + "-runner");
               thread.setDaemon(true);
@@ -110,8 +116,11 @@ public final class TentacleAgent implements AutoCloseable {
                     + " "
                     + System.getProperty("os.arch"))
             .build();
-    this.poller = new Thread(this::pollLoop, "tentacle-" + config.name() + "-poller");
-    this.poller.setDaemon(true);
+    for (int i = 0; i < config.pollCount(); i++) {
+      Thread poller = new Thread(this::pollLoop, "tentacle-" + config.name() + "-poller-" + i);
+      poller.setDaemon(true);
+      pollers.add(poller);
+    }
   }
 
   /** Starts the instance whose home is {@code home}; it must be registered. */
@@ -156,7 +165,7 @@ public final class TentacleAgent implements AutoCloseable {
       }
       agent.executor.execute(() -> agent.report(unreported));
     }
-    agent.poller.start();
+    agent.pollers.forEach(Thread::start);
     return agent;
   }
 
@@ -167,18 +176,26 @@ public final class TentacleAgent implements AutoCloseable {
   private void pollLoop() {
     Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     while (!stopping) {
-      boolean busy = running.get() > 0;
+      boolean work = slots.promise();
+      boolean held = false;
       ListenableFuture<PollResponse> poll =
           connection.polls.poll(
               PollRequest.newBuilder()
                   .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
                   .setTentacleId(config.tentacleId())
                   .setAgent(agentInfo)
-                  .setBusy(busy)
+                  .setBusy(!work)
+                  .setFreeSlots(work ? 1 : 0)
                   .build());
-      currentPoll.set(poll);
-      if (busy && running.get() == 0) {
-        poll.cancel(true); // the command finished between the check and the poll
+      openPolls.add(poll);
+      if (!work) {
+        busyPolls.add(poll);
+        if (slots.anyUnpromised()) {
+          poll.cancel(true); // a command ended between the promise and the poll
+        }
+      }
+      if (stopping) {
+        poll.cancel(true);
       }
       try {
         PollResponse response = poll.get();
@@ -186,7 +203,14 @@ public final class TentacleAgent implements AutoCloseable {
         backoff.reset();
         response.getCancelCommandIdsList().forEach(this::cancel);
         if (response.hasCommand()) {
-          accept(response.getCommand());
+          if (work) {
+            held = accept(response.getCommand());
+          } else {
+            // No slot for it: unacknowledged, the server hands it out again later.
+            log.warn(
+                "The server sent command {} to a busy poll; leaving it for redelivery",
+                response.getCommand().getCommandId());
+          }
         }
       } catch (CancellationException e) {
         // A command ended while the busy poll was held: poll again for work at once.
@@ -202,11 +226,23 @@ public final class TentacleAgent implements AutoCloseable {
         sleep(backoff.next());
       } catch (InterruptedException e) {
         return;
+      } finally {
+        openPolls.remove(poll);
+        busyPolls.remove(poll);
+        if (work && !held) {
+          slots.unpromise();
+        }
       }
     }
   }
 
-  private void accept(Command command) {
+  /** A slot came free: busy polls ask again, so that one of them brings work at once. */
+  private void cancelBusyPolls() {
+    busyPolls.forEach(poll -> poll.cancel(true));
+  }
+
+  /** Runs the command in the slot its poll promised; false when it did not need one. */
+  private boolean accept(Command command) {
     String id = command.getCommandId();
     try {
       Optional<ResultReport> stored = journal.result(id);
@@ -214,10 +250,10 @@ public final class TentacleAgent implements AutoCloseable {
         log.info(
             "Command {} was delivered again; it already ran, so its stored result is reported", id);
         executor.execute(() -> report(stored.get()));
-        return;
+        return false;
       }
       if (!journal.start(id)) {
-        return; // running now: a redelivery that crossed our acknowledgement
+        return false; // running now: a redelivery that crossed our acknowledgement
       }
       boolean proceed;
       try {
@@ -236,20 +272,21 @@ public final class TentacleAgent implements AutoCloseable {
             "Could not acknowledge command {} ({}); the server will deliver it again",
             id,
             rootMessage(e));
-        return;
+        return false;
       }
       if (!proceed) {
         journal.abandon(id);
         log.info("The server no longer wants command {} run; dropping it", id);
-        return;
+        return false;
       }
     } catch (IOException e) {
       log.error(
           "Cannot record command {} in {}; not running it: {}", id, "the journal", e.toString());
-      return;
+      return false;
     }
-    running.incrementAndGet();
+    slots.hold();
     executor.execute(() -> execute(command));
+    return true;
   }
 
   private void cancel(String id) {
@@ -287,6 +324,7 @@ public final class TentacleAgent implements AutoCloseable {
               },
               "tentacle-" + config.name() + "-output");
       shipping.setDaemon(true);
+      slots.begin(id, command.getIsolation());
       shipping.start();
       result = runner.run(id, command.getRunScript(), output);
       scriptDone.set(true);
@@ -305,11 +343,7 @@ public final class TentacleAgent implements AutoCloseable {
     } catch (IOException e) {
       log.error("Cannot store the result of command {}; it will be reported as cut short", id, e);
     } finally {
-      running.decrementAndGet();
-      ListenableFuture<PollResponse> poll = currentPoll.get();
-      if (poll != null) {
-        poll.cancel(true);
-      }
+      slots.end(id);
     }
   }
 
@@ -426,15 +460,14 @@ public final class TentacleAgent implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    ListenableFuture<PollResponse> poll = currentPoll.get();
-    if (poll != null) {
-      poll.cancel(true);
-    }
-    poller.interrupt();
+    openPolls.forEach(poll -> poll.cancel(true));
+    pollers.forEach(Thread::interrupt);
     identityWatcher.close();
     executor.shutdownNow();
     try {
-      poller.join(5000);
+      for (Thread poller : pollers) {
+        poller.join(5000);
+      }
       executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -20,6 +20,9 @@ import java.util.List;
  * @param proxy absent, not null, in files of instances that never had a proxy setting
  * @param deregisteredAtMillis when {@code cuttle tentacle deregister} removed it from the server;
  *     null while registered. The file is kept so that the operator still sees where it was.
+ * @param maxConcurrentCommands how many commands may run at once; absent means one
+ * @param concurrentPolls how many polls are held open at once; absent means {@link
+ *     #DEFAULT_CONCURRENT_POLLS}
  */
 public record TentacleConfig(
     int formatVersion,
@@ -33,8 +36,19 @@ public record TentacleConfig(
     List<String> roles,
     long registeredAtMillis,
     @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrentCommands,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls) {
   static final int FORMAT_VERSION = 1;
+
+  /**
+   * Enough for a busy tentacle to keep a poll open for new work and one for cancel requests while a
+   * third reconnects, without holding many idle calls on the server.
+   */
+  public static final int DEFAULT_CONCURRENT_POLLS = 3;
+
+  public static final int MAX_CONCURRENT_COMMANDS = 64;
+  public static final int MAX_CONCURRENT_POLLS = 16;
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -66,6 +80,8 @@ public record TentacleConfig(
         roles,
         registeredAtMillis,
         proxy,
+        null,
+        null,
         null);
   }
 
@@ -87,7 +103,50 @@ public record TentacleConfig(
         roles,
         registeredAtMillis,
         newProxy,
-        deregisteredAtMillis);
+        deregisteredAtMillis,
+        maxConcurrentCommands,
+        concurrentPolls);
+  }
+
+  /** How many commands may run at once: one unless configured. */
+  public int commandSlots() {
+    return maxConcurrentCommands == null ? 1 : maxConcurrentCommands;
+  }
+
+  /** How many polls to hold open at once. */
+  public int pollCount() {
+    return concurrentPolls == null ? DEFAULT_CONCURRENT_POLLS : concurrentPolls;
+  }
+
+  /**
+   * This configuration with new concurrency limits; a null argument keeps the current value.
+   *
+   * @throws IllegalArgumentException naming the field, for a value out of range
+   */
+  public TentacleConfig withConcurrency(Integer commands, Integer polls) {
+    check("maxConcurrentCommands", commands, MAX_CONCURRENT_COMMANDS);
+    check("concurrentPolls", polls, MAX_CONCURRENT_POLLS);
+    return new TentacleConfig(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        proxy,
+        deregisteredAtMillis,
+        commands == null ? maxConcurrentCommands : commands,
+        polls == null ? concurrentPolls : polls);
+  }
+
+  private static void check(String field, Integer value, int max) {
+    if (value != null && (value < 1 || value > max)) {
+      throw new IllegalArgumentException(field + ": " + value + " (expected: 1 to " + max + ")");
+    }
   }
 
   public boolean registered() {
@@ -108,7 +167,9 @@ public record TentacleConfig(
         roles,
         registeredAtMillis,
         proxy,
-        nowMillis);
+        nowMillis,
+        maxConcurrentCommands,
+        concurrentPolls);
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {
@@ -123,7 +184,15 @@ public record TentacleConfig(
               + " ...' first");
     }
     try {
-      return JSON.readValue(home.configFile().toFile(), TentacleConfig.class);
+      TentacleConfig config = JSON.readValue(home.configFile().toFile(), TentacleConfig.class);
+      // A hand-edited 0 or 1000 would otherwise surface much later, as a tentacle that never
+      // takes work or starts a thousand scripts.
+      check("maxConcurrentCommands", config.maxConcurrentCommands(), MAX_CONCURRENT_COMMANDS);
+      check("concurrentPolls", config.concurrentPolls(), MAX_CONCURRENT_POLLS);
+      return config;
+    } catch (IllegalArgumentException e) {
+      throw new IOException(
+          home.configFile() + " is not a usable tentacle configuration: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new IOException(
           home.configFile() + " is not a readable tentacle configuration: " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The durable command queue. Every command lives in the database from the moment it is queued, so a
@@ -26,67 +27,99 @@ public final class CommandQueue {
 
   public void enqueue(
       Handle h, String taskId, String tentacleId, Command command, long now, long pickupDeadline) {
+    String mutex = command.getIsolation().getMutex();
     h.createUpdate(
-            "INSERT INTO commands (id, task_id, tentacle_id, payload, state, queued_at, pickup_deadline)"
-                + " VALUES (:id, :taskId, :tentacleId, :payload, 'QUEUED', :now, :deadline)")
+            "INSERT INTO commands (id, task_id, tentacle_id, payload, state, queued_at,"
+                + " pickup_deadline, allow_concurrency, mutex)"
+                + " VALUES (:id, :taskId, :tentacleId, :payload, 'QUEUED', :now, :deadline,"
+                + " :allowConcurrency, :mutex)")
         .bind("id", command.getCommandId())
         .bind("taskId", taskId)
         .bind("tentacleId", tentacleId)
         .bind("payload", Base64.getEncoder().encodeToString(command.toByteArray()))
         .bind("now", now)
         .bind("deadline", pickupDeadline)
+        .bind("allowConcurrency", command.getIsolation().getAllowConcurrency())
+        .bind("mutex", mutex.isEmpty() ? null : mutex)
         .execute();
   }
 
   /**
-   * Hands the oldest waiting command to a poll. A command dispatched earlier but never acknowledged
-   * (the response was lost with its connection) is handed out again once {@code redeliverBefore}
-   * has passed: delivery is at least once, and the tentacle's id memory makes execution once.
+   * Hands the oldest waiting command that may run beside what the tentacle already runs ({@link
+   * IsolationRule}) to a poll. A command dispatched earlier but never acknowledged (the response
+   * was lost with its connection) is handed out again once {@code redeliverBefore} has passed:
+   * delivery is at least once, and the tentacle's id memory makes execution once.
+   *
+   * <p>Claims for one tentacle take its row lock first, so two polls (on one node or many) cannot
+   * both see it idle and each hand it a command that must run alone.
    */
   public Optional<Command> claimNext(
       String tentacleId, Route route, long now, long redeliverBefore) {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      Optional<Candidate> candidate =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT id, state, dispatch_count, payload FROM commands WHERE tentacle_id = :t"
-                              + " AND pickup_deadline > :now AND (state = 'QUEUED'"
-                              + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
-                              + " ORDER BY queued_at, id FETCH FIRST 1 ROWS ONLY")
-                      .bind("t", tentacleId)
-                      .bind("now", now)
-                      .bind("redeliverBefore", redeliverBefore)
-                      .map(
-                          (rs, ctx) ->
-                              new Candidate(
-                                  rs.getString("id"),
-                                  rs.getString("state"),
-                                  rs.getInt("dispatch_count"),
-                                  rs.getString("payload")))
-                      .findOne());
-      if (candidate.isEmpty()) {
-        return Optional.empty();
-      }
-      Candidate c = candidate.get();
-      int updated =
-          jdbi.withHandle(
-              h ->
-                  h.createUpdate(
-                          "UPDATE commands SET state = 'DISPATCHED', dispatched_at = :now,"
-                              + " dispatch_count = dispatch_count + 1, route = :route"
-                              + " WHERE id = :id AND state = :state AND dispatch_count = :count")
-                      .bind("now", now)
-                      .bind("route", route.name())
-                      .bind("id", c.id())
-                      .bind("state", c.state())
-                      .bind("count", c.dispatchCount())
-                      .execute());
-      if (updated == 1) {
-        return Optional.of(decode(c.payload()));
-      }
-    }
-    return Optional.empty();
+    return jdbi.inTransaction(
+        h -> {
+          if (h.createQuery("SELECT id FROM tentacles WHERE id = :t FOR UPDATE")
+              .bind("t", tentacleId)
+              .mapTo(String.class)
+              .findOne()
+              .isEmpty()) {
+            return Optional.empty();
+          }
+          List<IsolationRule.Slot> active =
+              h.createQuery(
+                      "SELECT id, allow_concurrency, mutex FROM commands WHERE tentacle_id = :t"
+                          + " AND state IN ('DISPATCHED', 'RUNNING')")
+                  .bind("t", tentacleId)
+                  .map(CommandQueue::slot)
+                  .list();
+          List<Candidate> candidates =
+              h.createQuery(
+                      "SELECT id, state, dispatch_count, allow_concurrency, mutex FROM commands"
+                          + " WHERE tentacle_id = :t AND pickup_deadline > :now"
+                          + " AND (state = 'QUEUED'"
+                          + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
+                          + " ORDER BY queued_at, id FETCH FIRST 200 ROWS ONLY")
+                  .bind("t", tentacleId)
+                  .bind("now", now)
+                  .bind("redeliverBefore", redeliverBefore)
+                  .map(
+                      (rs, ctx) ->
+                          new Candidate(
+                              slot(rs, ctx), rs.getString("state"), rs.getInt("dispatch_count")))
+                  .list();
+          Optional<IsolationRule.Slot> chosen =
+              IsolationRule.pick(active, candidates.stream().map(Candidate::slot).toList());
+          if (chosen.isEmpty()) {
+            return Optional.empty();
+          }
+          Candidate c =
+              candidates.stream().filter(x -> x.slot().equals(chosen.get())).findFirst().get();
+          int updated =
+              h.createUpdate(
+                      "UPDATE commands SET state = 'DISPATCHED', dispatched_at = :now,"
+                          + " dispatch_count = dispatch_count + 1, route = :route"
+                          + " WHERE id = :id AND state = :state AND dispatch_count = :count")
+                  .bind("now", now)
+                  .bind("route", route.name())
+                  .bind("id", c.slot().id())
+                  .bind("state", c.state())
+                  .bind("count", c.dispatchCount())
+                  .execute();
+          if (updated != 1) {
+            return Optional.empty(); // changed meanwhile (cancelled, expired): the next poll looks
+          }
+          return Optional.of(
+              decode(
+                  h.createQuery("SELECT payload FROM commands WHERE id = :id")
+                      .bind("id", c.slot().id())
+                      .mapTo(String.class)
+                      .one()));
+        });
+  }
+
+  private static IsolationRule.Slot slot(java.sql.ResultSet rs, StatementContext ctx)
+      throws java.sql.SQLException {
+    return new IsolationRule.Slot(
+        rs.getString("id"), rs.getBoolean("allow_concurrency"), rs.getString("mutex"));
   }
 
   /** Puts a command claimed for a poll that could not deliver it back at the head of the queue. */
@@ -219,7 +252,7 @@ public final class CommandQueue {
     }
   }
 
-  private record Candidate(String id, String state, int dispatchCount, String payload) {}
+  private record Candidate(IsolationRule.Slot slot, String state, int dispatchCount) {}
 
   private record LogCursor(String taskId, long logThrough, String state) {}
 }

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One held poll: answers with the cancel requests for commands the tentacle is running, else with
  * the first command queued for it, or empty when the wait ends. A busy poll takes no work but does
- * take cancel requests: while a script runs it is the tentacle's only open poll. Claims run one at
- * a time per poll; whatever was claimed for a poll whose caller has gone meanwhile is released.
+ * take cancel requests: while a script runs it may be the tentacle's only open poll. A poll with
+ * free slots takes one command per answer, so a tentacle gets no more than it said it can run.
+ * Claims run one at a time per poll; whatever was claimed for a poll whose caller has gone
+ * meanwhile is released.
  */
 final class LongPoll {
   private final AuthenticatedTentacle tentacle;
@@ -39,11 +41,11 @@ final class LongPoll {
 
   LongPoll(
       AuthenticatedTentacle tentacle,
-      boolean busy,
+      int freeSlots,
       ServerCallStreamObserver<PollResponse> observer,
       PollingContext context) {
     this.tentacle = tentacle;
-    this.busy = busy;
+    this.busy = freeSlots == 0;
     this.observer = observer;
     this.queue = context.queue();
     this.cancellations = context.cancellations();

@@ -72,8 +72,13 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         request.getAgent().getPlatform());
     certificates.polled(caller);
     new LongPoll(
-            caller, request.getBusy(), (ServerCallStreamObserver<PollResponse>) observer, context)
+            caller, freeSlots(request), (ServerCallStreamObserver<PollResponse>) observer, context)
         .start();
+  }
+
+  /** Older tentacles send only busy; one that is not busy has room for one command. */
+  private static int freeSlots(PollRequest request) {
+    return request.getBusy() ? 0 : Math.max(1, request.getFreeSlots());
   }
 
   @Override
@@ -189,6 +194,9 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         completed ? request.getExitCode() : null,
         message,
         context.clock().millis());
+    // The ended command may have been what kept a queued one (exclusive, or of the same mutex)
+    // from this tentacle's open polls: let them look again now rather than at their timeout.
+    context.waiters().signal(caller.id());
     reply(observer, ResultResponse.newBuilder().setRecorded(true).build());
   }
 

@@ -12,6 +12,7 @@ import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.Isolation;
 import io.cuttle.wire.polling.v1.RunScript;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -80,6 +81,7 @@ public final class TaskEngine implements AutoCloseable {
     RunScript.Syntax syntax = syntax(request.syntax());
     Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
     long timeoutMillis = runTimeoutMillis(request.timeoutSeconds());
+    Isolation isolation = isolation(request);
     String environment =
         request.environment() == null
             ? null
@@ -121,6 +123,7 @@ public final class TaskEngine implements AutoCloseable {
                                 .putVariables("CUTTLE_TASK_ID", taskId)
                                 .putVariables("CUTTLE_TENTACLE_NAME", target.name())
                                 .putVariables("CUTTLE_ENVIRONMENT", target.environment()))
+                        .setIsolation(isolation)
                         .build();
                 queue.enqueue(h, taskId, target.id(), command, now, now + pickupTimeout.toMillis());
               }
@@ -128,6 +131,16 @@ public final class TaskEngine implements AutoCloseable {
     targets.forEach(t -> waiters.signal(t.id()));
     log.info("Task {} queued by {}: {}", taskId, caller, description);
     return tasks.find(taskId).orElseThrow();
+  }
+
+  /** Alone on each tentacle unless the request allows concurrency; no mutex unless it names one. */
+  private static Isolation isolation(RunScriptRequest request) {
+    Isolation.Builder isolation =
+        Isolation.newBuilder().setAllowConcurrency(Boolean.TRUE.equals(request.allowConcurrency()));
+    if (request.mutex() != null) {
+      isolation.setMutex(Validation.name("mutex", request.mutex()));
+    }
+    return isolation.build();
   }
 
   private static RunScript.Syntax syntax(String value) {

@@ -7,6 +7,7 @@ import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.Isolation;
 import io.cuttle.wire.polling.v1.LogLine;
 import io.cuttle.wire.polling.v1.RunScript;
 import java.util.List;
@@ -65,10 +66,16 @@ abstract class CommandQueueContract {
   }
 
   private Command queue(String taskId, String commandId, String tentacleId, long now) {
+    return queue(taskId, commandId, tentacleId, now, Isolation.getDefaultInstance());
+  }
+
+  private Command queue(
+      String taskId, String commandId, String tentacleId, long now, Isolation isolation) {
     Command command =
         Command.newBuilder()
             .setCommandId(commandId)
             .setRunScript(RunScript.newBuilder().setBody("echo"))
+            .setIsolation(isolation)
             .build();
     database
         .jdbi()
@@ -104,9 +111,78 @@ abstract class CommandQueueContract {
         .map(Command::getCommandId)
         .contains("C-1");
     assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0))
+        .as("C-2 runs alone, so not while C-1 is out")
+        .isEmpty();
+    tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 1000);
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0))
         .map(Command::getCommandId)
         .contains("C-2");
     assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0)).isEmpty();
+  }
+
+  private static Isolation concurrent(String mutex) {
+    return Isolation.newBuilder().setAllowConcurrency(true).setMutex(mutex).build();
+  }
+
+  private List<String> claimAll(String tentacleId) {
+    List<String> claimed = new java.util.ArrayList<>();
+    for (Optional<Command> c = queue.claimNext(tentacleId, Route.ROUTER, 1000, 0);
+        c.isPresent();
+        c = queue.claimNext(tentacleId, Route.ROUTER, 1000, 0)) {
+      claimed.add(c.get().getCommandId());
+    }
+    return claimed;
+  }
+
+  @Test
+  void commandsAllowingConcurrencyGoOutTogetherButNeverTwoOfOneMutex() {
+    queue("K-1", "C-1", "T-a", 100, concurrent(""));
+    queue("K-1", "C-2", "T-a", 200, concurrent("db"));
+    queue("K-1", "C-3", "T-a", 300, concurrent("db"));
+    queue("K-1", "C-4", "T-a", 400, concurrent("web"));
+    queue("K-1", "C-5", "T-b", 500, concurrent("db"));
+
+    assertThat(claimAll("T-a"))
+        .as("C-3 waits for C-2's mutex")
+        .containsExactly("C-1", "C-2", "C-4");
+    assertThat(claimAll("T-b")).as("a mutex is per tentacle").containsExactly("C-5");
+
+    tasks.finishCommand("T-a", "C-2", CommandState.SUCCEEDED, 0, null, 1000);
+    assertThat(claimAll("T-a")).containsExactly("C-3");
+  }
+
+  @Test
+  void aCommandThatRunsAloneWaitsForTheOthersAndIsNotOvertaken() {
+    queue("K-1", "C-1", "T-a", 100, concurrent(""));
+    queue("K-1", "C-2", "T-a", 200);
+    queue("K-1", "C-3", "T-a", 300, concurrent(""));
+
+    assertThat(claimAll("T-a")).as("C-3 may not pass the waiting C-2").containsExactly("C-1");
+    tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 1000);
+    assertThat(claimAll("T-a")).as("C-2 alone").containsExactly("C-2");
+    tasks.finishCommand("T-a", "C-2", CommandState.SUCCEEDED, 0, null, 1000);
+    assertThat(claimAll("T-a")).containsExactly("C-3");
+  }
+
+  @Test
+  void manyPollsAtOnceNeverHandOutTwoCommandsThatMustRunAlone() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      queue("K-1", "C-" + i, "T-a", 100 + i);
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<Optional<Command>>> claims = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        claims.add(pool.submit(() -> queue.claimNext("T-a", Route.ROUTER, 1000, 0)));
+      }
+      long handedOut = 0;
+      for (var claim : claims) {
+        handedOut += claim.get(30, java.util.concurrent.TimeUnit.SECONDS).isPresent() ? 1 : 0;
+      }
+      assertThat(handedOut).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -177,6 +177,7 @@ class ApiTest {
                 "{\"script\":\"echo\",\"timeoutSeconds\":-5}",
                 400,
                 "timeoutSeconds: -5 (expected: 1 to 604800)"),
+            new Case("{\"script\":\"echo\",\"mutex\":\"no spaces\"}", 400, "mutex: 'no spaces'"),
             new Case(
                 "{\"script\":\"" + "x".repeat(300 * 1024) + "\"}", 400, "larger than 256 KiB"))) {
       AggregatedHttpResponse response = admin(HttpMethod.POST, "/api/tasks/scripts", c.body());
