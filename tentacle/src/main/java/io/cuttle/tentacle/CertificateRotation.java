@@ -46,6 +46,10 @@ public final class CertificateRotation {
 
   public static Result rotate(TentacleHome home, Map<String, String> environment)
       throws IOException {
+    if (!Instances.exists(home)) {
+      // Not "not registered": that points at new-certificate, which needs an instance too.
+      throw new IllegalStateException(Instances.noInstance(home));
+    }
     TentacleConfig config =
         Instances.config(home)
             .orElseThrow(

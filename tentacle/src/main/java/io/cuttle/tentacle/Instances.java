@@ -188,7 +188,7 @@ public final class Instances {
     return "cuttle-tentacle " + home.instance();
   }
 
-  private static String noInstance(TentacleHome home) {
+  static String noInstance(TentacleHome home) {
     return "there is no instance '"
         + home.instance()
         + "' in "
