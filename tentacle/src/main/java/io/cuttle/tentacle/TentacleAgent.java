@@ -421,7 +421,8 @@ public final class TentacleAgent implements AutoCloseable {
             + "); retrying with backoff");
   }
 
-  private void changeState(ConnectionState next, String message) {
+  // Synchronized: several pollers fail at once when the link does, and one line must say so.
+  private synchronized void changeState(ConnectionState next, String message) {
     // One line per change, not per retry; a proxy's answer may change while we retry, though
     // (the admin fixed one thing, another is wrong), and each new answer is worth a line.
     boolean newProxyAnswer =

@@ -91,21 +91,8 @@ public record TentacleConfig(
   }
 
   public TentacleConfig withProxy(TentacleProxy newProxy) {
-    return new TentacleConfig(
-        formatVersion,
-        name,
-        tentacleId,
-        serverUrl,
-        pollingUrl,
-        commsStyle,
-        serverThumbprint,
-        environment,
-        roles,
-        registeredAtMillis,
-        newProxy,
-        deregisteredAtMillis,
-        maxConcurrentCommands,
-        concurrentPolls);
+    return withLocalSettings(
+        newProxy, deregisteredAtMillis, maxConcurrentCommands, concurrentPolls);
   }
 
   /** How many commands may run at once: one unless configured. */
@@ -126,17 +113,7 @@ public record TentacleConfig(
   public TentacleConfig withConcurrency(Integer commands, Integer polls) {
     check("maxConcurrentCommands", commands, MAX_CONCURRENT_COMMANDS);
     check("concurrentPolls", polls, MAX_CONCURRENT_POLLS);
-    return new TentacleConfig(
-        formatVersion,
-        name,
-        tentacleId,
-        serverUrl,
-        pollingUrl,
-        commsStyle,
-        serverThumbprint,
-        environment,
-        roles,
-        registeredAtMillis,
+    return withLocalSettings(
         proxy,
         deregisteredAtMillis,
         commands == null ? maxConcurrentCommands : commands,
@@ -155,6 +132,12 @@ public record TentacleConfig(
 
   /** This configuration, marked as removed from its server at {@code nowMillis}. */
   public TentacleConfig deregistered(long nowMillis) {
+    return withLocalSettings(proxy, nowMillis, maxConcurrentCommands, concurrentPolls);
+  }
+
+  /** The same registration with other settings of this machine's own. */
+  private TentacleConfig withLocalSettings(
+      TentacleProxy proxy, Long deregisteredAtMillis, Integer commands, Integer polls) {
     return new TentacleConfig(
         formatVersion,
         name,
@@ -167,9 +150,9 @@ public record TentacleConfig(
         roles,
         registeredAtMillis,
         proxy,
-        nowMillis,
-        maxConcurrentCommands,
-        concurrentPolls);
+        deregisteredAtMillis,
+        commands,
+        polls);
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {
