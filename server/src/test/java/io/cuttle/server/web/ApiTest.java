@@ -9,11 +9,7 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import io.cuttle.server.ServerConfig;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,16 +24,7 @@ class ApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    server =
-        CuttleServer.start(
-            ServerConfig.builder()
-                .dataDirectory(data)
-                .publicAddress(new InetSocketAddress(loopback, 0))
-                .legacyPollingAddress(new InetSocketAddress(loopback, 0))
-                .pollWait(Duration.ofSeconds(5))
-                .silenceTimeout(Duration.ofSeconds(30))
-                .build());
+    server = ApiCaller.startServer(data, b -> b);
     api = new ApiCaller(server);
   }
 

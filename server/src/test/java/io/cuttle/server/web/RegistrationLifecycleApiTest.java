@@ -9,9 +9,6 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import io.cuttle.server.ServerConfig;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,19 +59,14 @@ class RegistrationLifecycleApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
     server =
-        CuttleServer.start(
-            ServerConfig.builder()
-                .dataDirectory(data)
-                .publicAddress(new InetSocketAddress(loopback, 0))
-                .legacyPollingAddress(new InetSocketAddress(loopback, 0))
-                .pollWait(Duration.ofSeconds(5))
+        ApiCaller.startServer(
+            data,
+            b ->
                 // Long enough that moving the clock never fails the queued command of a test.
-                .pickupTimeout(Duration.ofDays(365))
-                .silenceTimeout(Duration.ofDays(365))
-                .clock(CLOCK)
-                .build());
+                b.pickupTimeout(Duration.ofDays(365))
+                    .silenceTimeout(Duration.ofDays(365))
+                    .clock(CLOCK));
     api = new ApiCaller(server);
   }
 
