@@ -358,7 +358,7 @@ class ProxyTest {
         .contains(
             "Proxy tunnel (CONNECT " + legacy() + ")",
             "FAILED",
-            "Ask the proxy admin to allow CONNECT to " + legacy() + ".")
+            "ask the proxy admin to allow CONNECT to " + legacy() + " for this machine")
         .doesNotContain("TLS handshake");
   }
 }

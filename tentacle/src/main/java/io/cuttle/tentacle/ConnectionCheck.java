@@ -2,6 +2,7 @@ package io.cuttle.tentacle;
 
 import io.cuttle.client.proxy.ProxyAddress;
 import io.cuttle.client.proxy.ProxyPolicy;
+import io.cuttle.client.proxy.ProxyRefusal;
 import io.cuttle.common.net.LoopbackNames;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
@@ -198,17 +199,13 @@ public final class ConnectionCheck {
         steps.add(CheckStep.pass(title, "the proxy " + proxy.url() + " opened the tunnel"));
         return true;
       }
-      boolean needsAccount = status.matches("HTTP/1\\.[01] (407|401).*");
+      // The same words the running tentacle logs for the same answer.
+      String answer = status.replaceFirst("^HTTP/1\\.[01] ", "");
       steps.add(
           CheckStep.fail(
               title,
               "the proxy answered: " + status,
-              needsAccount
-                  ? "The proxy wants an account"
-                      + (proxy.hasCredentials() ? " other than " + proxy.username() : "")
-                      + ": ask the proxy admin for one, then set it with 'cuttle tentacle"
-                      + " polling-proxy --proxy-user'."
-                  : "Ask the proxy admin to allow CONNECT to " + target + "."));
+              ProxyRefusal.forAnswer(answer, proxy, target)));
     } catch (IOException e) {
       steps.add(
           CheckStep.fail(

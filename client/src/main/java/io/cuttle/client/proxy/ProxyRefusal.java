@@ -61,9 +61,17 @@ public final class ProxyRefusal {
     if (!status.find()) {
       return "The proxy " + proxy + " refused a tunnel to " + target + ": " + refusal.getMessage();
     }
-    String code = status.group(1);
-    String line = code + (status.group(2) == null ? "" : status.group(2));
-    String what = "The proxy " + proxy + " answered " + line + " to a tunnel to " + target + ": ";
+    return forAnswer(
+        status.group(1) + (status.group(2) == null ? "" : status.group(2)), proxy, target);
+  }
+
+  /**
+   * The sentence for the proxy's answer to a tunnel request, given as its status code and reason
+   * ({@code "403 Forbidden"}): what went wrong and what to ask the proxy's admin for.
+   */
+  public static String forAnswer(String answer, ProxyAddress proxy, String target) {
+    String code = answer.length() >= 3 ? answer.substring(0, 3) : answer;
+    String what = "The proxy " + proxy + " answered " + answer + " to a tunnel to " + target + ": ";
     return switch (code) {
       // tinyproxy, for one, answers wrong credentials with 401 rather than 407.
       case "401", "407" ->
