@@ -37,7 +37,12 @@ public final class ProxyTunnels {
       return Optional.empty();
     }
     String target = host + ":" + port;
-    Optional<? extends Throwable> answer = refusals.take();
-    return ProxyRefusal.explain(answer.isPresent() ? answer.get() : failure, proxy.get(), target);
+    // The failure itself first (it may be newer than any recorded answer, e.g. the proxy is down);
+    // "channel closed" explains nothing, and then the proxy's recorded answer does.
+    Optional<String> own = ProxyRefusal.explain(failure, proxy.get(), target);
+    if (own.isPresent()) {
+      return own;
+    }
+    return refusals.last().flatMap(answer -> ProxyRefusal.explain(answer, proxy.get(), target));
   }
 }

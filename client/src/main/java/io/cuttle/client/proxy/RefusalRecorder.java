@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.proxy.ProxyConnectionEvent;
 import io.netty.handler.proxy.ProxyHandler;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,9 +28,13 @@ final class RefusalRecorder implements Consumer<ChannelPipeline> {
     }
   }
 
-  /** The last refusal seen, cleared so an old answer is never blamed for a newer failure. */
-  Optional<ProxyConnectException> take() {
-    return Optional.ofNullable(last.getAndSet(null));
+  /**
+   * The proxy's last refusal, until a tunnel opens again. Not taken by the first caller: several
+   * calls fail together when one tunnel attempt is refused, and the later ones see only "channel
+   * closed"; each must be able to name the same answer.
+   */
+  Optional<ProxyConnectException> last() {
+    return Optional.ofNullable(last.get());
   }
 
   private final class Handler extends ChannelInboundHandlerAdapter {
@@ -41,6 +46,14 @@ final class RefusalRecorder implements Consumer<ChannelPipeline> {
         return;
       }
       ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof ProxyConnectionEvent) {
+        last.set(null); // a tunnel opened: the old answer no longer explains anything
+      }
+      super.userEventTriggered(ctx, event);
     }
   }
 }
