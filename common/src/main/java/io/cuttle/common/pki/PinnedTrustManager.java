@@ -5,6 +5,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -19,9 +20,22 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class PinnedTrustManager extends X509ExtendedTrustManager {
   private final Set<Thumbprint> pinned;
   private final BiConsumer<Thumbprint, Set<Thumbprint>> onMismatch;
+  private final Consumer<Thumbprint> onMatch;
 
   public PinnedTrustManager(
       Set<Thumbprint> pinned, BiConsumer<Thumbprint, Set<Thumbprint>> onMismatch) {
+    this(pinned, onMismatch, presented -> {});
+  }
+
+  /**
+   * A trust manager that also tells {@code onMatch} which of the pins a trusted peer presented,
+   * e.g. so that a tentacle pinning a server's current and next certificates notices the switch.
+   */
+  public PinnedTrustManager(
+      Set<Thumbprint> pinned,
+      BiConsumer<Thumbprint, Set<Thumbprint>> onMismatch,
+      Consumer<Thumbprint> onMatch) {
+    this.onMatch = onMatch;
     if (pinned.isEmpty()) {
       throw new IllegalArgumentException("pinned: [] (expected: at least one thumbprint)");
     }
@@ -42,6 +56,7 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
               + " but the pinned thumbprint is "
               + String.join(" or ", pinned.stream().map(Thumbprint::toString).sorted().toList()));
     }
+    onMatch.accept(presented);
   }
 
   @Override
