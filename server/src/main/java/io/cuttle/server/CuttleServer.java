@@ -1,8 +1,6 @@
 package io.cuttle.server;
 
 import io.cuttle.common.io.AtomicFiles;
-import io.cuttle.common.pki.Identity;
-import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.CommandQueue;
@@ -10,6 +8,9 @@ import io.cuttle.server.data.Database;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.identity.ServerCertificates;
+import io.cuttle.server.identity.ServerIdentities;
+import io.cuttle.server.identity.SwitchingTlsProvider;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
@@ -40,7 +41,7 @@ public final class CuttleServer implements AutoCloseable {
   public static final String VERSION = versionOf(CuttleServer.class);
 
   private final ServerConfig config;
-  private final Identity identity;
+  private final ServerIdentities identities;
   private final Path adminApiKeyFile;
   private final String adminApiKey;
   private final PollingServer polling;
@@ -52,7 +53,7 @@ public final class CuttleServer implements AutoCloseable {
 
   private CuttleServer(Builder b) {
     this.config = b.config;
-    this.identity = b.identity;
+    this.identities = b.identities;
     this.adminApiKeyFile = b.adminApiKeyFile;
     this.adminApiKey = b.adminApiKey;
     this.polling = b.polling;
@@ -82,7 +83,7 @@ public final class CuttleServer implements AutoCloseable {
   private static final class Builder {
     final ServerConfig config;
     final Deque<AutoCloseable> opened = new ArrayDeque<>();
-    Identity identity;
+    ServerIdentities identities;
     Path adminApiKeyFile;
     String adminApiKey;
     PollingServer polling;
@@ -99,9 +100,9 @@ public final class CuttleServer implements AutoCloseable {
     void start() throws IOException {
       Path data = config.dataDirectory();
       AtomicFiles.createPrivateDirectories(data);
-      identity =
-          PemFiles.loadOrCreate(
-              data.resolve("identity"),
+      identities =
+          ServerIdentities.open(
+              data,
               "cuttle-server " + config.publicHost(),
               new LinkedHashSet<>(
                   List.of(
@@ -153,7 +154,7 @@ public final class CuttleServer implements AutoCloseable {
                               config.pollWait(),
                               config.redeliverAfter(),
                               config.clock()),
-                          identity,
+                          identities,
                           tentacles,
                           tasks,
                           queue,
@@ -170,15 +171,17 @@ public final class CuttleServer implements AutoCloseable {
                     () -> polling.openRoutedDoor(routed, config.trustedProxies())));
       }
       AtomicInteger advertisedPort = new AtomicInteger();
+      // A running tentacle polls at least this often.
+      java.time.Duration onlineWindow = config.pollWait().plusSeconds(30);
       web =
           listeners.add(
               WebServer.start(
-                  identity,
+                  new SwitchingTlsProvider(identities),
                   new WebServer.Parts(
                       () ->
                           info(
                               config,
-                              identity.thumbprint(),
+                              identities.current().thumbprint(),
                               advertisedPort.get(),
                               polling.legacyPort()),
                       tentacles,
@@ -189,14 +192,15 @@ public final class CuttleServer implements AutoCloseable {
                           tentacles,
                           tasks,
                           registrationTokens,
-                          identity.thumbprint(),
+                          () -> identities.current().thumbprint(),
                           config.clock()),
                       engine,
                       waiters,
                       refused,
                       config.clock(),
-                      config.pollWait().plusSeconds(30),
-                      config.minimumTentacleVersion()),
+                      onlineWindow,
+                      config.minimumTentacleVersion(),
+                      new ServerCertificates(identities, tentacles, config.clock(), onlineWindow)),
                   workers));
       publicPort =
           open(
@@ -229,11 +233,12 @@ public final class CuttleServer implements AutoCloseable {
   }
 
   public ServerInfo info() {
-    return info(config, identity.thumbprint(), publicPort.port(), polling.legacyPort());
+    return info(config, identities.current().thumbprint(), publicPort.port(), polling.legacyPort());
   }
 
+  /** The thumbprint of the certificate presented now; it changes when a rotation is activated. */
   public Thumbprint thumbprint() {
-    return identity.thumbprint();
+    return identities.current().thumbprint();
   }
 
   public InetSocketAddress publicAddress() {

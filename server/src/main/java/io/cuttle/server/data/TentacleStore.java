@@ -206,7 +206,10 @@ public final class TentacleStore {
     return jdbi;
   }
 
-  /** Records a poll: the tentacle is alive, came through {@code route} from {@code address}. */
+  /**
+   * Records a poll: the tentacle is alive, came through {@code route} from {@code address}, and
+   * holds {@code nextServerThumbprint} pinned (null: none).
+   */
   public void recordContact(
       String id,
       long now,
@@ -214,13 +217,16 @@ public final class TentacleStore {
       String address,
       String version,
       List<String> capabilities,
-      String platform) {
+      String platform,
+      String nextServerThumbprint) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
                     "UPDATE tentacles SET last_seen_at = :now, last_route = :route, last_address = :address,"
-                        + " version = :version, capabilities = :capabilities, platform = :platform WHERE id = :id")
+                        + " version = :version, capabilities = :capabilities, platform = :platform,"
+                        + " next_server_thumbprint = :nextServerThumbprint WHERE id = :id")
                 .bind("now", now)
+                .bind("nextServerThumbprint", nextServerThumbprint)
                 .bind("route", route.name())
                 .bind("address", address)
                 .bind("version", version)
@@ -228,6 +234,25 @@ public final class TentacleStore {
                 .bind("platform", platform)
                 .bind("id", id)
                 .execute());
+  }
+
+  /**
+   * Which next server thumbprint each registered tentacle said it holds, and when it last polled.
+   */
+  public List<ServerPin> serverPins() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT name, next_server_thumbprint, last_seen_at FROM tentacles WHERE "
+                        + REGISTERED
+                        + " ORDER BY name")
+                .map(
+                    (rs, ctx) ->
+                        new ServerPin(
+                            rs.getString("name"),
+                            rs.getString("next_server_thumbprint"),
+                            (Long) rs.getObject("last_seen_at", Long.class)))
+                .list());
   }
 
   private static TentacleRecord map(ResultSet rs, StatementContext ctx) throws SQLException {

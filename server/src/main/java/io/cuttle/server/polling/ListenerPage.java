@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.cuttle.common.pki.Thumbprint;
+import java.util.function.Supplier;
 
 /**
  * What a browser or curl sees when it reaches the polling listener: a short page saying what this
@@ -15,10 +16,15 @@ import io.cuttle.common.pki.Thumbprint;
  * TLS handshake did not already show.
  */
 final class ListenerPage implements HttpService {
-  private final String html;
+  private final Supplier<Thumbprint> serverThumbprint;
 
-  ListenerPage(Thumbprint serverThumbprint) {
-    this.html =
+  ListenerPage(Supplier<Thumbprint> serverThumbprint) {
+    this.serverThumbprint = serverThumbprint;
+  }
+
+  @Override
+  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+    String html =
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>Cuttle polling listener</title></head>
@@ -31,11 +37,7 @@ final class ListenerPage implements HttpService {
         <p>The web app is on the server's other name: the same host without <code>polling.</code>.</p>
         </body></html>
         """
-            .formatted(serverThumbprint);
-  }
-
-  @Override
-  public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+            .formatted(serverThumbprint.get());
     return HttpResponse.of(HttpStatus.OK, MediaType.HTML_UTF_8, html);
   }
 }

@@ -2,6 +2,7 @@ package io.cuttle.server.polling;
 
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.PollResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -35,6 +36,7 @@ final class LongPoll {
   private final Clock clock;
   private final Duration wait;
   private final Duration redeliverAfter;
+  private final ServerIdentities serverIdentities;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile AutoCloseable registration;
   private volatile ScheduledFuture<?> timeout;
@@ -55,6 +57,7 @@ final class LongPoll {
     this.clock = context.clock();
     this.wait = context.pollWait();
     this.redeliverAfter = context.redeliverAfter();
+    this.serverIdentities = context.serverIdentities();
   }
 
   void start() {
@@ -125,6 +128,12 @@ final class LongPoll {
   }
 
   private PollResponse.Builder response() {
-    return PollResponse.newBuilder().setPollWaitMillis(wait.toMillis());
+    PollResponse.Builder response = PollResponse.newBuilder().setPollWaitMillis(wait.toMillis());
+    // Every answer, not only the first: a tentacle that lost its tentacle.json pin, or was
+    // restored from a backup, learns it again.
+    serverIdentities
+        .next()
+        .ifPresent(next -> response.setNextServerThumbprint(next.thumbprint().toString()));
+    return response;
   }
 }

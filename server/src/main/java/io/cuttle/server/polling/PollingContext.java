@@ -2,6 +2,7 @@ package io.cuttle.server.polling;
 
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.identity.ServerIdentities;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -16,4 +17,5 @@ record PollingContext(
     ScheduledExecutorService scheduler,
     Clock clock,
     Duration pollWait,
-    Duration redeliverAfter) {}
+    Duration redeliverAfter,
+    ServerIdentities serverIdentities) {}

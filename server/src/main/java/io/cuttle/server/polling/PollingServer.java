@@ -3,14 +3,16 @@ package io.cuttle.server.polling;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerTlsConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.cuttle.common.net.Cidr;
-import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.identity.ServerIdentities;
+import io.cuttle.server.identity.SwitchingTlsProvider;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
@@ -53,7 +55,7 @@ public final class PollingServer implements Listeners.Listener {
 
   public static PollingServer start(
       Settings settings,
-      Identity identity,
+      ServerIdentities identities,
       TentacleStore tentacles,
       TaskStore tasks,
       CommandQueue queue,
@@ -69,8 +71,18 @@ public final class PollingServer implements Listeners.Listener {
             workers,
             settings.clock(),
             settings.pollWait(),
-            settings.redeliverAfter());
-    Parts parts = new Parts(settings, identity, tentacles, tasks, context, refused, workers);
+            settings.redeliverAfter(),
+            identities);
+    Parts parts =
+        new Parts(
+            settings,
+            identities,
+            new SwitchingTlsProvider(identities),
+            tentacles,
+            tasks,
+            context,
+            refused,
+            workers);
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
@@ -149,7 +161,8 @@ public final class PollingServer implements Listeners.Listener {
   /** What every door shares: the service, its authentication, TLS and timeouts. */
   private record Parts(
       Settings settings,
-      Identity identity,
+      ServerIdentities identities,
+      SwitchingTlsProvider tls,
       TentacleStore tentacles,
       TaskStore tasks,
       PollingContext context,
@@ -167,17 +180,22 @@ public final class PollingServer implements Listeners.Listener {
               .exceptionHandler(new PollingFailures())
               .maxRequestMessageLength(8 * 1024 * 1024)
               .build();
+      Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
           .childChannelPipelineCustomizer(gate)
-          .tls(identity.privateKey(), identity.certificate())
           // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
           // a caller is, and refuses every poll without a registered certificate. Without one, a
           // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.
-          .tlsCustomizer(
-              tls ->
-                  tls.clientAuth(ClientAuth.OPTIONAL)
-                      .trustManager(InsecureTrustManagerFactory.INSTANCE))
-          .requestTimeout(settings.pollWait().plusSeconds(30))
+          .tlsProvider(
+              tls,
+              ServerTlsConfig.builder()
+                  .clientAuth(ClientAuth.OPTIONAL)
+                  .tlsCustomizer(
+                      builder -> builder.trustManager(InsecureTrustManagerFactory.INSTANCE))
+                  .build())
+          .decorator(
+              new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
+          .requestTimeout(longestCall)
           .idleTimeout(Duration.ofMinutes(5))
           .pingInterval(Duration.ofSeconds(30))
           .maxRequestLength(8 * 1024 * 1024)
@@ -188,7 +206,7 @@ public final class PollingServer implements Listeners.Listener {
           // One registry per server: they present the same certificate, whose gauges would clash.
           .meterRegistry(new SimpleMeterRegistry())
           .service(grpc)
-          .service("/", new ListenerPage(identity.thumbprint()))
+          .service("/", new ListenerPage(() -> identities.current().thumbprint()))
           .build();
     }
   }

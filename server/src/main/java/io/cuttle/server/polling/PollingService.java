@@ -69,7 +69,8 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         caller.address(),
         request.getAgent().getVersion(),
         request.getAgent().getCapabilitiesList(),
-        request.getAgent().getPlatform());
+        request.getAgent().getPlatform(),
+        request.getNextServerThumbprint().isEmpty() ? null : request.getNextServerThumbprint());
     certificates.polled(caller);
     new LongPoll(
             caller, freeSlots(request), (ServerCallStreamObserver<PollResponse>) observer, context)

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,14 @@ public final class Registrations {
   private final TentacleStore tentacles;
   private final TaskStore tasks;
   private final RegistrationTokenStore tokens;
-  private final Thumbprint serverThumbprint;
+  private final Supplier<Thumbprint> serverThumbprint;
   private final Clock clock;
 
   public Registrations(
       TentacleStore tentacles,
       TaskStore tasks,
       RegistrationTokenStore tokens,
-      Thumbprint serverThumbprint,
+      Supplier<Thumbprint> serverThumbprint,
       Clock clock) {
     this.tentacles = tentacles;
     this.tasks = tasks;
@@ -133,7 +134,7 @@ public final class Registrations {
         environment,
         roles,
         commsAddress);
-    return new RegisterTentacleResponse(record.id(), name, serverThumbprint.toString());
+    return new RegisterTentacleResponse(record.id(), name, serverThumbprint.get().toString());
   }
 
   /**

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.TlsProvider;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.file.FileService;
-import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
@@ -51,9 +52,14 @@ public final class WebServer implements Listeners.Listener {
       RefusedConnections refused,
       Clock clock,
       Duration onlineWindow,
-      String minimumTentacleVersion) {}
+      String minimumTentacleVersion,
+      ServerCertificates serverCertificates) {}
 
-  public static WebServer start(Identity identity, Parts parts, ScheduledExecutorService workers) {
+  /**
+   * @param tls the server's certificate, asked for on every new connection so that an activated one
+   *     is presented without a restart
+   */
+  public static WebServer start(TlsProvider tls, Parts parts, ScheduledExecutorService workers) {
     ObjectMapper json =
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     Problems problems = new Problems(json);
@@ -65,7 +71,7 @@ public final class WebServer implements Listeners.Listener {
     Server server =
         Server.builder()
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
-            .tls(identity.privateKey(), identity.certificate())
+            .tlsProvider(tls)
             .maxRequestLength(MAX_REQUEST_BYTES)
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
@@ -108,6 +114,12 @@ public final class WebServer implements Listeners.Listener {
             .build(
                 new RegistrationTokenApi(
                     parts.registrationTokens(), parts.clock(), bodies, responses))
+            .annotatedService()
+            .pathPrefix("/api")
+            .decorator(authorizer)
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .build(new ServerCertificateApi(parts.serverCertificates(), responses))
             .serviceUnder(
                 "/",
                 FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")
