@@ -27,6 +27,7 @@ import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import io.cuttle.wire.api.RegistrationToken;
 import io.cuttle.wire.api.RunScriptRequest;
+import io.cuttle.wire.api.ServerCertificateStatus;
 import io.cuttle.wire.api.ServerInfo;
 import io.cuttle.wire.api.TaskLog;
 import io.cuttle.wire.api.TaskView;
@@ -149,6 +150,29 @@ public final class ApiClient implements AutoCloseable {
         "/api/refused-connections",
         null,
         json.getTypeFactory().constructCollectionType(List.class, RefusedConnection.class));
+  }
+
+  /** Where a rotation of the server's own certificate stands. */
+  public ServerCertificateStatus serverCertificate() {
+    return call(HttpMethod.GET, "/api/server-certificate", null, ServerCertificateStatus.class);
+  }
+
+  /** Creates the server's next certificate, replacing one not yet activated. */
+  public ServerCertificateStatus createNextServerCertificate() {
+    return call(
+        HttpMethod.POST, "/api/server-certificate/next", null, ServerCertificateStatus.class);
+  }
+
+  /**
+   * Makes the server present its next certificate; refused (409) while an online tentacle does not
+   * hold it, unless {@code force}.
+   */
+  public ServerCertificateStatus activateServerCertificate(boolean force) {
+    return call(
+        HttpMethod.POST,
+        "/api/server-certificate/activate" + (force ? "?force=true" : ""),
+        null,
+        ServerCertificateStatus.class);
   }
 
   public TaskView runScript(RunScriptRequest request) {

@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,7 +90,7 @@ public final class CertificateRotation {
         new PollingConnection(
             config.pollingUrl(),
             current,
-            Set.of(Thumbprint.parse(config.serverThumbprint())),
+            config.serverPins(),
             Duration.ofSeconds(5),
             config.proxySetting().policy(environment))) {
       connection

@@ -278,13 +278,35 @@ public final class ConnectionCheck {
     Thumbprint pinned = Thumbprint.parse(config.serverThumbprint());
     if (presented.equals(pinned)) {
       steps.add(
-          CheckStep.pass(title, "the server presented the thumbprint pinned at registration"));
+          CheckStep.pass(
+              title,
+              "the server presented the pinned thumbprint "
+                  + pinned
+                  + (config.nextServerThumbprint() == null
+                      ? ""
+                      : "; also pinned: the server's next certificate "
+                          + config.nextServerThumbprint())));
+      return true;
+    }
+    if (config.serverPins().contains(presented)) {
+      steps.add(
+          CheckStep.pass(
+              title,
+              "the server presented its next certificate "
+                  + presented
+                  + ", pinned beside "
+                  + pinned
+                  + "; the running tentacle makes it the only pin on its next connection"));
       return true;
     }
     steps.add(
         CheckStep.fail(
             title,
-            "the server presented " + presented + ", but this tentacle pinned " + pinned,
+            "the server presented "
+                + presented
+                + ", but this tentacle pinned "
+                + String.join(
+                    " or ", config.serverPins().stream().map(Thumbprint::toString).toList()),
             "Either something on the way intercepts TLS (ask the network admin for an exception"
                 + " for "
                 + host
@@ -332,11 +354,7 @@ public final class ConnectionCheck {
     String title = "Registration";
     try (PollingConnection connection =
         new PollingConnection(
-            config.pollingUrl(),
-            identity,
-            Thumbprint.parse(config.serverThumbprint()),
-            Duration.ofSeconds(5),
-            proxies)) {
+            config.pollingUrl(), identity, config.serverPins(), Duration.ofSeconds(5), proxies)) {
       CheckResponse answer =
           connection
               .calls

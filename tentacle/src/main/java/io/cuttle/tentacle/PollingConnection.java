@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The tentacle's one mutually authenticated TLS connection to its polling endpoint. The tentacle
@@ -27,6 +28,7 @@ final class PollingConnection implements AutoCloseable {
   private final String pollingUrl;
   private final Duration pollWait;
   private final AtomicReference<Thumbprint> mismatch = new AtomicReference<>();
+  private final Consumer<Thumbprint> onServerPresented;
   private final SwitchingChannel pollChannel;
   private final SwitchingChannel callChannel;
   private Link link;
@@ -49,6 +51,21 @@ final class PollingConnection implements AutoCloseable {
       Set<Thumbprint> pinned,
       Duration pollWait,
       ProxyPolicy proxies) {
+    this(pollingUrl, identity, pinned, pollWait, proxies, presented -> {});
+  }
+
+  /**
+   * A connection that tells {@code onServerPresented} which pin the server presented on each new
+   * TLS connection (from a network thread: it must be quick).
+   */
+  PollingConnection(
+      String pollingUrl,
+      Identity identity,
+      Set<Thumbprint> pinned,
+      Duration pollWait,
+      ProxyPolicy proxies,
+      Consumer<Thumbprint> onServerPresented) {
+    this.onServerPresented = onServerPresented;
     this.pollingUrl = pollingUrl;
     this.pollWait = pollWait;
     this.tunnels = new ProxyTunnels(proxies);
@@ -120,7 +137,8 @@ final class PollingConnection implements AutoCloseable {
               .tlsCustomizer(
                   tls ->
                       tls.trustManager(
-                          new PinnedTrustManager(pins, (seen, expected) -> mismatch.set(seen))))
+                          new PinnedTrustManager(
+                              pins, (seen, expected) -> mismatch.set(seen), onServerPresented)))
               .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
               .connectTimeout(Duration.ofSeconds(15))
               // Private meters: several clients in one process would clash on certificate gauges.

@@ -50,6 +50,7 @@ public final class TentacleAgent implements AutoCloseable {
   private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
 
   private final TentacleConfig config;
+  private final ServerPins serverPins;
   private final PollingConnection connection;
   private final IdentityWatcher identityWatcher;
   private final ScriptRunner runner;
@@ -84,13 +85,15 @@ public final class TentacleAgent implements AutoCloseable {
     this.pollingPort = polling.getPort() == -1 ? 443 : polling.getPort();
     this.proxies = config.proxySetting().policy(environment);
     this.journal = new CommandJournal(home.directory().resolve("journal"));
+    this.serverPins = new ServerPins(home, config);
     this.connection =
         new PollingConnection(
             config.pollingUrl(),
             identity,
-            Thumbprint.parse(config.serverThumbprint()),
+            serverPins.pins(),
             DEFAULT_POLL_WAIT,
-            proxies);
+            proxies,
+            serverPins::presented);
     // A rotated certificate is picked up while running, so rotation needs no restart.
     this.identityWatcher =
         new IdentityWatcher(
@@ -156,7 +159,7 @@ public final class TentacleAgent implements AutoCloseable {
         config.pollingUrl(),
         agent.proxies.describe(agent.pollingHost),
         config.tentacleId(),
-        config.serverThumbprint());
+        agent.serverPins.describe());
     for (ResultReport unreported : agent.journal.recover(config.tentacleId())) {
       if (unreported.getMessage().equals(CommandJournal.RESTARTED)) {
         log.warn(
@@ -186,6 +189,7 @@ public final class TentacleAgent implements AutoCloseable {
                   .setAgent(agentInfo)
                   .setBusy(!work)
                   .setFreeSlots(work ? 1 : 0)
+                  .setNextServerThumbprint(serverPins.heldNext())
                   .build());
       openPolls.add(poll);
       if (!work) {
@@ -201,6 +205,7 @@ public final class TentacleAgent implements AutoCloseable {
         PollResponse response = poll.get();
         changeState(ConnectionState.CONNECTED, null);
         backoff.reset();
+        serverPins.afterPoll(response).ifPresent(connection::switchPins);
         response.getCancelCommandIdsList().forEach(this::cancel);
         if (response.hasCommand()) {
           if (work) {
@@ -389,9 +394,10 @@ public final class TentacleAgent implements AutoCloseable {
               + ": it presented certificate thumbprint "
               + mismatch
               + " but this tentacle pinned "
-              + config.serverThumbprint()
-              + ". If the server's certificate changed on purpose, register again with --force;"
-              + " otherwise something is intercepting the connection");
+              + serverPins.describe()
+              + ". If the server's certificate changed on purpose (for example it was rotated"
+              + " while this tentacle was stopped), register again with --force; otherwise"
+              + " something is intercepting the connection");
       return;
     }
     Optional<String> proxyRefusal = connection.tunnels.explain(cause, pollingHost, pollingPort);

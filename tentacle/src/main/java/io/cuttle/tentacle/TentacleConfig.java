@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cuttle.common.io.AtomicFiles;
+import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.CommsStyle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
@@ -23,6 +25,9 @@ import java.util.List;
  * @param maxConcurrentCommands how many commands may run at once; absent means one
  * @param concurrentPolls how many polls are held open at once; absent means {@link
  *     #DEFAULT_CONCURRENT_POLLS}
+ * @param nextServerThumbprint the certificate the server announced it will switch to, trusted
+ *     beside {@code serverThumbprint} until the server presents it, when it takes its place; absent
+ *     when no rotation of the server's certificate is under way
  */
 public record TentacleConfig(
     int formatVersion,
@@ -38,7 +43,8 @@ public record TentacleConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrentCommands,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String nextServerThumbprint) {
   static final int FORMAT_VERSION = 1;
 
   /**
@@ -80,6 +86,7 @@ public record TentacleConfig(
         roles,
         registeredAtMillis,
         proxy,
+        null,
         null,
         null,
         null);
@@ -152,7 +159,48 @@ public record TentacleConfig(
         proxy,
         deregisteredAtMillis,
         commands,
-        polls);
+        polls,
+        nextServerThumbprint);
+  }
+
+  /** The server thumbprints to trust: the current one, and the next one when it was announced. */
+  public Set<Thumbprint> serverPins() {
+    Thumbprint current = Thumbprint.parse(serverThumbprint);
+    return nextServerThumbprint == null
+        ? Set.of(current)
+        : Set.of(current, Thumbprint.parse(nextServerThumbprint));
+  }
+
+  /** This configuration, trusting {@code next} beside the current server thumbprint. */
+  public TentacleConfig withNextServerThumbprint(Thumbprint next) {
+    return withServerPins(serverThumbprint, next.toString());
+  }
+
+  /** This configuration after the server switched to its next certificate: it alone is trusted. */
+  public TentacleConfig withNextServerThumbprintPromoted() {
+    if (nextServerThumbprint == null) {
+      throw new IllegalStateException("no next server thumbprint to promote");
+    }
+    return withServerPins(nextServerThumbprint, null);
+  }
+
+  private TentacleConfig withServerPins(String current, String next) {
+    return new TentacleConfig(
+        formatVersion,
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        current,
+        environment,
+        roles,
+        registeredAtMillis,
+        proxy,
+        deregisteredAtMillis,
+        maxConcurrentCommands,
+        concurrentPolls,
+        next);
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {

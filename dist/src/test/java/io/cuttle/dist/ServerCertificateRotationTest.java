@@ -1,0 +1,214 @@
+package io.cuttle.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.client.ApiException;
+import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.tentacle.TentacleAgent;
+import io.cuttle.tentacle.TentacleConfig;
+import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.wire.api.LogEntry;
+import io.cuttle.wire.api.ServerCertificateStatus;
+import io.cuttle.wire.api.TaskState;
+import io.cuttle.wire.api.TaskView;
+import io.cuttle.wire.api.TentacleView;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The server rotates its own certificate while tentacles run: they learn the next thumbprint on
+ * their polls, the admin activates it once they all hold it, and nobody is cut off, not even a
+ * script printing through the switch.
+ */
+@Timeout(180)
+class ServerCertificateRotationTest {
+
+  @Test
+  void runningTentaclesFollowTheServerThroughARotation(@TempDir Path dir) throws Exception {
+    try (TestFleet fleet = new TestFleet(dir);
+        LogCapture agentLog = new LogCapture(TentacleAgent.class)) {
+      TentacleHome routed = fleet.register("via-router", true);
+      TentacleHome legacy = fleet.register("legacy", false);
+      TentacleHome stopped = fleet.register("stopped", false);
+      fleet.start(routed);
+      fleet.start(legacy);
+      awaitOnline(fleet, "via-router", "legacy");
+      Thumbprint old = fleet.server.thumbprint();
+
+      Run created = cuttle(fleet, "server-certificate", "new");
+      assertThat(created.exit()).as(created.err()).isZero();
+      String next = status(fleet).nextThumbprint();
+      assertThat(created.out()).contains("Next certificate:     " + next);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                ServerCertificateStatus status = status(fleet);
+                assertThat(status.pinned()).isEqualTo(2);
+                assertThat(status.onlineWithoutPin()).isEmpty();
+                assertThat(status.offlineWithoutPin()).containsExactly("stopped");
+              });
+      assertThat(TentacleConfig.load(routed).nextServerThumbprint()).isEqualTo(next);
+      assertThat(TentacleConfig.load(legacy).nextServerThumbprint()).isEqualTo(next);
+      assertThat(cuttle(fleet, "server-certificate", "status").out())
+          .contains("Tentacles holding the next one: 2 of 3")
+          .contains("Offline without it: stopped");
+
+      // A script prints through the switch: its output and result must survive it.
+      TaskView printing =
+          fleet.runScript(
+              "for i in $(seq 1 30); do echo line $i; sleep 0.2; done", List.of("via-router"), 60L);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> fleet.task(printing.id()).state() == TaskState.RUNNING);
+      Run activated = cuttle(fleet, "server-certificate", "activate");
+      assertThat(activated.exit()).as(activated.err()).isZero();
+      assertThat(fleet.server.thumbprint()).hasToString(next);
+      assertThat(fleet.follow(printing.id()))
+          .extracting(LogEntry::text)
+          .containsExactlyElementsOf(
+              IntStream.rangeClosed(1, 30).mapToObj(i -> "line " + i).toList());
+      assertThat(fleet.task(printing.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+
+      for (TentacleHome home : List.of(routed, legacy)) {
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  TentacleConfig config = TentacleConfig.load(home);
+                  assertThat(config.serverThumbprint()).isEqualTo(next);
+                  assertThat(config.nextServerThumbprint()).isNull();
+                });
+      }
+      assertScriptRuns(fleet, "via-router");
+      assertScriptRuns(fleet, "legacy");
+
+      TentacleHome fresh = fleet.register("fresh", true);
+      assertThat(TentacleConfig.load(fresh).serverThumbprint()).isEqualTo(next);
+      fleet.start(fresh);
+      assertScriptRuns(fleet, "fresh");
+
+      // Stopped through the whole rotation, it never learned the pin: it must say what to do.
+      fleet.start(stopped);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  agentLog.messages().stream()
+                      .anyMatch(
+                          m ->
+                              m.contains("presented certificate thumbprint " + next)
+                                  && m.contains("pinned " + old)
+                                  && m.contains("rotated while this tentacle was stopped")
+                                  && m.contains("register again with --force")));
+
+      fleet.restartServer();
+      assertThat(fleet.server.thumbprint()).hasToString(next);
+      assertThat(status(fleet).previousThumbprint()).isEqualTo(old.toString());
+      assertScriptRuns(fleet, "legacy");
+    }
+  }
+
+  @Test
+  void activationWaitsForOnlineTentaclesUnlessForced(@TempDir Path dir) throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      TentacleHome present = fleet.register("present", false);
+      TentacleHome gone = fleet.register("gone", false);
+      fleet.start(present);
+      TentacleAgent goneAgent = fleet.start(gone);
+      awaitOnline(fleet, "present", "gone");
+      // It polled a moment ago, so the server counts it online, but it will not learn the pin.
+      goneAgent.close();
+      Thumbprint old = fleet.server.thumbprint();
+
+      try (ApiClient api = fleet.api()) {
+        String next = api.createNextServerCertificate().nextThumbprint();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  ServerCertificateStatus status = api.serverCertificate();
+                  assertThat(status.pinned()).isEqualTo(1);
+                  assertThat(status.onlineWithoutPin()).containsExactly("gone");
+                });
+
+        assertThatThrownBy(() -> api.activateServerCertificate(false))
+            .isInstanceOf(ApiException.class)
+            .hasMessageContaining("online tentacles do not hold it yet: gone")
+            .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(409));
+        Run refused = cuttle(fleet, "server-certificate", "activate");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("gone").contains("--force");
+        assertThat(fleet.server.thumbprint()).isEqualTo(old);
+
+        Run forced = cuttle(fleet, "server-certificate", "activate", "--force");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+        assertThat(fleet.server.thumbprint()).hasToString(next);
+      }
+      assertScriptRuns(fleet, "present");
+    }
+  }
+
+  private static void awaitOnline(TestFleet fleet, String... names) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              try (ApiClient api = fleet.api()) {
+                assertThat(api.tentacles())
+                    .filteredOn(TentacleView::online)
+                    .extracting(TentacleView::name)
+                    .contains(names);
+              }
+            });
+  }
+
+  private static ServerCertificateStatus status(TestFleet fleet) {
+    try (ApiClient api = fleet.api()) {
+      return api.serverCertificate();
+    }
+  }
+
+  private static void assertScriptRuns(TestFleet fleet, String tentacle) throws Exception {
+    TaskView task = fleet.runScript("echo hello from " + tentacle, List.of(tentacle), 60L);
+    assertThat(fleet.follow(task.id()))
+        .extracting(LogEntry::text)
+        .containsExactly("hello from " + tentacle);
+    assertThat(fleet.task(task.id()).state()).isEqualTo(TaskState.SUCCEEDED);
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  /** Runs the command line against the fleet's server, pinned to the thumbprint it has now. */
+  private static Run cuttle(TestFleet fleet, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--server",
+            fleet.server.info().webUrl(),
+            "--api-key",
+            fleet.server.adminApiKey(),
+            "--server-thumbprint",
+            fleet.server.thumbprint().toString()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Cuttle.commandLine();
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int exit = commandLine.execute(all.toArray(String[]::new));
+    return new Run(exit, out.toString(), err.toString());
+  }
+}
