@@ -157,10 +157,16 @@ public final class ApiClient implements AutoCloseable {
     return call(HttpMethod.GET, "/api/server-certificate", null, ServerCertificateStatus.class);
   }
 
-  /** Creates the server's next certificate, replacing one not yet activated. */
-  public ServerCertificateStatus createNextServerCertificate() {
+  /**
+   * Creates the server's next certificate, replacing one not yet activated; with {@code
+   * fromPrevious}, the next one is the certificate the last activation replaced.
+   */
+  public ServerCertificateStatus createNextServerCertificate(boolean fromPrevious) {
     return call(
-        HttpMethod.POST, "/api/server-certificate/next", null, ServerCertificateStatus.class);
+        HttpMethod.POST,
+        "/api/server-certificate/next" + (fromPrevious ? "?fromPrevious=true" : ""),
+        null,
+        ServerCertificateStatus.class);
   }
 
   /**

@@ -58,11 +58,16 @@ final class ServerCertificateCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
 
+    @Option(
+        names = "--previous",
+        description = "Rotate back: the next certificate is the one the last 'activate' replaced.")
+    boolean previous;
+
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
         PrintWriter out = spec.commandLine().getOut();
-        print(out, api.createNextServerCertificate());
+        print(out, api.createNextServerCertificate(previous));
         out.println("Activate it once every online tentacle holds it: cuttle server-certificate");
         out.println("activate (see 'status').");
         out.flush();

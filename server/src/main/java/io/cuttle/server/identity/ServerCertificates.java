@@ -62,11 +62,16 @@ public final class ServerCertificates {
         offlineWithout);
   }
 
-  /** Makes the next certificate; tentacles learn it on their next poll. */
-  public ServerCertificateStatus createNext() throws IOException {
-    Identity created = identities.createNext();
+  /**
+   * Makes the next certificate; tentacles learn it on their next poll.
+   *
+   * @param fromPrevious reuse the certificate the last activation replaced, to go back to it
+   * @throws IllegalStateException when {@code fromPrevious} but there is none
+   */
+  public synchronized ServerCertificateStatus createNext(boolean fromPrevious) throws IOException {
+    Identity created = fromPrevious ? identities.nextFromPrevious() : identities.createNext();
     log.info(
-        "Created the next server certificate {}; tentacles pin it as they poll. Activate it with"
+        "Made {} the next server certificate; tentacles pin it as they poll. Activate it with"
             + " 'cuttle server-certificate activate' once 'status' shows every online tentacle"
             + " holds it",
         created.thumbprint());

@@ -80,7 +80,23 @@ public final class ServerIdentities {
 
   /** Makes a new key pair to rotate to, replacing a next one not yet activated. */
   public synchronized Identity createNext() throws IOException {
-    Identity created = SelfSignedCertificates.create(commonName, dnsNames);
+    return makeNext(SelfSignedCertificates.create(commonName, dnsNames));
+  }
+
+  /**
+   * Makes the pair the last activation replaced the next one again, to rotate back to it.
+   *
+   * @throws IllegalStateException when no activation has replaced one yet
+   */
+  public synchronized Identity nextFromPrevious() throws IOException {
+    if (previous == null) {
+      throw new IllegalStateException(
+          "there is no previous server certificate: none was activated yet");
+    }
+    return makeNext(previous);
+  }
+
+  private Identity makeNext(Identity created) throws IOException {
     Path staging = data.resolve("." + NEXT + ".new");
     deleteIdentityDirectory(staging);
     PemFiles.write(staging, created);

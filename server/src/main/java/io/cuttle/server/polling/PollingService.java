@@ -1,5 +1,6 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
@@ -70,11 +71,25 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         request.getAgent().getVersion(),
         request.getAgent().getCapabilitiesList(),
         request.getAgent().getPlatform(),
-        request.getNextServerThumbprint().isEmpty() ? null : request.getNextServerThumbprint());
+        heldServerPin(request));
     certificates.polled(caller);
     new LongPoll(
             caller, freeSlots(request), (ServerCallStreamObserver<PollResponse>) observer, context)
         .start();
+  }
+
+  /**
+   * The next server thumbprint the tentacle says it holds, or null: older tentacles send none, and
+   * anything that is not a thumbprint cannot be the one the server announced.
+   */
+  private static String heldServerPin(PollRequest request) {
+    try {
+      return request.getNextServerThumbprint().isEmpty()
+          ? null
+          : Thumbprint.parse(request.getNextServerThumbprint()).toString();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Older tentacles send only busy; one that is not busy has room for one command. */

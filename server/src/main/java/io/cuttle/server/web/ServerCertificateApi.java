@@ -26,10 +26,18 @@ final class ServerCertificateApi {
     return responses.ok(certificates.status());
   }
 
-  /** Creates the next certificate (replacing one not yet activated); tentacles learn it. */
+  /**
+   * Creates the next certificate (replacing one not yet activated); tentacles learn it. With {@code
+   * fromPrevious=true} it is the one the last activation replaced, to go back to it.
+   */
   @Post("/server-certificate/next")
-  public HttpResponse createNext() throws IOException {
-    return responses.created(certificates.createNext());
+  public HttpResponse createNext(@Param("fromPrevious") @Default("false") boolean fromPrevious)
+      throws IOException {
+    try {
+      return responses.created(certificates.createNext(fromPrevious));
+    } catch (IllegalStateException e) {
+      throw ApiException.conflict(e.getMessage());
+    }
   }
 
   /**
