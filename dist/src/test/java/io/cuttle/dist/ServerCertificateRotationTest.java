@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.cuttle.client.ApiClient;
 import io.cuttle.client.ApiException;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.tentacle.CheckStep;
+import io.cuttle.tentacle.ConnectionCheck;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
@@ -63,6 +65,13 @@ class ServerCertificateRotationTest {
               });
       assertThat(TentacleConfig.load(routed).nextServerThumbprint()).isEqualTo(next);
       assertThat(TentacleConfig.load(legacy).nextServerThumbprint()).isEqualTo(next);
+      assertThat(ConnectionCheck.run(legacy))
+          .allMatch(CheckStep::passed)
+          .extracting(CheckStep::detail)
+          .anyMatch(
+              detail ->
+                  detail.contains("pinned thumbprint " + old)
+                      && detail.contains("also pinned: the server's next certificate " + next));
       assertThat(cuttle(fleet, "server-certificate", "status").out())
           .contains("Tentacles holding the next one: 2 of 3")
           .contains("Offline without it: stopped");
@@ -135,7 +144,10 @@ class ServerCertificateRotationTest {
       Thumbprint old = fleet.server.thumbprint();
 
       try (ApiClient api = fleet.api()) {
-        String next = api.createNextServerCertificate().nextThumbprint();
+        assertThatThrownBy(() -> api.createNextServerCertificate(true))
+            .isInstanceOf(ApiException.class)
+            .hasMessageContaining("there is no previous server certificate");
+        String next = api.createNextServerCertificate(false).nextThumbprint();
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(
@@ -157,6 +169,18 @@ class ServerCertificateRotationTest {
         Run forced = cuttle(fleet, "server-certificate", "activate", "--force");
         assertThat(forced.exit()).as(forced.err()).isZero();
         assertThat(fleet.server.thumbprint()).hasToString(next);
+
+        // Going back is another rotation, to the pair the activation kept.
+        Run back = cuttle(fleet, "server-certificate", "new", "--previous");
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(back.out()).contains("Next certificate:     " + old);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> old.toString().equals(TentacleConfig.load(present).nextServerThumbprint()));
+        // A client pinning the server must pass the current thumbprint: cuttle() does.
+        assertThat(cuttle(fleet, "server-certificate", "activate", "--force").exit()).isZero();
+        assertThat(fleet.server.thumbprint()).isEqualTo(old);
       }
       assertScriptRuns(fleet, "present");
     }

@@ -3,6 +3,7 @@ package io.cuttle.tentacle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.CommsStyle;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,6 +70,26 @@ class TentacleConfigTest {
     assertThat(config.toString()).doesNotContain("hunter2");
     assertThat(proxy.describe()).isEqualTo("through http://proxy.corp:3128 as user 'deploy'");
     assertThat(proxy.policy(java.util.Map.of()).proxyFor("polling.localhost")).isPresent();
+  }
+
+  @Test
+  void theServersNextThumbprintIsPinnedBesideTheCurrentUntilPromoted(@TempDir Path base)
+      throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    Thumbprint current = Thumbprint.parse("AB".repeat(32));
+    Thumbprint next = Thumbprint.parse("CD".repeat(32));
+    config("web-01").save(home);
+    assertThat(Files.readString(home.configFile())).doesNotContain("nextServerThumbprint");
+    assertThat(TentacleConfig.load(home).serverPins()).containsExactly(current);
+
+    TentacleConfig.load(home).withNextServerThumbprint(next).save(home);
+    assertThat(TentacleConfig.load(home).serverPins()).containsExactlyInAnyOrder(current, next);
+
+    TentacleConfig.load(home).withNextServerThumbprintPromoted().save(home);
+    TentacleConfig promoted = TentacleConfig.load(home);
+    assertThat(promoted.serverThumbprint()).isEqualTo(next.toString());
+    assertThat(promoted.nextServerThumbprint()).isNull();
+    assertThat(promoted.serverPins()).containsExactly(next);
   }
 
   @Test
