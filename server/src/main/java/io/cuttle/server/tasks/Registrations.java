@@ -2,6 +2,7 @@ package io.cuttle.server.tasks;
 
 import com.linecorp.armeria.common.HttpStatus;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
@@ -27,6 +28,7 @@ public final class Registrations {
   private static final Logger log = LoggerFactory.getLogger(Registrations.class);
 
   private final TentacleStore tentacles;
+  private final EnvironmentStore environments;
   private final TaskStore tasks;
   private final RegistrationTokenStore tokens;
   private final Thumbprint serverThumbprint;
@@ -34,11 +36,13 @@ public final class Registrations {
 
   public Registrations(
       TentacleStore tentacles,
+      EnvironmentStore environments,
       TaskStore tasks,
       RegistrationTokenStore tokens,
       Thumbprint serverThumbprint,
       Clock clock) {
     this.tentacles = tentacles;
+    this.environments = environments;
     this.tasks = tasks;
     this.tokens = tokens;
     this.serverThumbprint = serverThumbprint;
@@ -111,6 +115,9 @@ public final class Registrations {
             null,
             null);
     long now = clock.millis();
+    // Unknown environments are added (after the last one) rather than refused: installing a
+    // tentacle is often the first thing done on a new server, before anyone set environments up.
+    environments.ensure(environment, now);
     tentacles
         .jdbi()
         .useTransaction(
