@@ -6,7 +6,7 @@
 CREATE TABLE environments (
     id          VARCHAR(40)  PRIMARY KEY,
     name        VARCHAR(100) NOT NULL UNIQUE,
-    position    INT          NOT NULL,
+    display_order INT        NOT NULL,
     created_at  BIGINT       NOT NULL
 );
 
@@ -20,12 +20,12 @@ CREATE TABLE projects (
     updated_at   BIGINT         NOT NULL
 );
 
--- A sensitive value is stored encrypted (AES-GCM, key in the data directory), never in clear.
+-- A sensitive stored_value is encrypted (AES-GCM, key in the data directory), never in clear.
 CREATE TABLE variables (
     id              VARCHAR(40)   PRIMARY KEY,
     project_id      VARCHAR(40)   NOT NULL REFERENCES projects (id),
     name            VARCHAR(100)  NOT NULL,
-    value           VARCHAR(20000) NOT NULL,
+    stored_value    VARCHAR(20000) NOT NULL,
     sensitive       BOOLEAN       NOT NULL,
     environment_id  VARCHAR(40)   REFERENCES environments (id),
     role            VARCHAR(100)

@@ -25,7 +25,8 @@ public final class EnvironmentStore {
   }
 
   public List<EnvironmentView> list(Handle h) {
-    return h.createQuery("SELECT id, name, position FROM environments ORDER BY position, name")
+    return h.createQuery(
+            "SELECT id, name, display_order FROM environments ORDER BY display_order, name")
         .map((rs, ctx) -> new EnvironmentView(rs.getString(1), rs.getString(2), rs.getInt(3)))
         .list();
   }
@@ -36,15 +37,8 @@ public final class EnvironmentStore {
 
   public Optional<EnvironmentView> find(Handle h, String name) {
     return h.createQuery(
-            "SELECT id, name, position FROM environments WHERE LOWER(name) = LOWER(:name)")
+            "SELECT id, name, display_order FROM environments WHERE LOWER(name) = LOWER(:name)")
         .bind("name", name)
-        .map((rs, ctx) -> new EnvironmentView(rs.getString(1), rs.getString(2), rs.getInt(3)))
-        .findOne();
-  }
-
-  public Optional<EnvironmentView> findById(Handle h, String id) {
-    return h.createQuery("SELECT id, name, position FROM environments WHERE id = :id")
-        .bind("id", id)
         .map((rs, ctx) -> new EnvironmentView(rs.getString(1), rs.getString(2), rs.getInt(3)))
         .findOne();
   }
@@ -52,12 +46,12 @@ public final class EnvironmentStore {
   /** Adds an environment after the last one. */
   public EnvironmentView add(Handle h, String name, long now) {
     int position =
-        h.createQuery("SELECT COALESCE(MAX(position), -1) + 1 FROM environments")
+        h.createQuery("SELECT COALESCE(MAX(display_order), -1) + 1 FROM environments")
             .mapTo(Integer.class)
             .one();
     String id = Ids.newId("E-");
     h.createUpdate(
-            "INSERT INTO environments (id, name, position, created_at)"
+            "INSERT INTO environments (id, name, display_order, created_at)"
                 + " VALUES (:id, :name, :position, :now)")
         .bind("id", id)
         .bind("name", name)
@@ -94,7 +88,7 @@ public final class EnvironmentStore {
 
   public void reorder(Handle h, List<EnvironmentView> inOrder) {
     for (int i = 0; i < inOrder.size(); i++) {
-      h.createUpdate("UPDATE environments SET position = :position WHERE id = :id")
+      h.createUpdate("UPDATE environments SET display_order = :position WHERE id = :id")
           .bind("position", i)
           .bind("id", inOrder.get(i).id())
           .execute();

@@ -89,7 +89,7 @@ public final class ProjectStore {
 
   public List<StoredVariable> variables(Handle h, String projectId) {
     return h.createQuery(
-            "SELECT v.id, v.name, v.value, v.sensitive, v.environment_id, e.name, v.role"
+            "SELECT v.id, v.name, v.stored_value, v.sensitive, v.environment_id, e.name, v.role"
                 + " FROM variables v LEFT JOIN environments e ON e.id = v.environment_id"
                 + " WHERE v.project_id = :id ORDER BY v.name, e.name, v.role, v.id")
         .bind("id", projectId)
@@ -108,7 +108,7 @@ public final class ProjectStore {
 
   public void addVariable(Handle h, String projectId, StoredVariable variable) {
     h.createUpdate(
-            "INSERT INTO variables (id, project_id, name, value, sensitive, environment_id, role)"
+            "INSERT INTO variables (id, project_id, name, stored_value, sensitive, environment_id, role)"
                 + " VALUES (:id, :project, :name, :value, :sensitive, :environment, :role)")
         .bind("id", variable.id())
         .bind("project", projectId)

@@ -58,13 +58,6 @@ public final class ReleaseStore {
         .findOne();
   }
 
-  public Optional<Release> findById(Handle h, String id) {
-    return h.createQuery(SELECT + " WHERE r.id = :id")
-        .bind("id", id)
-        .map(ReleaseStore::release)
-        .findOne();
-  }
-
   /** The project's releases, newest first. */
   public List<Release> list(String projectId) {
     return jdbi.withHandle(
