@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
       RouterCommand.class,
       ScriptCommand.class,
       TaskCommand.class,
+      EnvironmentCommand.class,
+      ProjectCommand.class,
+      ReleaseCommand.class,
+      DeployCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
