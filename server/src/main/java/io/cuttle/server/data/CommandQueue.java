@@ -21,7 +21,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  * claim one command.
  */
 public final class CommandQueue {
-  static final String MASK = "********";
+  public static final String MASK = "********";
 
   private final Jdbi jdbi;
   private final Secrets secrets;

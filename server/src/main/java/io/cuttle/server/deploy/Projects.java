@@ -1,5 +1,6 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.ProjectStore;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 /** Projects, their deployment process and their variables, checked before anything is stored. */
 public final class Projects {
   private static final Logger log = LoggerFactory.getLogger(Projects.class);
-  static final String MASK = "********";
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
   private static final int MAX_DESCRIPTION = 1000;
   private static final int MAX_VALUE_BYTES = 8 * 1024;
@@ -141,7 +141,7 @@ public final class Projects {
     return new VariableView(
         v.id(),
         v.name(),
-        v.sensitive() ? MASK : v.value(),
+        v.sensitive() ? CommandQueue.MASK : v.value(),
         v.sensitive(),
         v.environmentName(),
         v.role());

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deployments move step by step from stored state alone: windows, step order, failures, retries,
- * cancels and restarts, on a real embedded database, with results recorded the way polls record
- * them.
+ * cancels and restarts, on a real database, with results recorded the way polls record them. Run on
+ * H2 and on PostgreSQL.
  */
-class OrchestrationTest {
+abstract class OrchestrationContract {
   private static final long PICKUP_MILLIS = 60_000;
   private static final String TASK = "K-deploy";
 
@@ -34,8 +34,15 @@ class OrchestrationTest {
   private Orchestration orchestration;
   private long now = 1_000;
 
+  /** Opens the database under test; the second call must see what the first stored. */
+  abstract Database openDatabase() throws Exception;
+
+  /** Empties the database before each test, where it outlives one (a shared server). */
+  void emptyDatabase() throws Exception {}
+
   @BeforeEach
-  void open() {
+  void open() throws Exception {
+    emptyDatabase();
     openStores();
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     for (String name : List.of("t-1", "t-2", "t-3")) {
@@ -59,8 +66,8 @@ class OrchestrationTest {
     }
   }
 
-  private void openStores() {
-    database = Database.open(Database.embeddedUrl(data), null, null);
+  private void openStores() throws Exception {
+    database = openDatabase();
     queue = new CommandQueue(database.jdbi(), new Secrets(data));
     tasks = new TaskStore(database.jdbi(), taskId -> {});
     orchestration = new Orchestration(database.jdbi(), queue);
@@ -249,7 +256,7 @@ class OrchestrationTest {
   }
 
   @Test
-  void aRestartedServerContinuesFromTheStoredState() {
+  void aRestartedServerContinuesFromTheStoredState() throws Exception {
     deploy(new Step(List.of("t-1"), null), new Step(List.of("t-2"), null));
     advance();
     run("t-1", CommandState.SUCCEEDED);
