@@ -12,9 +12,11 @@ import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,5 +187,41 @@ class DeploymentEndToEndTest {
       assertThat(task.targets()).extracting(TargetView::state).containsOnly(CommandState.SUCCEEDED);
       assertThat(api.deployment(taskId).state()).isEqualTo(TaskState.SUCCEEDED);
     }
+  }
+
+  @Test
+  void aDeploymentCarriesOnAfterTheServerRestartsMidway() throws Exception {
+    Path file =
+        projectFile(
+            """
+            {"name": "long", "steps": [
+              {"name": "slow", "roles": ["web"], "script": "sleep 5; echo slow done"},
+              {"name": "after", "roles": ["web"], "script": "echo after the restart"}
+            ]}
+            """);
+    cli(0, "project", "create", "--file", file.toString());
+    cli(0, "release", "create", "--project", "long", "--version", "1");
+    String taskId =
+        taskIdOf(cli(0, "deploy", "--project", "long", "--release", "1", "--environment", "Test"));
+
+    // Restarted while the first step runs on both targets, so its results reach the new server.
+    // (Restarting while an acknowledgement is in flight can leave a command RUNNING that never
+    // ran: a gap in the polling protocol of its own, not in how deployments continue.)
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                fleet.task(taskId).targets().stream()
+                    .filter(t -> t.stepIndex() == 0)
+                    .allMatch(t -> t.state() == CommandState.RUNNING));
+    fleet.restartServer();
+
+    List<LogEntry> log = fleet.follow(taskId);
+    assertThat(fleet.task(taskId).state()).isEqualTo(TaskState.SUCCEEDED);
+    assertThat(
+            log.stream()
+                .filter(l -> l.text().equals("after the restart"))
+                .map(LogEntry::tentacleName))
+        .containsExactlyInAnyOrder("web-1", "web-2");
   }
 }
