@@ -62,8 +62,8 @@ public final class Orchestrator implements AutoCloseable {
         .forEach(waiters::signal);
   }
 
-  /** Advances every running deployment. Public so tests can run it without waiting. */
-  public void sweep() {
+  /** Advances every running deployment. */
+  private void sweep() {
     orchestration.runningTasks(SWEEP_BATCH).forEach(this::advanceSafely);
   }
 
