@@ -20,18 +20,30 @@ import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.CreateRegistrationTokenRequest;
+import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.DeployRequest;
+import io.cuttle.wire.api.DeploymentView;
 import io.cuttle.wire.api.DeregisterTentacleResponse;
+import io.cuttle.wire.api.EnvironmentOrderRequest;
+import io.cuttle.wire.api.EnvironmentRequest;
+import io.cuttle.wire.api.EnvironmentView;
 import io.cuttle.wire.api.Problem;
+import io.cuttle.wire.api.ProjectRequest;
+import io.cuttle.wire.api.ProjectView;
 import io.cuttle.wire.api.RefusedConnection;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import io.cuttle.wire.api.RegistrationToken;
+import io.cuttle.wire.api.ReleaseView;
+import io.cuttle.wire.api.RetryRequest;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.ServerCertificateStatus;
 import io.cuttle.wire.api.ServerInfo;
 import io.cuttle.wire.api.TaskLog;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.api.TentacleView;
+import io.cuttle.wire.api.VariableRequest;
+import io.cuttle.wire.api.VariableView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -132,6 +144,120 @@ public final class ApiClient implements AutoCloseable {
         RegistrationToken.class);
   }
 
+  public List<EnvironmentView> environments() {
+    return call(HttpMethod.GET, "/api/environments", null, listOf(EnvironmentView.class));
+  }
+
+  public EnvironmentView createEnvironment(String name) {
+    return call(
+        HttpMethod.POST, "/api/environments", new EnvironmentRequest(name), EnvironmentView.class);
+  }
+
+  public EnvironmentView renameEnvironment(String name, String newName) {
+    return call(
+        HttpMethod.PUT,
+        "/api/environments/" + encode(name),
+        new EnvironmentRequest(newName),
+        EnvironmentView.class);
+  }
+
+  /** Puts every environment in this order; {@code names} must list each once. */
+  public List<EnvironmentView> reorderEnvironments(List<String> names) {
+    return call(
+        HttpMethod.PUT,
+        "/api/environments",
+        new EnvironmentOrderRequest(names),
+        listOf(EnvironmentView.class));
+  }
+
+  public void deleteEnvironment(String name) {
+    call(HttpMethod.DELETE, "/api/environments/" + encode(name), null, Void.class);
+  }
+
+  public List<ProjectView> projects() {
+    return call(HttpMethod.GET, "/api/projects", null, listOf(ProjectView.class));
+  }
+
+  public ProjectView project(String name) {
+    return call(HttpMethod.GET, "/api/projects/" + encode(name), null, ProjectView.class);
+  }
+
+  public ProjectView createProject(ProjectRequest request) {
+    return call(HttpMethod.POST, "/api/projects", request, ProjectView.class);
+  }
+
+  public ProjectView replaceProject(String name, ProjectRequest request) {
+    return call(HttpMethod.PUT, "/api/projects/" + encode(name), request, ProjectView.class);
+  }
+
+  public void deleteProject(String name) {
+    call(HttpMethod.DELETE, "/api/projects/" + encode(name), null, Void.class);
+  }
+
+  public List<VariableView> variables(String project) {
+    return call(
+        HttpMethod.GET,
+        "/api/projects/" + encode(project) + "/variables",
+        null,
+        listOf(VariableView.class));
+  }
+
+  public VariableView addVariable(String project, VariableRequest request) {
+    return call(
+        HttpMethod.POST,
+        "/api/projects/" + encode(project) + "/variables",
+        request,
+        VariableView.class);
+  }
+
+  public void deleteVariable(String project, String variableId) {
+    call(
+        HttpMethod.DELETE,
+        "/api/projects/" + encode(project) + "/variables/" + encode(variableId),
+        null,
+        Void.class);
+  }
+
+  public List<ReleaseView> releases(String project) {
+    return call(
+        HttpMethod.GET,
+        "/api/projects/" + encode(project) + "/releases",
+        null,
+        listOf(ReleaseView.class));
+  }
+
+  public ReleaseView createRelease(String project, CreateReleaseRequest request) {
+    return call(
+        HttpMethod.POST,
+        "/api/projects/" + encode(project) + "/releases",
+        request,
+        ReleaseView.class);
+  }
+
+  public DeploymentView deploy(DeployRequest request) {
+    return call(HttpMethod.POST, "/api/deployments", request, DeploymentView.class);
+  }
+
+  public DeploymentView deployment(String id) {
+    return call(HttpMethod.GET, "/api/deployments/" + encode(id), null, DeploymentView.class);
+  }
+
+  /**
+   * Runs a deployment's failed target (tentacle name or command id) again; by deployment or task
+   * id.
+   */
+  public TaskView retry(String deploymentOrTaskId, String target) {
+    return call(
+        HttpMethod.POST,
+        "/api/deployments/" + encode(deploymentOrTaskId) + "/retry",
+        new RetryRequest(target),
+        TaskView.class);
+  }
+
+  private JavaType listOf(Class<?> element) {
+    return json.getTypeFactory().constructCollectionType(List.class, element);
+  }
+
   private static String encode(String pathOrQueryPart) {
     return java.net.URLEncoder.encode(pathOrQueryPart, java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -213,6 +339,9 @@ public final class ApiClient implements AutoCloseable {
     int status = response.status().code();
     if (status >= 400) {
       throw new ApiException(status, problemDetail(response));
+    }
+    if (response.content().isEmpty()) {
+      return null; // 204 No Content, e.g. after a delete
     }
     try {
       return json.readValue(response.contentUtf8(), type);

@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
       ScriptCommand.class,
       TaskCommand.class,
       ServerCertificateCommand.class,
+      EnvironmentCommand.class,
+      ProjectCommand.class,
+      ReleaseCommand.class,
+      DeployCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

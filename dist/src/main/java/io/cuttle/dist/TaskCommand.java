@@ -7,13 +7,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "task",
     mixinStandardHelpOptions = true,
     description = "Acts on tasks already started.",
-    subcommands = {TaskCommand.Cancel.class})
+    subcommands = {TaskCommand.Cancel.class, TaskCommand.Retry.class})
 final class TaskCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +55,44 @@ final class TaskCommand implements Runnable {
         }
         out.flush();
         return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs a deployment's failed target again, then the rest of the deployment after it."
+      })
+  static final class Retry implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(index = "0", paramLabel = "TASK_ID", description = "The deployment's task, K-...")
+    String taskId;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "TARGET",
+        description = "The failed target: its tentacle name, or its command id.")
+    String target;
+
+    @Option(names = "--watch", description = "Follow the deployment to its end.")
+    boolean watch;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ApiClient api = server.connect()) {
+        TaskView task = api.retry(taskId, target);
+        if (!watch) {
+          out.println("Task " + task.id() + ": " + task.state());
+          out.flush();
+          return 0;
+        }
+        return new TaskPrinter(api, out).follow(task) ? 0 : 1;
       }
     }
   }

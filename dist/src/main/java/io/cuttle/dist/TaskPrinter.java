@@ -29,7 +29,11 @@ final class TaskPrinter {
 
   /** Follows the task to its end; true when every target succeeded. */
   boolean follow(TaskView task) throws InterruptedException {
-    width = task.targets().stream().mapToInt(t -> t.tentacleName().length()).max().orElse(0);
+    width =
+        task.targets().stream()
+            .mapToInt(t -> label(t.stepName(), t.tentacleName()).length())
+            .max()
+            .orElse(0);
     out.println("Task " + task.id() + ": " + task.description());
     out.flush();
     TaskView finished = new TaskFollower(api).follow(task.id(), line -> print(task.id(), line));
@@ -38,7 +42,7 @@ final class TaskPrinter {
     for (TargetView target : finished.targets()) {
       out.printf(
           "  %-" + width + "s  %-22s  %s%n",
-          target.tentacleName(),
+          label(target.stepName(), target.tentacleName()),
           routeLabel(target.route()),
           outcome(target));
     }
@@ -53,6 +57,9 @@ final class TaskPrinter {
   }
 
   static String outcome(TargetView target) {
+    if (target.state() == CommandState.PENDING) {
+      return target.message() == null ? "not started" : target.message();
+    }
     if (target.state() == CommandState.CANCELLED) {
       // The server's and tentacle's words already start with "cancelled"; do not say it twice.
       String message = target.message() == null ? "" : target.message();
@@ -64,19 +71,25 @@ final class TaskPrinter {
   }
 
   private void print(String taskId, LogEntry line) {
-    String prefix = prefixes.get(line.tentacleName());
+    String label = label(line.stepName(), line.tentacleName());
+    String prefix = prefixes.get(label);
     if (prefix == null) {
       Route route =
           api.task(taskId).targets().stream()
-              .filter(t -> t.tentacleName().equals(line.tentacleName()))
+              .filter(t -> label(t.stepName(), t.tentacleName()).equals(label))
               .map(TargetView::route)
               .findFirst()
               .orElse(null);
-      prefix = String.format("[%-" + width + "s | %s] ", line.tentacleName(), routeLabel(route));
-      prefixes.put(line.tentacleName(), prefix);
+      prefix = String.format("[%-" + width + "s | %s] ", label, routeLabel(route));
+      prefixes.put(label, prefix);
     }
     out.println(prefix + ("stderr".equals(line.stream()) ? "! " : "") + line.text());
     out.flush();
+  }
+
+  /** A target's name, after its deployment step's when it has one. */
+  private static String label(String stepName, String tentacleName) {
+    return stepName == null ? tentacleName : stepName + " / " + tentacleName;
   }
 
   static String routeLabel(Route route) {

@@ -5,9 +5,20 @@ import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
+import io.cuttle.server.data.DeploymentStore;
+import io.cuttle.server.data.EnvironmentStore;
+import io.cuttle.server.data.Orchestration;
+import io.cuttle.server.data.ProjectStore;
 import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.ReleaseStore;
+import io.cuttle.server.data.Secrets;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.deploy.Deployments;
+import io.cuttle.server.deploy.Environments;
+import io.cuttle.server.deploy.Orchestrator;
+import io.cuttle.server.deploy.Projects;
+import io.cuttle.server.deploy.StepKinds;
 import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
@@ -28,6 +39,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * A whole Cuttle server in one process: database, task engine, polling listener, web app, and the
@@ -116,11 +128,14 @@ public final class CuttleServer implements AutoCloseable {
                   config.jdbcUrl() == null ? Database.embeddedUrl(data) : config.jdbcUrl(),
                   config.databaseUser(),
                   config.databasePassword()));
-      TentacleStore tentacles = new TentacleStore(database.jdbi());
-      TaskStore tasks = new TaskStore(database.jdbi());
-      CommandQueue queue = new CommandQueue(database.jdbi());
-      ApiKeyStore apiKeys = new ApiKeyStore(database.jdbi());
-      RegistrationTokenStore registrationTokens = new RegistrationTokenStore(database.jdbi());
+      Jdbi jdbi = database.jdbi();
+      Secrets secrets = new Secrets(data);
+      TentacleStore tentacles = new TentacleStore(jdbi);
+      CommandQueue queue = new CommandQueue(jdbi, secrets);
+      ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
+      RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
+      EnvironmentStore environmentStore = new EnvironmentStore(jdbi);
+      environmentStore.adoptTentacleEnvironments(config.clock().millis());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
 
@@ -128,6 +143,35 @@ public final class CuttleServer implements AutoCloseable {
       open(workers::shutdownNow);
       PollWaiters waiters = new PollWaiters();
       refused = new RefusedConnections();
+      Orchestration orchestration = new Orchestration(jdbi, queue);
+      Orchestrator orchestrator =
+          open(
+              new Orchestrator(
+                  orchestration,
+                  waiters,
+                  config.clock(),
+                  config.pickupTimeout(),
+                  java.time.Duration.ofSeconds(2),
+                  workers));
+      TaskStore tasks = new TaskStore(jdbi, orchestrator::advanceSoon);
+      ProjectStore projectStore = new ProjectStore(jdbi);
+      Projects projects = new Projects(projectStore, environmentStore, secrets, config.clock());
+      Deployments deployments =
+          new Deployments(
+              new Deployments.Stores(
+                  environmentStore,
+                  projectStore,
+                  new ReleaseStore(jdbi),
+                  new DeploymentStore(jdbi),
+                  tasks,
+                  queue,
+                  tentacles,
+                  orchestration),
+              projects,
+              StepKinds.standard(),
+              secrets,
+              orchestrator,
+              config.clock());
       engine =
           open(
               new TaskEngine(
@@ -190,11 +234,15 @@ public final class CuttleServer implements AutoCloseable {
                       registrationTokens,
                       new Registrations(
                           tentacles,
+                          environmentStore,
                           tasks,
                           registrationTokens,
                           () -> identities.current().thumbprint(),
                           config.clock()),
                       engine,
+                      new Environments(environmentStore, config.clock()),
+                      projects,
+                      deployments,
                       waiters,
                       refused,
                       config.clock(),

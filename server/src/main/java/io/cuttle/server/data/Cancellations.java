@@ -34,9 +34,17 @@ public final class Cancellations {
           if (state.isEmpty()) {
             return Optional.empty();
           }
+          if (!state.get().equals("RUNNING")) {
+            return Optional.of(new Outcome(state.get(), List.of()));
+          }
+          // Remembered on the task so that a deployment queues none of its later steps.
+          h.createUpdate("UPDATE tasks SET cancel_requested_at = :now WHERE id = :id")
+              .bind("now", now)
+              .bind("id", taskId)
+              .execute();
           h.createUpdate(
                   "UPDATE commands SET state = 'CANCELLED', finished_at = :now, message = :message"
-                      + " WHERE task_id = :id AND state IN ('QUEUED', 'DISPATCHED')")
+                      + " WHERE task_id = :id AND state IN ('PENDING', 'QUEUED', 'DISPATCHED')")
               .bind("now", now)
               .bind("message", "cancelled by " + caller + " before its tentacle started it")
               .bind("id", taskId)

@@ -6,7 +6,9 @@ import io.cuttle.wire.api.Route;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -19,10 +21,14 @@ import org.jdbi.v3.core.statement.StatementContext;
  * claim one command.
  */
 public final class CommandQueue {
-  private final Jdbi jdbi;
+  public static final String MASK = "********";
 
-  public CommandQueue(Jdbi jdbi) {
+  private final Jdbi jdbi;
+  private final Secrets secrets;
+
+  public CommandQueue(Jdbi jdbi, Secrets secrets) {
     this.jdbi = jdbi;
+    this.secrets = secrets;
   }
 
   public void enqueue(
@@ -41,6 +47,88 @@ public final class CommandQueue {
         .bind("deadline", pickupDeadline)
         .bind("allowConcurrency", command.getIsolation().getAllowConcurrency())
         .bind("mutex", mutex.isEmpty() ? null : mutex)
+        .execute();
+  }
+
+  /** Where a deployment's command belongs: its step, and the step's rolling window (or null). */
+  public record StepPlace(int index, String name, Integer window) {}
+
+  /**
+   * Stores a deployment's command as PENDING: its orchestrator queues it when its step is reached.
+   * A command carrying sensitive variables ({@code maskedNames}) is stored encrypted, and those
+   * variables' values are masked in its stored log.
+   */
+  public void addPending(
+      Handle h,
+      String taskId,
+      String tentacleId,
+      Command command,
+      StepPlace step,
+      List<String> maskedNames,
+      long now) {
+    boolean sensitive = !maskedNames.isEmpty();
+    h.createUpdate(
+            "INSERT INTO commands (id, task_id, tentacle_id, payload, state, queued_at,"
+                + " pickup_deadline, allow_concurrency, step_index, step_name, step_window,"
+                + " masked_names) VALUES (:id, :taskId, :tentacleId, :payload, 'PENDING', :now,"
+                + " :now, FALSE, :stepIndex, :stepName, :window, :masked)")
+        .bind("id", command.getCommandId())
+        .bind("taskId", taskId)
+        .bind("tentacleId", tentacleId)
+        .bind(
+            "payload",
+            sensitive
+                ? secrets.seal(command.toByteArray())
+                : Base64.getEncoder().encodeToString(command.toByteArray()))
+        .bind("now", now)
+        .bind("stepIndex", step.index())
+        .bind("stepName", step.name())
+        .bind("window", step.window())
+        .bind("masked", sensitive ? String.join(",", maskedNames) : null)
+        .execute();
+  }
+
+  /**
+   * Replaces a failed deployment command with a PENDING copy under a new id (a tentacle runs an id
+   * once), in the same step, for its orchestrator to queue again.
+   */
+  void addRetry(Handle h, String failedCommandId, long now) {
+    record Failed(
+        String taskId,
+        String tentacleId,
+        String payload,
+        int stepIndex,
+        String stepName,
+        Integer window,
+        String maskedNames) {}
+    Failed failed =
+        h.createQuery(
+                "SELECT task_id, tentacle_id, payload, step_index, step_name, step_window,"
+                    + " masked_names FROM commands WHERE id = :id")
+            .bind("id", failedCommandId)
+            .map(
+                (rs, ctx) ->
+                    new Failed(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getString(5),
+                        (Integer) rs.getObject(6, Integer.class),
+                        rs.getString(7)))
+            .one();
+    Command retry = decode(failed.payload()).toBuilder().setCommandId(Ids.newId("C-")).build();
+    addPending(
+        h,
+        failed.taskId(),
+        failed.tentacleId(),
+        retry,
+        new StepPlace(failed.stepIndex(), failed.stepName(), failed.window()),
+        failed.maskedNames() == null ? List.of() : List.of(failed.maskedNames().split(",")),
+        now);
+    h.createUpdate("UPDATE commands SET replaced_by = :retry WHERE id = :id")
+        .bind("retry", retry.getCommandId())
+        .bind("id", failedCommandId)
         .execute();
   }
 
@@ -107,12 +195,7 @@ public final class CommandQueue {
           if (updated != 1) {
             return Optional.empty(); // changed meanwhile (cancelled, expired): the next poll looks
           }
-          return Optional.of(
-              decode(
-                  h.createQuery("SELECT payload FROM commands WHERE id = :id")
-                      .bind("id", c.slot().id())
-                      .mapTo(String.class)
-                      .one()));
+          return Optional.of(payloadOf(h, c.slot().id()));
         });
   }
 
@@ -183,8 +266,8 @@ public final class CommandQueue {
           }
           Optional<LogCursor> cursor =
               h.createQuery(
-                      "SELECT task_id, log_through, state FROM commands WHERE id = :id AND tentacle_id = :t"
-                          + " FOR UPDATE")
+                      "SELECT task_id, log_through, state, masked_names FROM commands WHERE id = :id"
+                          + " AND tentacle_id = :t FOR UPDATE")
                   .bind("id", commandId)
                   .bind("t", tentacleId)
                   .map(
@@ -192,7 +275,8 @@ public final class CommandQueue {
                           new LogCursor(
                               rs.getString("task_id"),
                               rs.getLong("log_through"),
-                              rs.getString("state")))
+                              rs.getString("state"),
+                              rs.getString("masked_names")))
                   .findOne();
           if (cursor.isEmpty()) {
             return Optional.empty();
@@ -210,6 +294,7 @@ public final class CommandQueue {
           if (fresh.isEmpty()) {
             return Optional.of(through);
           }
+          List<String> secretValues = secretValues(h, commandId, cursor.get().maskedNames());
           var batch =
               h.prepareBatch(
                   "INSERT INTO log_lines (command_id, task_id, sequence, stream, text, logged_at)"
@@ -220,7 +305,7 @@ public final class CommandQueue {
                 .bind("taskId", cursor.get().taskId())
                 .bind("sequence", line.getSequence())
                 .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
-                .bind("text", line.getText())
+                .bind("text", mask(line.getText(), secretValues))
                 .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
                 .add();
           }
@@ -244,9 +329,39 @@ public final class CommandQueue {
         .findOne();
   }
 
-  static Command decode(String payload) {
+  /** The values of the command's sensitive variables, longest first so none is half-masked. */
+  private List<String> secretValues(Handle h, String commandId, String maskedNames) {
+    if (maskedNames == null) {
+      return List.of();
+    }
+    var variables = payloadOf(h, commandId).getRunScript().getVariablesMap();
+    return Arrays.stream(maskedNames.split(","))
+        .map(variables::get)
+        .filter(v -> v != null && !v.isEmpty())
+        .sorted(Comparator.comparingInt(String::length).reversed())
+        .toList();
+  }
+
+  static String mask(String text, List<String> secretValues) {
+    String masked = text;
+    for (String value : secretValues) {
+      masked = masked.replace(value, MASK);
+    }
+    return masked;
+  }
+
+  private Command payloadOf(Handle h, String commandId) {
+    return decode(
+        h.createQuery("SELECT payload FROM commands WHERE id = :id")
+            .bind("id", commandId)
+            .mapTo(String.class)
+            .one());
+  }
+
+  private Command decode(String payload) {
     try {
-      return Command.parseFrom(Base64.getDecoder().decode(payload));
+      return Command.parseFrom(
+          Secrets.isSealed(payload) ? secrets.open(payload) : Base64.getDecoder().decode(payload));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a stored command is unreadable: " + e.getMessage(), e);
     }
@@ -254,5 +369,5 @@ public final class CommandQueue {
 
   private record Candidate(IsolationRule.Slot slot, String state, int dispatchCount) {}
 
-  private record LogCursor(String taskId, long logThrough, String state) {}
+  private record LogCursor(String taskId, long logThrough, String state, String maskedNames) {}
 }

@@ -8,6 +8,7 @@ import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -17,9 +18,15 @@ public final class TaskStore {
   static final String UNFINISHED = "NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')";
 
   private final Jdbi jdbi;
+  private final Consumer<String> afterCommandFinished;
 
-  public TaskStore(Jdbi jdbi) {
+  /**
+   * @param afterCommandFinished told the task id after a command's outcome is committed, so what
+   *     waits on it (the next step of a deployment) can move on at once
+   */
+  public TaskStore(Jdbi jdbi, Consumer<String> afterCommandFinished) {
     this.jdbi = jdbi;
+    this.afterCommandFinished = afterCommandFinished;
   }
 
   public Jdbi jdbi() {
@@ -37,6 +44,13 @@ public final class TaskStore {
         .execute();
   }
 
+  /** Creates a task whose orchestrator, not its last command, decides when it ends. */
+  public void createOrchestrated(
+      Handle h, String id, String description, String createdBy, long now) {
+    create(h, id, description, createdBy, now);
+    h.createUpdate("UPDATE tasks SET orchestrated = TRUE WHERE id = :id").bind("id", id).execute();
+  }
+
   /**
    * Records how a command ended, unless it already has an outcome (the first report wins), and
    * closes its task when it was the last one running. The task row is locked first so that two
@@ -49,32 +63,41 @@ public final class TaskStore {
       Integer exitCode,
       String message,
       long now) {
-    return jdbi.inTransaction(
-        h -> {
-          Optional<String> taskId = lockTaskOf(h, tentacleId, commandId);
-          if (taskId.isEmpty()) {
-            return false;
-          }
-          int updated =
-              h.createUpdate(
-                      "UPDATE commands SET state = :state, exit_code = :exitCode, message = :message,"
-                          + " finished_at = :now WHERE id = :id AND state "
-                          + UNFINISHED)
-                  .bind("state", outcome.name())
-                  .bind("exitCode", exitCode)
-                  .bind("message", message)
-                  .bind("now", now)
-                  .bind("id", commandId)
-                  .execute();
-          if (updated == 1) {
-            closeTaskIfDone(h, taskId.get(), now);
-          }
-          return true;
-        });
+    Optional<String> finishedIn =
+        jdbi.inTransaction(
+            h -> {
+              Optional<String> taskId = lockTaskOf(h, tentacleId, commandId);
+              if (taskId.isEmpty()) {
+                return Optional.<String>empty();
+              }
+              int updated =
+                  h.createUpdate(
+                          "UPDATE commands SET state = :state, exit_code = :exitCode, message = :message,"
+                              + " finished_at = :now WHERE id = :id AND state "
+                              + UNFINISHED)
+                      .bind("state", outcome.name())
+                      .bind("exitCode", exitCode)
+                      .bind("message", message)
+                      .bind("now", now)
+                      .bind("id", commandId)
+                      .execute();
+              if (updated == 1) {
+                closeTaskIfDone(h, taskId.get(), now);
+              }
+              return taskId;
+            });
+    finishedIn.ifPresent(afterCommandFinished);
+    return finishedIn.isPresent();
   }
 
   /** Fails every unfinished command matching {@code condition}, one message each, closing tasks. */
   public int failWhere(String condition, Binder binder, MessageFor messageFor, long now) {
+    List<Overdue> failed = failAll(condition, binder, messageFor, now);
+    failed.stream().map(Overdue::taskId).distinct().forEach(afterCommandFinished);
+    return failed.size();
+  }
+
+  private List<Overdue> failAll(String condition, Binder binder, MessageFor messageFor, long now) {
     return jdbi.inTransaction(
         h -> {
           var query =
@@ -110,7 +133,7 @@ public final class TaskStore {
                 .execute();
             closeTaskIfDone(h, o.taskId(), now);
           }
-          return overdue.size();
+          return overdue;
         });
   }
 
@@ -151,9 +174,25 @@ public final class TaskStore {
         .one();
   }
 
+  /**
+   * Closes the task when none of its commands is unfinished. An orchestrated task (a deployment) is
+   * closed here only once cancelled; otherwise its orchestrator closes it, since its later steps
+   * may not be queued yet.
+   */
   static void closeTaskIfDone(Handle h, String taskId, long now) {
+    boolean leftToOrchestrator =
+        h.createQuery(
+                    "SELECT COUNT(*) FROM tasks WHERE id = :id AND orchestrated"
+                        + " AND cancel_requested_at IS NULL")
+                .bind("id", taskId)
+                .mapTo(Integer.class)
+                .one()
+            > 0;
+    if (leftToOrchestrator) {
+      return;
+    }
     List<String> states =
-        h.createQuery("SELECT state FROM commands WHERE task_id = :id")
+        h.createQuery("SELECT state FROM commands WHERE task_id = :id AND replaced_by IS NULL")
             .bind("id", taskId)
             .mapTo(String.class)
             .list();
@@ -209,8 +248,10 @@ public final class TaskStore {
 
   private static List<TargetView> targets(Handle h, String taskId) {
     return h.createQuery(
-            "SELECT c.id, c.tentacle_id, COALESCE(t.name, t.former_name) AS name, c.state, c.exit_code, c.message, c.route"
-                + " FROM commands c JOIN tentacles t ON t.id = c.tentacle_id WHERE c.task_id = :id ORDER BY name")
+            "SELECT c.id, c.tentacle_id, COALESCE(t.name, t.former_name) AS name, c.state, c.exit_code,"
+                + " c.message, c.route, c.step_index, c.step_name FROM commands c"
+                + " JOIN tentacles t ON t.id = c.tentacle_id"
+                + " WHERE c.task_id = :id AND c.replaced_by IS NULL ORDER BY c.step_index, name")
         .bind("id", taskId)
         .map(
             (rs, ctx) -> {
@@ -222,7 +263,9 @@ public final class TaskStore {
                   CommandState.valueOf(rs.getString("state")),
                   (Integer) rs.getObject("exit_code", Integer.class),
                   rs.getString("message"),
-                  route == null ? null : Route.valueOf(route));
+                  route == null ? null : Route.valueOf(route),
+                  (Integer) rs.getObject("step_index", Integer.class),
+                  rs.getString("step_name"));
             })
         .list();
   }
@@ -232,7 +275,8 @@ public final class TaskStore {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT l.id, l.command_id, COALESCE(t.name, t.former_name), l.sequence, l.stream, l.text, l.logged_at"
+                    "SELECT l.id, l.command_id, COALESCE(t.name, t.former_name), l.sequence, l.stream,"
+                        + " l.text, l.logged_at, c.step_name"
                         + " FROM log_lines l JOIN commands c ON c.id = l.command_id"
                         + " JOIN tentacles t ON t.id = c.tentacle_id"
                         + " WHERE l.task_id = :task AND l.id > :after ORDER BY l.id FETCH FIRST :limit ROWS ONLY")
@@ -248,7 +292,8 @@ public final class TaskStore {
                             rs.getLong(4),
                             rs.getString(5),
                             rs.getString(6),
-                            rs.getLong(7)))
+                            rs.getLong(7),
+                            rs.getString(8)))
                 .list());
   }
 }

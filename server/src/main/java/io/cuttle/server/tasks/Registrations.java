@@ -2,6 +2,7 @@ package io.cuttle.server.tasks;
 
 import com.linecorp.armeria.common.HttpStatus;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
@@ -28,6 +29,7 @@ public final class Registrations {
   private static final Logger log = LoggerFactory.getLogger(Registrations.class);
 
   private final TentacleStore tentacles;
+  private final EnvironmentStore environments;
   private final TaskStore tasks;
   private final RegistrationTokenStore tokens;
   private final Supplier<Thumbprint> serverThumbprint;
@@ -35,11 +37,13 @@ public final class Registrations {
 
   public Registrations(
       TentacleStore tentacles,
+      EnvironmentStore environments,
       TaskStore tasks,
       RegistrationTokenStore tokens,
       Supplier<Thumbprint> serverThumbprint,
       Clock clock) {
     this.tentacles = tentacles;
+    this.environments = environments;
     this.tasks = tasks;
     this.tokens = tokens;
     this.serverThumbprint = serverThumbprint;
@@ -112,6 +116,9 @@ public final class Registrations {
             null,
             null);
     long now = clock.millis();
+    // Unknown environments are added (after the last one) rather than refused: installing a
+    // tentacle is often the first thing done on a new server, before anyone set environments up.
+    environments.ensure(environment, now);
     tentacles
         .jdbi()
         .useTransaction(

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskEngine.class);
-  static final int MAX_SCRIPT_BYTES = 256 * 1024;
+  public static final int MAX_SCRIPT_BYTES = 256 * 1024;
 
   /** How long commands may wait and how long a tentacle may be silent. */
   public record Timing(
@@ -78,7 +77,7 @@ public final class TaskEngine implements AutoCloseable {
               + MAX_SCRIPT_BYTES / 1024
               + " KiB; ship large scripts in a package");
     }
-    RunScript.Syntax syntax = syntax(request.syntax());
+    RunScript.Syntax syntax = ScriptSyntax.parse(request.syntax());
     Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
     long timeoutMillis = runTimeoutMillis(request.timeoutSeconds());
     Isolation isolation = isolation(request);
@@ -141,21 +140,6 @@ public final class TaskEngine implements AutoCloseable {
       isolation.setMutex(Validation.name("mutex", request.mutex()));
     }
     return isolation.build();
-  }
-
-  private static RunScript.Syntax syntax(String value) {
-    if (value == null || value.isBlank()) {
-      return RunScript.Syntax.BASH;
-    }
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "bash" -> RunScript.Syntax.BASH;
-      case "sh" -> RunScript.Syntax.SH;
-      case "python", "python3" -> RunScript.Syntax.PYTHON;
-      case "powershell", "pwsh" -> RunScript.Syntax.POWERSHELL;
-      default ->
-          throw ApiException.badRequest(
-              "syntax: '" + value + "' (expected: bash, sh, python or powershell)");
-    };
   }
 
   private Duration pickupTimeout(Long seconds) {

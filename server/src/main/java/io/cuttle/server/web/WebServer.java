@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.TlsProvider;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.deploy.Deployments;
+import io.cuttle.server.deploy.Environments;
+import io.cuttle.server.deploy.Projects;
 import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
@@ -23,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -48,6 +53,9 @@ public final class WebServer implements Listeners.Listener {
       RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
+      Environments environments,
+      Projects projects,
+      Deployments deployments,
       PollWaiters waiters,
       RefusedConnections refused,
       Clock clock,
@@ -68,7 +76,7 @@ public final class WebServer implements Listeners.Listener {
     ApiKeyAuthorizer authorizer =
         new ApiKeyAuthorizer(parts.apiKeys(), parts.registrationTokens(), problems, parts.clock());
 
-    Server server =
+    ServerBuilder builder =
         Server.builder()
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
             .tlsProvider(tls)
@@ -83,43 +91,36 @@ public final class WebServer implements Listeners.Listener {
             .pathPrefix("/api")
             .exceptionHandlers(problems)
             .useBlockingTaskExecutor(true)
-            .build(new ServerApi(parts.info(), responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(
-                new TentacleApi(
-                    parts.tentacles(),
-                    parts.registrations(),
-                    parts.waiters(),
-                    parts.refused(),
-                    parts.clock(),
-                    parts.onlineWindow(),
-                    parts.minimumTentacleVersion(),
-                    bodies,
-                    responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(new TaskApi(parts.engine(), parts.tasks(), bodies, responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(
-                new RegistrationTokenApi(
-                    parts.registrationTokens(), parts.clock(), bodies, responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(new ServerCertificateApi(parts.serverCertificates(), responses))
+            .build(new ServerApi(parts.info(), responses));
+    List<Object> keyedApis =
+        List.of(
+            new TentacleApi(
+                parts.tentacles(),
+                parts.registrations(),
+                parts.waiters(),
+                parts.refused(),
+                parts.clock(),
+                parts.onlineWindow(),
+                parts.minimumTentacleVersion(),
+                bodies,
+                responses),
+            new TaskApi(parts.engine(), parts.tasks(), bodies, responses),
+            new RegistrationTokenApi(parts.registrationTokens(), parts.clock(), bodies, responses),
+            new EnvironmentApi(parts.environments(), bodies, responses),
+            new ProjectApi(parts.projects(), parts.deployments(), bodies, responses),
+            new DeploymentApi(parts.deployments(), bodies, responses),
+            new ServerCertificateApi(parts.serverCertificates(), responses));
+    for (Object api : keyedApis) {
+      builder
+          .annotatedService()
+          .pathPrefix("/api")
+          .decorator(authorizer)
+          .exceptionHandlers(problems)
+          .useBlockingTaskExecutor(true)
+          .build(api);
+    }
+    Server server =
+        builder
             .serviceUnder(
                 "/",
                 FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")

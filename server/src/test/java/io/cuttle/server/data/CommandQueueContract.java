@@ -10,12 +10,14 @@ import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.Isolation;
 import io.cuttle.wire.polling.v1.LogLine;
 import io.cuttle.wire.polling.v1.RunScript;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The queue's promises, once, in order, nothing lost, checked on every database Cuttle runs on: the
@@ -25,6 +27,7 @@ abstract class CommandQueueContract {
   private Database database;
   private CommandQueue queue;
   private TaskStore tasks;
+  @TempDir Path secretsDirectory;
 
   /** Opens the database under test; the second call must see what the first stored. */
   abstract Database openDatabase() throws Exception;
@@ -36,8 +39,8 @@ abstract class CommandQueueContract {
   void open() throws Exception {
     emptyDatabase();
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi());
-    tasks = new TaskStore(database.jdbi());
+    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
+    tasks = new TaskStore(database.jdbi(), taskId -> {});
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     for (String id : List.of("T-a", "T-b")) {
       TentacleRecord record =
@@ -381,7 +384,7 @@ abstract class CommandQueueContract {
     database.close();
 
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi());
+    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
 
     Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
     assertThat(claimed).map(Command::getCommandId).contains("C-1");

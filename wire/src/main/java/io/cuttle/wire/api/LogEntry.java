@@ -2,7 +2,8 @@ package io.cuttle.wire.api;
 
 /**
  * One line of a task's output. {@code cursor} orders lines across the whole task; pass the last one
- * seen as {@code after} to get only newer lines.
+ * seen as {@code after} to get only newer lines. {@code stepName} is the deployment step the line
+ * belongs to, null outside deployments.
  */
 public record LogEntry(
     long cursor,
@@ -11,4 +12,5 @@ public record LogEntry(
     long sequence,
     String stream,
     String text,
-    long timestampMillis) {}
+    long timestampMillis,
+    String stepName) {}

@@ -1,6 +1,9 @@
 package io.cuttle.wire.api;
 
-/** One tentacle's part of a task. */
+/**
+ * One tentacle's part of a task. In a deployment there is one per step per target; {@code
+ * stepIndex} (from 0) and {@code stepName} say which step, and are null for other tasks.
+ */
 public record TargetView(
     String commandId,
     String tentacleId,
@@ -8,4 +11,6 @@ public record TargetView(
     CommandState state,
     Integer exitCode,
     String message,
-    Route route) {}
+    Route route,
+    Integer stepIndex,
+    String stepName) {}

@@ -1,0 +1,179 @@
+package io.cuttle.dist;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cuttle.client.ApiClient;
+import io.cuttle.wire.api.ProjectRequest;
+import io.cuttle.wire.api.ProjectView;
+import io.cuttle.wire.api.StepSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "project",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Projects and their deployment process, defined in a JSON file such as:",
+      "  {\"name\": \"shop\", \"steps\": [",
+      "    {\"name\": \"migrate\", \"roles\": [\"db\"], \"script\": \"./migrate.sh\"},",
+      "    {\"name\": \"web\", \"roles\": [\"web\"], \"window\": 1, \"script\": \"./deploy.sh\"}]}"
+    },
+    subcommands = {
+      ProjectCommand.ListProjects.class,
+      ProjectCommand.Show.class,
+      ProjectCommand.Create.class,
+      ProjectCommand.Update.class,
+      ProjectCommand.Delete.class,
+      ProjectVariableCommand.class
+    })
+final class ProjectCommand implements Runnable {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static ProjectRequest read(Path file) throws IOException {
+    try {
+      return JSON.readValue(Files.readString(file), ProjectRequest.class);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--file: " + file + " does not exist");
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "--file: " + file + " is not a valid project definition: " + e.getOriginalMessage());
+    }
+  }
+
+  static void print(PrintWriter out, ProjectView project) {
+    out.println(
+        "Project "
+            + project.name()
+            + (project.description() == null ? "" : ": " + project.description()));
+    for (int i = 0; i < project.steps().size(); i++) {
+      StepSpec step = project.steps().get(i);
+      out.println(
+          "  "
+              + (i + 1)
+              + ". "
+              + step.name()
+              + " ("
+              + step.kind()
+              + (step.roles().isEmpty() ? ", every target" : ", roles " + step.roles())
+              + (step.window() == null ? "" : ", " + step.window() + " at a time")
+              + ")");
+    }
+    out.flush();
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every project.")
+  static final class ListProjects implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.projects().forEach(p -> print(spec.commandLine().getOut(), p));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "A project's process.")
+  static final class Show implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        print(spec.commandLine().getOut(), api.project(name));
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Creates a project from its definition file.")
+  static final class Create implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Option(names = "--file", required = true, description = "The project definition (JSON).")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      ProjectRequest request = read(file);
+      try (ApiClient api = server.connect()) {
+        print(spec.commandLine().getOut(), api.createProject(request));
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = "Replaces a project's definition; releases made before keep theirs.")
+  static final class Update implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--file", required = true, description = "The project definition (JSON).")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      ProjectRequest request = read(file);
+      try (ApiClient api = server.connect()) {
+        print(spec.commandLine().getOut(), api.replaceProject(name, request));
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Deletes a project that has no releases.")
+  static final class Delete implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.deleteProject(name);
+        spec.commandLine().getOut().println("Deleted project " + name);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.cuttle.dist;
+
+import io.cuttle.client.ApiClient;
+import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.ReleaseView;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "release",
+    mixinStandardHelpOptions = true,
+    description = "Releases: a project's process and variables fixed under a version.",
+    subcommands = {ReleaseCommand.Create.class, ReleaseCommand.ListReleases.class})
+final class ReleaseCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static void print(PrintWriter out, ReleaseView release) {
+    out.println(
+        "Release "
+            + release.version()
+            + " of "
+            + release.project()
+            + ": "
+            + release.steps().size()
+            + " step(s), "
+            + release.variables().size()
+            + " variable(s), created "
+            + Instant.ofEpochMilli(release.createdMillis())
+            + " by "
+            + release.createdBy());
+    out.flush();
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Snapshots the project's process and variables as they are now.")
+  static final class Create implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Option(names = "--project", required = true)
+    String project;
+
+    @Option(names = "--version", required = true, description = "e.g. 1.4.0; once per project.")
+    String version;
+
+    @Option(
+        names = "--package",
+        paramLabel = "ID=VERSION",
+        description = "The version of a package the process deploys (repeatable).")
+    Map<String, String> packages = Map.of();
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        print(
+            spec.commandLine().getOut(),
+            api.createRelease(project, new CreateReleaseRequest(version, packages)));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Newest first.")
+  static final class ListReleases implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Option(names = "--project", required = true)
+    String project;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.releases(project).forEach(r -> print(spec.commandLine().getOut(), r));
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,4 @@
+package io.cuttle.wire.api;
+
+/** Body to create an environment, or to rename one. */
+public record EnvironmentRequest(String name) {}
