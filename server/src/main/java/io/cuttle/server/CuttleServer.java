@@ -5,11 +5,15 @@ import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
+import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.data.UserStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
@@ -43,6 +47,7 @@ public final class CuttleServer implements AutoCloseable {
   private final Identity identity;
   private final Path adminApiKeyFile;
   private final String adminApiKey;
+  private final Path adminPasswordFile;
   private final PollingServer polling;
   private final PollingServer.RoutedDoor routedDoor;
   private final WebServer web;
@@ -55,6 +60,7 @@ public final class CuttleServer implements AutoCloseable {
     this.identity = b.identity;
     this.adminApiKeyFile = b.adminApiKeyFile;
     this.adminApiKey = b.adminApiKey;
+    this.adminPasswordFile = b.adminPasswordFile;
     this.polling = b.polling;
     this.routedDoor = b.routedDoor;
     this.web = b.web;
@@ -85,6 +91,7 @@ public final class CuttleServer implements AutoCloseable {
     Identity identity;
     Path adminApiKeyFile;
     String adminApiKey;
+    Path adminPasswordFile;
     PollingServer polling;
     PollingServer.RoutedDoor routedDoor;
     WebServer web;
@@ -122,6 +129,10 @@ public final class CuttleServer implements AutoCloseable {
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(database.jdbi());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
+      UserStore users = new UserStore(database.jdbi());
+      PasswordHasher passwords = new PasswordHasher();
+      AdminUser.ensure(data, users, passwords, config.clock());
+      adminPasswordFile = data.resolve(AdminUser.FILE).toAbsolutePath();
 
       ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
       open(workers::shutdownNow);
@@ -184,6 +195,10 @@ public final class CuttleServer implements AutoCloseable {
                       tentacles,
                       tasks,
                       apiKeys,
+                      users,
+                      new SessionStore(database.jdbi()),
+                      passwords,
+                      new AuditLog(database.jdbi()),
                       registrationTokens,
                       new Registrations(
                           tentacles,
@@ -270,6 +285,14 @@ public final class CuttleServer implements AutoCloseable {
 
   public Path adminApiKeyFile() {
     return adminApiKeyFile;
+  }
+
+  /**
+   * Where the first start wrote the bootstrap "admin" user's password; the file is gone when
+   * someone deleted it after setting their own.
+   */
+  public Path adminPasswordFile() {
+    return adminPasswordFile;
   }
 
   public RefusedConnections refusedConnections() {

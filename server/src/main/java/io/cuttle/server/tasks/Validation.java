@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The rules for what people send: names of things, thumbprints. */
-final class Validation {
+public final class Validation {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private Validation() {}
 
-  static String name(String field, String value) {
+  public static String name(String field, String value) {
     if (value == null || value.isBlank()) {
       throw ApiException.badRequest(field + " is required");
     }

@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.AuditLog;
+import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.data.UserStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
@@ -22,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -44,6 +51,10 @@ public final class WebServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       ApiKeyStore apiKeys,
+      UserStore users,
+      SessionStore sessions,
+      PasswordHasher passwords,
+      AuditLog audit,
       RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
@@ -60,9 +71,15 @@ public final class WebServer implements Listeners.Listener {
     JsonBodies bodies = new JsonBodies(json);
     JsonResponses responses = new JsonResponses(json);
     ApiKeyAuthorizer authorizer =
-        new ApiKeyAuthorizer(parts.apiKeys(), parts.registrationTokens(), problems, parts.clock());
+        new ApiKeyAuthorizer(
+            parts.apiKeys(),
+            parts.sessions(),
+            parts.registrationTokens(),
+            parts.audit(),
+            problems,
+            parts.clock());
 
-    Server server =
+    ServerBuilder builder =
         Server.builder()
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
             .tls(identity.privateKey(), identity.certificate())
@@ -72,42 +89,61 @@ public final class WebServer implements Listeners.Listener {
             .meterRegistry(new SimpleMeterRegistry())
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             // Problems logs unexpected failures with their stacks; browsers leaving is routine.
-            .unloggedExceptionsReportInterval(Duration.ZERO)
-            .annotatedService()
-            .pathPrefix("/api")
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(new ServerApi(parts.info(), responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(
-                new TentacleApi(
-                    parts.tentacles(),
-                    parts.registrations(),
-                    parts.waiters(),
-                    parts.refused(),
-                    parts.clock(),
-                    parts.onlineWindow(),
-                    parts.minimumTentacleVersion(),
-                    bodies,
-                    responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(new TaskApi(parts.engine(), parts.tasks(), bodies, responses))
-            .annotatedService()
-            .pathPrefix("/api")
-            .decorator(authorizer)
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(
-                new RegistrationTokenApi(
-                    parts.registrationTokens(), parts.clock(), bodies, responses))
+            .unloggedExceptionsReportInterval(Duration.ZERO);
+    // Open to anyone: whether the server is up, and signing in.
+    for (Object open :
+        List.of(
+            new ServerApi(parts.info(), responses),
+            new SessionApi(
+                parts.users(),
+                parts.sessions(),
+                parts.passwords(),
+                parts.audit(),
+                parts.clock(),
+                bodies,
+                responses))) {
+      builder
+          .annotatedService()
+          .pathPrefix("/api")
+          .exceptionHandlers(problems)
+          .useBlockingTaskExecutor(true)
+          .build(open);
+    }
+    // Everything else goes through the one authorization policy: add new services here.
+    for (Object guarded :
+        List.of(
+            new TentacleApi(
+                parts.tentacles(),
+                parts.registrations(),
+                parts.waiters(),
+                parts.refused(),
+                parts.clock(),
+                parts.onlineWindow(),
+                parts.minimumTentacleVersion(),
+                bodies,
+                responses),
+            new TaskApi(
+                parts.engine(),
+                parts.tasks(),
+                new TaskLogStream(parts.tasks(), workers, json, parts.clock()),
+                bodies,
+                responses),
+            new RegistrationTokenApi(parts.registrationTokens(), parts.clock(), bodies, responses),
+            new UserApi(parts.users(), parts.passwords(), parts.clock(), bodies, responses),
+            new ApiKeyApi(parts.apiKeys(), parts.users(), parts.clock(), bodies, responses),
+            new AuditApi(parts.audit(), responses))) {
+      builder
+          .annotatedService()
+          .pathPrefix("/api")
+          .decorator(authorizer)
+          .exceptionHandlers(problems)
+          .useBlockingTaskExecutor(true)
+          .build(guarded);
+    }
+    Server server =
+        builder
+            // Armeria's own page listing every API operation, read from the services above.
+            .serviceUnder("/docs", new DocService())
             .serviceUnder(
                 "/",
                 FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")
