@@ -53,6 +53,17 @@ public final class ApiKeyStore {
                 .execute());
   }
 
+  /** Whether the key was ever stored, revoked or not. */
+  public boolean isKnown(String key) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM api_keys WHERE key_hash = :hash")
+                    .bind("hash", Secrets.sha256Hex(key))
+                    .mapTo(Integer.class)
+                    .one()
+                > 0);
+  }
+
   /** The name of the key's owner, if the key is known and not revoked. */
   public Optional<String> ownerOf(String key) {
     return callerOf(key).map(Caller::name);
