@@ -2,8 +2,12 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.common.pki.PemFiles;
+import io.cuttle.common.pki.SelfSignedCertificates;
+import io.cuttle.tentacle.TentacleHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +23,9 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web UI in real headless Chromium against a real server with real tentacles: signing in,
- * seeing the fleet, running a script from the console and watching its log arrive live, and a
- * viewer who can look at everything but change nothing, in the UI or through the API.
+ * seeing the fleet, running a script from the console and watching its log arrive live, approving a
+ * refused certificate as a tentacle, and a viewer who can look at everything but change nothing, in
+ * the UI or through the API.
  */
 @Timeout(240)
 class WebUiBrowserTest {
@@ -83,7 +88,8 @@ class WebUiBrowserTest {
     browser.awaitText("tr[data-name=legacy-1] td.state", "online");
     browser.awaitText("tr[data-name=routed-1]", "via router");
     browser.awaitText("tr[data-name=legacy-1]", "legacy port");
-    assertThat(browser.all("#fleet-picture .dot.online")).hasSize(2);
+    assertThat(browser.all("#fleet-picture .dot.online[title='routed-1: online']")).hasSize(1);
+    assertThat(browser.all("#fleet-picture .dot.online[title='legacy-1: online']")).hasSize(1);
     browser.find("#tentacle-filter").sendKeys("legacy");
     browser.await(
         "the filter leaves legacy-1 alone",
@@ -167,5 +173,38 @@ class WebUiBrowserTest {
         .doesNotContain("should not run");
 
     signOut();
+  }
+
+  @Test
+  void anAdminApprovesARefusedCertificateAsANewTentacle() throws Exception {
+    TentacleHome home = fleet.register("swapped-1", false);
+    var stranger = SelfSignedCertificates.create("stranger", List.of());
+    PemFiles.write(home.directory(), stranger);
+    fleet.start(home);
+    String thumbprint = stranger.thumbprint().toString();
+
+    browser.open(url + "#/refused");
+    signIn("admin", adminPassword());
+    browser.shown("tr[data-thumbprint='" + thumbprint + "'] button.approve").click();
+    WebElement form = browser.shown("#approval form");
+    form.findElement(By.name("name")).sendKeys("stranger-1");
+    form.findElement(By.name("environment")).sendKeys("Test");
+    form.findElement(By.name("roles")).sendKeys("web, db");
+    new Select(form.findElement(By.name("route"))).selectByValue("LEGACY_PORT");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    browser.awaitText("#approval", "Registered stranger-1");
+
+    try (var api = fleet.api()) {
+      assertThat(api.tentacles())
+          .filteredOn(t -> t.name().equals("stranger-1"))
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.thumbprint()).isEqualTo(thumbprint);
+                assertThat(t.roles()).containsExactly("web", "db");
+              });
+    }
+    browser.find("a[data-page=tentacles]").click();
+    browser.awaitText("tr[data-name=stranger-1]", "Test");
   }
 }
