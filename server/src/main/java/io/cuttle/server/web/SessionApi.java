@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * {@code /api/login}, {@code /api/logout} and {@code /api/session}: browser sign-in. A user name
  * that fails {@link #MAX_FAILED_LOGINS} times in a row is locked for {@link #LOCKOUT}, whatever
- * password comes next, which bounds online guessing to a few hundred tries a day per user; a
+ * password comes next, which bounds online guessing to about 1,400 tries a day per user; a
  * successful login or a new password clears the count.
  */
 final class SessionApi {

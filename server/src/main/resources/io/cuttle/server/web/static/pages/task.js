@@ -26,7 +26,7 @@ export function render(view, { params: [id] }) {
   }
 
   function showTask(task) {
-    title.textContent = task.description;
+    title.textContent = `${task.id}: ${task.description}`;
     state.textContent = task.state;
     state.className = `state ${task.state}`;
     cancel.hidden = task.state !== "RUNNING";
