@@ -143,7 +143,12 @@ final class DemoCommand implements Callable<Integer> {
       return succeeded ? 0 : 1;
     }
     out.println();
-    out.println("The web UI stays up: " + server.info().webUrl() + "/#key=" + server.adminApiKey());
+    out.println(
+        "The web UI stays up: "
+            + server.info().webUrl()
+            + "/ (sign in as 'admin' with the password in "
+            + server.adminPasswordFile()
+            + ")");
     out.println(
         "(your browser will warn about the self-signed certificate; its thumbprint is "
             + server.thumbprint()

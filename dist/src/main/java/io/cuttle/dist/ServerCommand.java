@@ -159,6 +159,12 @@ final class ServerCommand implements Callable<Integer> {
     }
     out.println("  Server thumbprint: " + info.thumbprint());
     out.println("  Admin API key:     in " + server.adminApiKeyFile() + " (owner-only)");
+    if (java.nio.file.Files.exists(server.adminPasswordFile())) {
+      out.println(
+          "  Sign in as 'admin' with the password in "
+              + server.adminPasswordFile()
+              + " (owner-only; set your own password, then delete the file)");
+    }
     out.flush();
   }
 }

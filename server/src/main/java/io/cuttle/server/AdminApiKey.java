@@ -12,7 +12,8 @@ import java.util.Base64;
 
 /**
  * The bootstrap admin key: made on first start, written owner-only to {@code <data>/admin-api-key},
- * and known to the database by its hash only.
+ * and known to the database by its hash only. Revoking it (like any key) is for good: the file then
+ * holds a key that no longer works, until it is deleted and the next start makes a new one.
  */
 final class AdminApiKey {
   static final String FILE = "admin-api-key";
@@ -34,7 +35,8 @@ final class AdminApiKey {
       key = "cuttle_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
       AtomicFiles.writePrivate(file, (key + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    if (keys.ownerOf(key).isEmpty()) {
+    // A key an admin revoked stays revoked: delete the file to have a new one made.
+    if (!keys.isKnown(key)) {
       keys.add("admin", key, "admin", clock.millis());
     }
     return key;

@@ -3,17 +3,21 @@ package io.cuttle.server;
 import io.cuttle.common.io.AtomicFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DeploymentStore;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Orchestration;
+import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.ProjectStore;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.ReleaseStore;
 import io.cuttle.server.data.Secrets;
+import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.data.UserStore;
 import io.cuttle.server.deploy.Deployments;
 import io.cuttle.server.deploy.Environments;
 import io.cuttle.server.deploy.Orchestrator;
@@ -56,6 +60,7 @@ public final class CuttleServer implements AutoCloseable {
   private final ServerIdentities identities;
   private final Path adminApiKeyFile;
   private final String adminApiKey;
+  private final Path adminPasswordFile;
   private final PollingServer polling;
   private final PollingServer.RoutedDoor routedDoor;
   private final WebServer web;
@@ -68,6 +73,7 @@ public final class CuttleServer implements AutoCloseable {
     this.identities = b.identities;
     this.adminApiKeyFile = b.adminApiKeyFile;
     this.adminApiKey = b.adminApiKey;
+    this.adminPasswordFile = b.adminPasswordFile;
     this.polling = b.polling;
     this.routedDoor = b.routedDoor;
     this.web = b.web;
@@ -98,6 +104,7 @@ public final class CuttleServer implements AutoCloseable {
     ServerIdentities identities;
     Path adminApiKeyFile;
     String adminApiKey;
+    Path adminPasswordFile;
     PollingServer polling;
     PollingServer.RoutedDoor routedDoor;
     WebServer web;
@@ -138,6 +145,10 @@ public final class CuttleServer implements AutoCloseable {
       environmentStore.adoptTentacleEnvironments(config.clock().millis());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
+      UserStore users = new UserStore(database.jdbi());
+      PasswordHasher passwords = new PasswordHasher();
+      AdminUser.ensure(data, users, passwords, config.clock());
+      adminPasswordFile = data.resolve(AdminUser.FILE).toAbsolutePath();
 
       ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
       open(workers::shutdownNow);
@@ -231,6 +242,10 @@ public final class CuttleServer implements AutoCloseable {
                       tentacles,
                       tasks,
                       apiKeys,
+                      users,
+                      new SessionStore(database.jdbi()),
+                      passwords,
+                      new AuditLog(database.jdbi()),
                       registrationTokens,
                       new Registrations(
                           tentacles,
@@ -323,6 +338,14 @@ public final class CuttleServer implements AutoCloseable {
 
   public Path adminApiKeyFile() {
     return adminApiKeyFile;
+  }
+
+  /**
+   * Where the first start wrote the bootstrap "admin" user's password; the file is gone when
+   * someone deleted it after setting their own.
+   */
+  public Path adminPasswordFile() {
+    return adminPasswordFile;
   }
 
   public RefusedConnections refusedConnections() {

@@ -1,11 +1,5 @@
 package io.cuttle.server.data;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -18,7 +12,6 @@ public final class RegistrationTokenStore {
   /** Every token starts so, which tells the authorizer it is not an API key. */
   public static final String PREFIX = "cuttle_rt_";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final Jdbi jdbi;
 
   public RegistrationTokenStore(Jdbi jdbi) {
@@ -32,9 +25,7 @@ public final class RegistrationTokenStore {
   public record Created(String id, String token, long expiresAt) {}
 
   public Created create(String createdBy, long now, long expiresAt) {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String token = BearerSecrets.newSecret(PREFIX);
     String id = Ids.newId("R-");
     jdbi.useHandle(
         h ->
@@ -42,7 +33,7 @@ public final class RegistrationTokenStore {
                     "INSERT INTO registration_tokens (id, token_hash, created_by, created_at,"
                         + " expires_at) VALUES (:id, :hash, :createdBy, :now, :expiresAt)")
                 .bind("id", id)
-                .bind("hash", hash(token))
+                .bind("hash", BearerSecrets.sha256Hex(token))
                 .bind("createdBy", createdBy)
                 .bind("now", now)
                 .bind("expiresAt", expiresAt)
@@ -56,7 +47,7 @@ public final class RegistrationTokenStore {
             h.createQuery(
                     "SELECT id, expires_at, used_at, used_by FROM registration_tokens"
                         + " WHERE token_hash = :hash")
-                .bind("hash", hash(token))
+                .bind("hash", BearerSecrets.sha256Hex(token))
                 .map(
                     (rs, ctx) ->
                         new Token(
@@ -83,15 +74,5 @@ public final class RegistrationTokenStore {
             .bind("id", id)
             .execute()
         == 1;
-  }
-
-  private static String hash(String token) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

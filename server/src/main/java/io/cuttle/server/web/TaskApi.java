@@ -1,10 +1,14 @@
 package io.cuttle.server.web;
 
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.annotation.Nullable;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Header;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.TaskStore;
@@ -13,20 +17,31 @@ import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskLog;
 import io.cuttle.wire.api.TaskView;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code /api/tasks}: run scripts and follow what they print. */
 final class TaskApi {
   private static final int MAX_PAGE = 5000;
+  // A million lines: far beyond any log a person reads, and a bound on the download's memory.
+  private static final int MAX_DOWNLOAD_PAGES = 200;
 
   private final TaskEngine engine;
   private final TaskStore tasks;
   private final JsonBodies bodies;
   private final JsonResponses responses;
 
-  TaskApi(TaskEngine engine, TaskStore tasks, JsonBodies bodies, JsonResponses responses) {
+  private final TaskLogStream stream;
+
+  TaskApi(
+      TaskEngine engine,
+      TaskStore tasks,
+      TaskLogStream stream,
+      JsonBodies bodies,
+      JsonResponses responses) {
     this.engine = engine;
     this.tasks = tasks;
+    this.stream = stream;
     this.bodies = bodies;
     this.responses = responses;
   }
@@ -34,7 +49,9 @@ final class TaskApi {
   @Post("/tasks/scripts")
   public HttpResponse runScript(ServiceRequestContext ctx, AggregatedHttpRequest request) {
     RunScriptRequest body = bodies.read(request, RunScriptRequest.class);
-    return responses.created(engine.runScript(body, ctx.attr(ApiKeyAuthorizer.CALLER)));
+    TaskView task = engine.runScript(body, ctx.attr(ApiKeyAuthorizer.CALLER));
+    ctx.setAttr(ApiKeyAuthorizer.AUDIT_TARGET, "task " + task.id());
+    return responses.created(task);
   }
 
   /**
@@ -70,6 +87,50 @@ final class TaskApi {
     List<LogEntry> lines = tasks.log(id, after, bounded("limit", limit, MAX_PAGE));
     long next = lines.isEmpty() ? after : lines.get(lines.size() - 1).cursor();
     return responses.ok(new TaskLog(lines, next, task));
+  }
+
+  /**
+   * The log as it grows, as server-sent events (see {@link TaskLogStream}); from the start, or
+   * after the cursor in Last-Event-ID (a reconnecting browser) or {@code after}.
+   */
+  @Get("/tasks/{id}/log/stream")
+  public HttpResponse logStream(
+      ServiceRequestContext ctx,
+      @Param("id") String id,
+      @Header("last-event-id") @Nullable String lastEventId,
+      @Param("after") @Default("0") long after) {
+    find(id);
+    long from = after;
+    if (lastEventId != null) {
+      try {
+        from = Long.parseLong(lastEventId.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest(
+            "Last-Event-ID: '" + lastEventId + "' (expected: a log cursor from this stream)");
+      }
+    }
+    ctx.clearRequestTimeout(); // it lasts as long as the task, within TaskLogStream.MAX_STREAM
+    return stream.follow(id, from);
+  }
+
+  /** The whole log as plain text, one block per target, to download. */
+  @Get("/tasks/{id}/log.txt")
+  public HttpResponse logText(@Param("id") String id) {
+    TaskView task = find(id);
+    List<LogEntry> lines = new ArrayList<>();
+    for (int page = 0; page < MAX_DOWNLOAD_PAGES; page++) {
+      List<LogEntry> more =
+          tasks.log(id, lines.isEmpty() ? 0 : lines.get(lines.size() - 1).cursor(), MAX_PAGE);
+      lines.addAll(more);
+      if (more.size() < MAX_PAGE) {
+        break;
+      }
+    }
+    return HttpResponse.builder()
+        .ok()
+        .content(MediaType.PLAIN_TEXT_UTF_8, TaskLogText.of(task, lines))
+        .header(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + id + ".log\"")
+        .build();
   }
 
   private TaskView find(String id) {

@@ -7,12 +7,17 @@ import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.TlsProvider;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.AuditLog;
+import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.data.UserStore;
 import io.cuttle.server.deploy.Deployments;
 import io.cuttle.server.deploy.Environments;
 import io.cuttle.server.deploy.Projects;
@@ -50,6 +55,10 @@ public final class WebServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       ApiKeyStore apiKeys,
+      UserStore users,
+      SessionStore sessions,
+      PasswordHasher passwords,
+      AuditLog audit,
       RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
@@ -74,7 +83,13 @@ public final class WebServer implements Listeners.Listener {
     JsonBodies bodies = new JsonBodies(json);
     JsonResponses responses = new JsonResponses(json);
     ApiKeyAuthorizer authorizer =
-        new ApiKeyAuthorizer(parts.apiKeys(), parts.registrationTokens(), problems, parts.clock());
+        new ApiKeyAuthorizer(
+            parts.apiKeys(),
+            parts.sessions(),
+            parts.registrationTokens(),
+            parts.audit(),
+            problems,
+            parts.clock());
 
     ServerBuilder builder =
         Server.builder()
@@ -86,13 +101,28 @@ public final class WebServer implements Listeners.Listener {
             .meterRegistry(new SimpleMeterRegistry())
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             // Problems logs unexpected failures with their stacks; browsers leaving is routine.
-            .unloggedExceptionsReportInterval(Duration.ZERO)
-            .annotatedService()
-            .pathPrefix("/api")
-            .exceptionHandlers(problems)
-            .useBlockingTaskExecutor(true)
-            .build(new ServerApi(parts.info(), responses));
-    List<Object> keyedApis =
+            .unloggedExceptionsReportInterval(Duration.ZERO);
+    // Open to anyone: whether the server is up, and signing in.
+    for (Object open :
+        List.of(
+            new ServerApi(parts.info(), responses),
+            new SessionApi(
+                parts.users(),
+                parts.sessions(),
+                parts.passwords(),
+                parts.audit(),
+                parts.clock(),
+                bodies,
+                responses))) {
+      builder
+          .annotatedService()
+          .pathPrefix("/api")
+          .exceptionHandlers(problems)
+          .useBlockingTaskExecutor(true)
+          .build(open);
+    }
+    // Everything else goes through the one authorization policy: add new services here.
+    for (Object guarded :
         List.of(
             new TentacleApi(
                 parts.tentacles(),
@@ -104,23 +134,32 @@ public final class WebServer implements Listeners.Listener {
                 parts.minimumTentacleVersion(),
                 bodies,
                 responses),
-            new TaskApi(parts.engine(), parts.tasks(), bodies, responses),
+            new TaskApi(
+                parts.engine(),
+                parts.tasks(),
+                new TaskLogStream(parts.tasks(), workers, json, parts.clock()),
+                bodies,
+                responses),
             new RegistrationTokenApi(parts.registrationTokens(), parts.clock(), bodies, responses),
+            new UserApi(parts.users(), parts.passwords(), parts.clock(), bodies, responses),
+            new ApiKeyApi(parts.apiKeys(), parts.users(), parts.clock(), bodies, responses),
+            new AuditApi(parts.audit(), responses),
             new EnvironmentApi(parts.environments(), bodies, responses),
             new ProjectApi(parts.projects(), parts.deployments(), bodies, responses),
             new DeploymentApi(parts.deployments(), bodies, responses),
-            new ServerCertificateApi(parts.serverCertificates(), responses));
-    for (Object api : keyedApis) {
+            new ServerCertificateApi(parts.serverCertificates(), responses))) {
       builder
           .annotatedService()
           .pathPrefix("/api")
           .decorator(authorizer)
           .exceptionHandlers(problems)
           .useBlockingTaskExecutor(true)
-          .build(api);
+          .build(guarded);
     }
     Server server =
         builder
+            // Armeria's own page listing every API operation, read from the services above.
+            .serviceUnder("/docs", new DocService())
             .serviceUnder(
                 "/",
                 FileService.builder(WebServer.class.getClassLoader(), "io/cuttle/server/web/static")

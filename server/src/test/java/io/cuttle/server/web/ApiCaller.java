@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.ClientFactory;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.Cookie;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
@@ -16,8 +17,10 @@ import io.cuttle.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** Raw HTTPS calls to a test server's REST API, with or without a key, and their problem texts. */
@@ -34,10 +37,14 @@ final class ApiCaller implements AutoCloseable {
   }
 
   AggregatedHttpResponse call(HttpMethod method, String path, String key, String body) {
+    return call(
+        method, path, key == null ? Map.of() : Map.of("authorization", "Bearer " + key), body);
+  }
+
+  AggregatedHttpResponse call(
+      HttpMethod method, String path, Map<String, String> extraHeaders, String body) {
     RequestHeadersBuilder headers = RequestHeaders.builder(method, path);
-    if (key != null) {
-      headers.set("authorization", "Bearer " + key);
-    }
+    extraHeaders.forEach(headers::set);
     if (body == null) {
       return client.execute(headers.build()).aggregate().join();
     }
@@ -50,6 +57,38 @@ final class ApiCaller implements AutoCloseable {
   /** A call with the server's bootstrap admin key. */
   AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return call(method, path, server.adminApiKey(), body);
+  }
+
+  /** A signed-in browser: its session cookie and the CSRF token its page would send. */
+  record Session(String cookie, String csrfToken) {
+    Map<String, String> read() {
+      return Map.of("cookie", ApiKeyAuthorizer.SESSION_COOKIE + "=" + cookie);
+    }
+
+    Map<String, String> write() {
+      return Map.of(
+          "cookie", ApiKeyAuthorizer.SESSION_COOKIE + "=" + cookie, "x-csrf-token", csrfToken);
+    }
+  }
+
+  /** Signs in, checking it worked. */
+  Session login(String name, String password) throws Exception {
+    AggregatedHttpResponse response = attemptLogin(name, password);
+    assertThat(response.status().code()).as(response.contentUtf8()).isEqualTo(200);
+    Cookie cookie = Cookie.fromSetCookieHeader(response.headers().get("set-cookie"));
+    return new Session(cookie.value(), json(response).get("csrfToken").asText());
+  }
+
+  AggregatedHttpResponse attemptLogin(String name, String password) throws Exception {
+    return call(
+        HttpMethod.POST,
+        "/api/login",
+        Map.of(),
+        JSON.writeValueAsString(Map.of("name", name, "password", password)));
+  }
+
+  String adminPassword() throws IOException {
+    return Files.readString(server.adminPasswordFile()).trim();
   }
 
   static JsonNode json(AggregatedHttpResponse response) throws Exception {

@@ -530,7 +530,7 @@ class DeploymentModelApiTest {
   @Test
   void theNewResourcesNeedAnApiKey() throws Exception {
     for (String path : List.of("/api/environments", "/api/projects", "/api/deployments")) {
-      AggregatedHttpResponse response = api.call(HttpMethod.GET, path, null, null);
+      AggregatedHttpResponse response = api.call(HttpMethod.GET, path, (String) null, null);
       assertThat(response.status().code()).as(path).isEqualTo(401);
       assertThat(problem(response)).contains("needs an API key");
     }

@@ -1,0 +1,110 @@
+package io.cuttle.dist;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven through its chromedriver, with a fresh profile, for testing the
+ * web UI as a person uses it. It accepts the test server's self-signed certificate; nothing else
+ * here would.
+ */
+final class Browser implements AutoCloseable {
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  final WebDriver driver;
+
+  Browser(Path profile) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1366,900",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    options.setAcceptInsecureCerts(true);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  void open(String url) {
+    driver.get(url);
+  }
+
+  WebElement find(String css) {
+    return driver.findElement(By.cssSelector(css));
+  }
+
+  List<WebElement> all(String css) {
+    return driver.findElements(By.cssSelector(css));
+  }
+
+  /** Waits until {@code condition} holds, failing with {@code what} after a generous while. */
+  <T> T await(String what, ExpectedCondition<T> condition) {
+    return new WebDriverWait(driver, PATIENCE).withMessage(what).until(condition);
+  }
+
+  /** Waits for an element to be on the page and shown. */
+  WebElement shown(String css) {
+    return await(
+        css + " is shown",
+        d ->
+            d.findElements(By.cssSelector(css)).stream()
+                .filter(WebElement::isDisplayed)
+                .findFirst()
+                .orElse(null));
+  }
+
+  /** Waits for the text of {@code css} to contain {@code text}. */
+  void awaitText(String css, String text) {
+    await(
+        css + " shows '" + text + "'",
+        d ->
+            d.findElements(By.cssSelector(css)).stream().anyMatch(e -> e.getText().contains(text)));
+  }
+
+  /**
+   * A fetch made by the page itself, with its cookies: the status and the body of the answer.
+   * {@code headers} may be empty; {@code body} may be null.
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> fetch(String method, String path, Map<String, String> headers, String body) {
+    return (Map<String, Object>)
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "fetch(arguments[0], {method: arguments[1], headers: arguments[2],"
+                    + " body: arguments[3]})"
+                    + ".then(async r => done({status: r.status, text: await r.text()}),"
+                    + " e => done({status: -1, text: String(e)}));",
+                path,
+                method,
+                headers,
+                body);
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+  }
+}

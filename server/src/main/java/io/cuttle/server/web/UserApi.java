@@ -1,0 +1,94 @@
+package io.cuttle.server.web;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
+import com.linecorp.armeria.server.annotation.Put;
+import io.cuttle.server.data.PasswordHasher;
+import io.cuttle.server.data.Role;
+import io.cuttle.server.data.UserStore;
+import io.cuttle.server.tasks.Validation;
+import io.cuttle.wire.api.CreateUserRequest;
+import io.cuttle.wire.api.SetPasswordRequest;
+import io.cuttle.wire.api.UserView;
+import java.time.Clock;
+
+/** {@code /api/users}: who may sign in, with which role. */
+final class UserApi {
+  static final int MIN_PASSWORD = 12;
+  static final int MAX_PASSWORD = 200;
+
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final Clock clock;
+  private final JsonBodies bodies;
+  private final JsonResponses responses;
+
+  UserApi(
+      UserStore users,
+      PasswordHasher hasher,
+      Clock clock,
+      JsonBodies bodies,
+      JsonResponses responses) {
+    this.users = users;
+    this.hasher = hasher;
+    this.clock = clock;
+    this.bodies = bodies;
+    this.responses = responses;
+  }
+
+  @Get("/users")
+  public HttpResponse list() {
+    return responses.ok(users.list().stream().map(UserApi::view).toList());
+  }
+
+  @Post("/users")
+  public HttpResponse create(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    CreateUserRequest body = bodies.read(request, CreateUserRequest.class);
+    String name = Validation.name("name", body.name());
+    Role role =
+        Role.of(body.role())
+            .orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "role: '" + body.role() + "' (expected one of: " + Role.known() + ")"));
+    String hash = hasher.hash(password(body.password()));
+    if (!users.create(name, hash, role, clock.millis())) {
+      throw ApiException.conflict("a user named '" + name + "' exists already");
+    }
+    ctx.setAttr(ApiKeyAuthorizer.AUDIT_TARGET, "user " + name);
+    return responses.created(view(users.find(name).orElseThrow()));
+  }
+
+  @Put("/users/{name}/password")
+  public HttpResponse setPassword(
+      ServiceRequestContext ctx, @Param("name") String name, AggregatedHttpRequest request) {
+    SetPasswordRequest body = bodies.read(request, SetPasswordRequest.class);
+    if (!users.setPassword(name, hasher.hash(password(body.password())))) {
+      throw ApiException.notFound("no user named '" + name + "'");
+    }
+    ctx.setAttr(ApiKeyAuthorizer.AUDIT_TARGET, "user " + name);
+    return responses.ok(view(users.find(name).orElseThrow()));
+  }
+
+  private static String password(String password) {
+    if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+      throw ApiException.badRequest(
+          "password: "
+              + (password == null ? "missing" : password.length() + " characters")
+              + " (expected: "
+              + MIN_PASSWORD
+              + " to "
+              + MAX_PASSWORD
+              + " characters; a passphrase of a few words is easy to type and hard to guess)");
+    }
+    return password;
+  }
+
+  private static UserView view(UserStore.User user) {
+    return new UserView(user.name(), user.role().id(), user.createdAt(), user.lockedUntil());
+  }
+}

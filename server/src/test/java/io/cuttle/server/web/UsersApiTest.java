@@ -1,0 +1,294 @@
+package io.cuttle.server.web;
+
+import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import io.cuttle.server.CuttleServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users, sessions, roles, API keys, CSRF and the audit log, through the real API over TLS: every
+ * refusal says why and stores nothing, and every change is audited.
+ */
+class UsersApiTest {
+  private static final String PASSWORD = "correct horse battery staple";
+  @TempDir static Path data;
+  private static CuttleServer server;
+  private static ApiCaller api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ApiCaller.startServer(data, b -> b);
+    api = new ApiCaller(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    server.close();
+  }
+
+  private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
+    return api.admin(method, path, body);
+  }
+
+  private static void createUser(String name, String role) {
+    AggregatedHttpResponse created =
+        admin(HttpMethod.POST, "/api/users", user(name, PASSWORD, role));
+    assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(201);
+  }
+
+  private static String user(String name, String password, String role) {
+    return "{\"name\":\""
+        + name
+        + "\",\"password\":\""
+        + password
+        + "\",\"role\":\""
+        + role
+        + "\"}";
+  }
+
+  private static List<String> userNames() throws Exception {
+    return names(json(admin(HttpMethod.GET, "/api/users", null)), "name");
+  }
+
+  private static List<String> names(JsonNode array, String field) {
+    return StreamSupport.stream(array.spliterator(), false)
+        .map(n -> n.get(field).asText())
+        .toList();
+  }
+
+  /** The audit entries as "actor | action | target", newest first. */
+  private static List<String> audit() throws Exception {
+    List<String> entries = new ArrayList<>();
+    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
+      entries.add(
+          e.get("actor").asText()
+              + " | "
+              + e.get("action").asText()
+              + " | "
+              + e.get("target").asText());
+    }
+    return entries;
+  }
+
+  @Test
+  void theBootstrapAdminSignsInWithAnHttpOnlySecureStrictCookie() throws Exception {
+    AggregatedHttpResponse response = api.attemptLogin("admin", api.adminPassword());
+
+    assertThat(response.status().code()).isEqualTo(200);
+    assertThat(response.headers().get("set-cookie"))
+        .startsWith(ApiKeyAuthorizer.SESSION_COOKIE + "=")
+        .containsIgnoringCase("HttpOnly")
+        .contains("Secure")
+        .contains("SameSite=Strict");
+    assertThat(json(response).get("role").asText()).isEqualTo("admin");
+    ApiCaller.Session session = api.login("admin", api.adminPassword());
+    AggregatedHttpResponse me = api.call(HttpMethod.GET, "/api/session", session.read(), null);
+    assertThat(json(me).get("user").asText()).isEqualTo("admin");
+    assertThat(json(me).get("csrfToken").asText()).isEqualTo(session.csrfToken());
+    assertThat(api.call(HttpMethod.GET, "/api/tentacles", session.read(), null).status().code())
+        .isEqualTo(200);
+    assertThat(audit()).contains("admin | login | user admin");
+  }
+
+  @Test
+  void aWrongPasswordOrUnknownUserIsRefusedAlikeAndAudited() throws Exception {
+    createUser("wrong-pw", "viewer");
+
+    AggregatedHttpResponse wrong = api.attemptLogin("wrong-pw", "not the password");
+    AggregatedHttpResponse unknown = api.attemptLogin("nobody-here", PASSWORD);
+
+    assertThat(wrong.status().code()).isEqualTo(401);
+    assertThat(unknown.status().code()).isEqualTo(401);
+    assertThat(problem(wrong)).isEqualTo("wrong user name or password").isEqualTo(problem(unknown));
+    assertThat(wrong.headers().get("set-cookie")).isNull();
+    assertThat(audit())
+        .contains(
+            "wrong-pw | login failed | user wrong-pw",
+            "nobody-here | login failed: no such user | user nobody-here");
+    assertThat(audit()).noneMatch(e -> e.contains("not the password"));
+  }
+
+  @Test
+  void repeatedFailuresLockTheUserUntilAnAdminSetsANewPassword() throws Exception {
+    createUser("guessed", "viewer");
+    for (int i = 0; i < SessionApi.MAX_FAILED_LOGINS; i++) {
+      assertThat(api.attemptLogin("guessed", "guess number " + i).status().code()).isEqualTo(401);
+    }
+
+    AggregatedHttpResponse locked = api.attemptLogin("guessed", PASSWORD);
+
+    assertThat(locked.status().code()).isEqualTo(429);
+    assertThat(problem(locked))
+        .contains("too many failed logins for 'guessed'")
+        .contains("ask an admin to set a new password");
+    assertThat(json(admin(HttpMethod.GET, "/api/users", null)).findValues("lockedUntilMillis"))
+        .anyMatch(v -> !v.isNull());
+    String newPassword = "a brand new passphrase";
+    assertThat(
+            admin(
+                    HttpMethod.PUT,
+                    "/api/users/guessed/password",
+                    "{\"password\":\"" + newPassword + "\"}")
+                .status()
+                .code())
+        .isEqualTo(200);
+    api.login("guessed", newPassword);
+    assertThat(audit())
+        .contains(
+            "guessed | login failed: locked | user guessed",
+            "guessed | login refused: locked | user guessed",
+            "admin | PUT /api/users/guessed/password | user guessed");
+  }
+
+  @Test
+  void aCookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothing() throws Exception {
+    ApiCaller.Session session = api.login("admin", api.adminPassword());
+    String body = user("csrf-victim", PASSWORD, "admin");
+
+    AggregatedHttpResponse missing = api.call(HttpMethod.POST, "/api/users", session.read(), body);
+    AggregatedHttpResponse forged =
+        api.call(
+            HttpMethod.POST,
+            "/api/users",
+            Map.of("cookie", session.read().get("cookie"), "x-csrf-token", "forged"),
+            body);
+
+    assertThat(missing.status().code()).isEqualTo(403);
+    assertThat(problem(missing)).contains("X-CSRF-Token");
+    assertThat(forged.status().code()).isEqualTo(403);
+    assertThat(userNames()).doesNotContain("csrf-victim");
+    AggregatedHttpResponse withToken =
+        api.call(HttpMethod.POST, "/api/users", session.write(), body);
+    assertThat(withToken.status().code()).isEqualTo(201);
+    assertThat(userNames()).contains("csrf-victim");
+  }
+
+  @Test
+  void aViewerReadsEverythingButChangesNothingBySessionOrKey() throws Exception {
+    createUser("watcher", "viewer");
+    ApiCaller.Session viewer = api.login("watcher", PASSWORD);
+    String key =
+        json(admin(
+                HttpMethod.POST,
+                "/api/api-keys",
+                "{\"user\":\"watcher\",\"label\":\"dashboards\"}"))
+            .get("key")
+            .asText();
+
+    AggregatedHttpResponse bySession =
+        api.call(
+            HttpMethod.POST, "/api/users", viewer.write(), user("by-viewer", PASSWORD, "admin"));
+    AggregatedHttpResponse byKey =
+        api.call(
+            HttpMethod.POST,
+            "/api/tasks/scripts",
+            key,
+            "{\"script\":\"echo hi\",\"syntax\":\"bash\"}");
+
+    assertThat(bySession.status().code()).isEqualTo(403);
+    assertThat(problem(bySession))
+        .contains("'watcher' has the viewer role, which can read but not change anything");
+    assertThat(byKey.status().code()).isEqualTo(403);
+    assertThat(userNames()).doesNotContain("by-viewer");
+    assertThat(json(admin(HttpMethod.GET, "/api/tasks", null))).isEmpty();
+    for (String path : List.of("/api/tentacles", "/api/tasks", "/api/users", "/api/audit")) {
+      assertThat(api.call(HttpMethod.GET, path, viewer.read(), null).status().code())
+          .as(path)
+          .isEqualTo(200);
+      assertThat(api.call(HttpMethod.GET, path, key, null).status().code()).as(path).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void anApiKeyIsShownOnceActsAsItsUserAndStopsWorkingWhenRevoked() throws Exception {
+    AggregatedHttpResponse created =
+        admin(HttpMethod.POST, "/api/api-keys", "{\"label\":\"ci pipeline\"}");
+    assertThat(created.status().code()).isEqualTo(201);
+    String key = json(created).get("key").asText();
+    String id = json(created).get("apiKey").get("id").asText();
+    assertThat(json(created).get("apiKey").get("user").asText()).isEqualTo("admin");
+
+    AggregatedHttpResponse listed = admin(HttpMethod.GET, "/api/api-keys?user=admin", null);
+    assertThat(listed.contentUtf8()).contains(id).contains("ci pipeline").doesNotContain(key);
+    assertThat(api.call(HttpMethod.GET, "/api/tasks", key, null).status().code()).isEqualTo(200);
+
+    assertThat(admin(HttpMethod.DELETE, "/api/api-keys/" + id, null).status().code())
+        .isEqualTo(200);
+
+    AggregatedHttpResponse revoked = api.call(HttpMethod.GET, "/api/tasks", key, null);
+    assertThat(revoked.status().code()).isEqualTo(401);
+    assertThat(problem(revoked)).contains("revoked");
+    AggregatedHttpResponse again = admin(HttpMethod.DELETE, "/api/api-keys/" + id, null);
+    assertThat(again.status().code()).isEqualTo(409);
+    assertThat(admin(HttpMethod.DELETE, "/api/api-keys/A-nope", null).status().code())
+        .isEqualTo(404);
+    assertThat(audit())
+        .contains("admin | DELETE /api/api-keys/" + id + " | api key " + id + " of admin")
+        .anyMatch(e -> e.startsWith("admin | POST /api/api-keys | api key " + id))
+        .noneMatch(e -> e.contains(key));
+  }
+
+  @Test
+  void badUsersAndKeysAreRefusedNamingTheProblem() throws Exception {
+    createUser("taken-user", "viewer");
+    record Case(String path, String body, int status, String expected) {}
+    for (Case c :
+        List.of(
+            new Case("/api/users", user("bad name!", PASSWORD, "viewer"), 400, "name: 'bad name!'"),
+            new Case(
+                "/api/users", user("short-pw", "short", "viewer"), 400, "password: 5 characters"),
+            new Case("/api/users", user("no-role", PASSWORD, "root"), 400, "role: 'root'"),
+            new Case("/api/users", user("taken-user", PASSWORD, "admin"), 409, "exists already"),
+            new Case("/api/users", "{\"name\":\"x\",\"pwd\":\"y\"}", 400, "unknown field 'pwd'"),
+            new Case("/api/api-keys", "{\"user\":\"ghost\",\"label\":\"x\"}", 400, "no user named"),
+            new Case("/api/api-keys", "{\"label\":\"\"}", 400, "label:"))) {
+      AggregatedHttpResponse response = admin(HttpMethod.POST, c.path(), c.body());
+
+      assertThat(response.status().code()).as(c.body()).isEqualTo(c.status());
+      assertThat(problem(response)).as(c.body()).contains(c.expected());
+    }
+    assertThat(userNames()).doesNotContain("bad name!", "short-pw", "no-role");
+    assertThat(
+            json(admin(HttpMethod.GET, "/api/users", null)).findValues("name").stream()
+                .filter(n -> n.asText().equals("taken-user"))
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void logoutEndsTheSessionAndClearsTheCookie() throws Exception {
+    ApiCaller.Session session = api.login("admin", api.adminPassword());
+
+    AggregatedHttpResponse out = api.call(HttpMethod.POST, "/api/logout", session.write(), null);
+
+    assertThat(out.status().code()).isEqualTo(204);
+    assertThat(out.headers().get("set-cookie")).contains("Max-Age=0");
+    AggregatedHttpResponse after = api.call(HttpMethod.GET, "/api/tentacles", session.read(), null);
+    assertThat(after.status().code()).isEqualTo(401);
+    assertThat(problem(after)).contains("session has ended");
+    assertThat(audit()).contains("admin | logout | user admin");
+  }
+
+  @Test
+  void theApiIsDocumentedAtDocs() throws Exception {
+    AggregatedHttpResponse spec =
+        api.call(HttpMethod.GET, "/docs/specification.json", Map.of(), null);
+
+    assertThat(spec.status().code()).isEqualTo(200);
+    assertThat(spec.contentUtf8()).contains("exact:/api/users").contains("/log/stream");
+  }
+}

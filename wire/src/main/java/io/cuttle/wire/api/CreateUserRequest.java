@@ -1,0 +1,4 @@
+package io.cuttle.wire.api;
+
+/** Body of {@code POST /api/users}. */
+public record CreateUserRequest(String name, String password, String role) {}

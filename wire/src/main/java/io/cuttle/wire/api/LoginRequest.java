@@ -1,0 +1,4 @@
+package io.cuttle.wire.api;
+
+/** Body of {@code POST /api/login}. */
+public record LoginRequest(String name, String password) {}
