@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RouterCommand.class,
       ScriptCommand.class,
       TaskCommand.class,
+      PackageCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

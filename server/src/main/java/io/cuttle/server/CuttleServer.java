@@ -10,6 +10,8 @@ import io.cuttle.server.data.Database;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.packages.PackageStore;
+import io.cuttle.server.packages.PackageUsage;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
@@ -120,6 +122,12 @@ public final class CuttleServer implements AutoCloseable {
       CommandQueue queue = new CommandQueue(database.jdbi());
       ApiKeyStore apiKeys = new ApiKeyStore(database.jdbi());
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(database.jdbi());
+      PackageStore packages =
+          new PackageStore(
+              database.jdbi(),
+              config.packageDirectory(),
+              config.maxPackageBytes(),
+              PackageUsage.NONE);
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
 
@@ -133,6 +141,7 @@ public final class CuttleServer implements AutoCloseable {
                   tentacles,
                   tasks,
                   queue,
+                  packages,
                   waiters,
                   config.clock(),
                   new TaskEngine.Timing(
@@ -157,6 +166,7 @@ public final class CuttleServer implements AutoCloseable {
                           tentacles,
                           tasks,
                           queue,
+                          packages,
                           waiters,
                           refused,
                           workers)));
@@ -192,6 +202,7 @@ public final class CuttleServer implements AutoCloseable {
                           identity.thumbprint(),
                           config.clock()),
                       engine,
+                      packages,
                       waiters,
                       refused,
                       config.clock(),

@@ -11,6 +11,7 @@ import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.packages.PackageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
@@ -57,6 +58,7 @@ public final class PollingServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       CommandQueue queue,
+      PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
       ScheduledExecutorService workers) {
@@ -70,7 +72,8 @@ public final class PollingServer implements Listeners.Listener {
             settings.clock(),
             settings.pollWait(),
             settings.redeliverAfter());
-    Parts parts = new Parts(settings, identity, tentacles, tasks, context, refused, workers);
+    Parts parts =
+        new Parts(settings, identity, tentacles, tasks, packages, context, refused, workers);
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
@@ -152,6 +155,7 @@ public final class PollingServer implements Listeners.Listener {
       Identity identity,
       TentacleStore tentacles,
       TaskStore tasks,
+      PackageStore packages,
       PollingContext context,
       RefusedConnections refused,
       ScheduledExecutorService workers) {
@@ -160,7 +164,7 @@ public final class PollingServer implements Listeners.Listener {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
-              .addService(new PollingService(context, tentacles, tasks))
+              .addService(new PollingService(context, tentacles, tasks, packages))
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)

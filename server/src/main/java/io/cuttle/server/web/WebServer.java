@@ -12,6 +12,7 @@ import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
@@ -31,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class WebServer implements Listeners.Listener {
   static final long MAX_REQUEST_BYTES = 1024 * 1024;
+  private static final Duration PACKAGE_UPLOAD_TIMEOUT = Duration.ofHours(1);
 
   private final Server server;
 
@@ -47,6 +49,7 @@ public final class WebServer implements Listeners.Listener {
       RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
+      PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
       Clock clock,
@@ -100,6 +103,17 @@ public final class WebServer implements Listeners.Listener {
             .exceptionHandlers(problems)
             .useBlockingTaskExecutor(true)
             .build(new TaskApi(parts.engine(), parts.tasks(), bodies, responses))
+            // Packages are far larger than any other request, and streamed, never held whole:
+            // PackageStore enforces its own limit while it writes them to disk.
+            .annotatedService()
+            .pathPrefix("/api")
+            .decorator(authorizer)
+            .exceptionHandlers(problems)
+            .useBlockingTaskExecutor(true)
+            .maxRequestLength(0)
+            .requestTimeout(PACKAGE_UPLOAD_TIMEOUT)
+            .build(
+                new PackageApi(parts.packages(), parts.engine(), parts.clock(), bodies, responses))
             .annotatedService()
             .pathPrefix("/api")
             .decorator(authorizer)
