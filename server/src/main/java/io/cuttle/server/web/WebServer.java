@@ -70,6 +70,7 @@ public final class WebServer implements Listeners.Listener {
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
             .tls(identity.privateKey(), identity.certificate())
             .maxRequestLength(MAX_REQUEST_BYTES)
+            .errorHandler(problems.forRefusedRequests())
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())
