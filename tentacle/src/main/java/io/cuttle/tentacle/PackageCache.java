@@ -18,12 +18,16 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PackageCache {
   static final int MAX_FAILURES_IN_A_ROW = 20;
+  static final Duration KEEP_UNUSED = Duration.ofDays(30);
+  static final Duration KEEP_PARTIAL = Duration.ofDays(7);
   private static final Logger log = LoggerFactory.getLogger(PackageCache.class);
   private static final Set<Status.Code> FINAL =
       Set.of(
@@ -65,14 +71,58 @@ final class PackageCache {
   private final String tentacleId;
   private final ChunkSource source;
   private final Duration firstRetry;
-  private final Map<String, Object> fetching = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  PackageCache(Path directory, String tentacleId, ChunkSource source, Duration firstRetry) {
+  PackageCache(
+      Path directory, String tentacleId, ChunkSource source, Duration firstRetry, Clock clock) {
     this.directory = directory;
     this.partial = directory.resolve("partial");
     this.tentacleId = tentacleId;
     this.source = source;
     this.firstRetry = firstRetry;
+    this.clock = clock;
+  }
+
+  /** Removes packages unused and partial downloads untouched for longer than this cache keeps. */
+  void sweep() {
+    sweep(directory, KEEP_UNUSED);
+    sweep(partial, KEEP_PARTIAL);
+  }
+
+  private void sweep(Path folder, Duration keep) {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    FileTime oldest = FileTime.from(clock.instant().minus(keep));
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(folder)) {
+      files = listing.filter(Files::isRegularFile).toList();
+    } catch (IOException e) {
+      log.warn("Cannot list {} to clean it up: {}", folder, e.toString());
+      return;
+    }
+    for (Path file : files) {
+      // A deployment holding the package's lock is using this very file: leave it.
+      ReentrantLock lock = lockOf(file.getFileName().toString());
+      if (!lock.tryLock()) {
+        continue;
+      }
+      try {
+        if (Files.getLastModifiedTime(file).compareTo(oldest) < 0) {
+          Files.deleteIfExists(file);
+          log.info("Removed {}, unused since before {}", file, oldest);
+        }
+      } catch (IOException e) {
+        log.warn("Cannot remove {}: {}", file, e.toString());
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private ReentrantLock lockOf(String sha256) {
+    return locks.computeIfAbsent(sha256, k -> new ReentrantLock());
   }
 
   /**
@@ -86,13 +136,15 @@ final class PackageCache {
       throw new Unavailable("the command names no valid sha256 for the package: '" + sha256 + "'");
     }
     // Two commands deploying one package at once fetch it once, one after the other.
-    synchronized (fetching.computeIfAbsent(sha256, k -> new Object())) {
+    ReentrantLock lock = lockOf(sha256);
+    lock.lockInterruptibly();
+    try {
       String name = deployment.getPackageId() + " " + deployment.getVersion();
       Path cached = directory.resolve(sha256);
       if (Files.exists(cached)) {
         String actual = sha256Of(cached);
         if (actual.equals(sha256)) {
-          Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
+          Files.setLastModifiedTime(cached, FileTime.from(clock.instant()));
           log.info("Package {} ({}) is in the cache; nothing to download", name, sha256);
           say(
               output,
@@ -130,6 +182,8 @@ final class PackageCache {
       AtomicFiles.moveIntoPlace(part, cached);
       say(output, "Verified sha256 " + sha256);
       return cached;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -104,7 +104,9 @@ public final class TentacleAgent implements AutoCloseable {
             home.packageDirectory(),
             config.tentacleId(),
             request -> connection.calls.fetchPackageChunk(request),
-            Duration.ofMillis(500));
+            Duration.ofMillis(500),
+            java.time.Clock.systemUTC());
+    packages.sweep();
     this.slots = new CommandSlots(config.commandSlots(), this::cancelBusyPolls);
     // Unbounded, but the slots bound the scripts; the rest are short result reports.
     this.executor =
@@ -337,6 +339,9 @@ public final class TentacleAgent implements AutoCloseable {
       slots.begin(id, command.getIsolation());
       shipping.start();
       result = run(command, output);
+      if (command.hasDeployPackage()) {
+        packages.sweep();
+      }
       scriptDone.set(true);
       shipping.join();
       ResultReport report =
