@@ -127,7 +127,8 @@ public final class CuttleServer implements AutoCloseable {
               database.jdbi(),
               config.packageDirectory(),
               config.maxPackageBytes(),
-              PackageUsage.NONE);
+              PackageUsage.NONE,
+              config.clock());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
 

@@ -10,13 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Package bytes as files named by their SHA-256: {@code sha256/ab/<hash>} under the package
@@ -27,14 +32,40 @@ import java.util.regex.Pattern;
 final class PackageBlobs {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int COPY_BUFFER = 64 * 1024;
+  private static final Duration ABANDONED_AFTER = Duration.ofDays(1);
 
   private final Path root;
   private final Path incoming;
 
-  PackageBlobs(Path root) throws IOException {
+  PackageBlobs(Path root, Instant now) throws IOException {
     this.root = root;
     this.incoming = root.resolve("incoming");
     AtomicFiles.createPrivateDirectories(incoming);
+    removeAbandonedUploads(now);
+  }
+
+  /**
+   * Uploads cut short by a crash leave their temporary file behind. Another node sharing the
+   * directory may be receiving one right now, so only files far older than any upload may take
+   * ({@link #ABANDONED_AFTER}) are removed.
+   */
+  private void removeAbandonedUploads(Instant now) throws IOException {
+    FileTime before = FileTime.from(now.minus(ABANDONED_AFTER));
+    List<Path> abandoned;
+    try (Stream<Path> files = Files.list(incoming)) {
+      abandoned = files.filter(f -> modified(f).compareTo(before) < 0).toList();
+    }
+    for (Path file : abandoned) {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.from(Instant.MAX); // gone already, or unreadable: leave it
+    }
   }
 
   /** A complete upload waiting in {@code incoming/} to be kept or thrown away. */

@@ -33,10 +33,11 @@ public final class PackageStore {
   private final long maxBytes;
   private final PackageUsage usage;
 
-  public PackageStore(Jdbi jdbi, Path directory, long maxBytes, PackageUsage usage)
+  public PackageStore(
+      Jdbi jdbi, Path directory, long maxBytes, PackageUsage usage, java.time.Clock clock)
       throws IOException {
     this.jdbi = jdbi;
-    this.blobs = new PackageBlobs(directory);
+    this.blobs = new PackageBlobs(directory, clock.instant());
     this.maxBytes = maxBytes;
     this.usage = usage;
   }

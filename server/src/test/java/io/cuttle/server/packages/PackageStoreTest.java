@@ -11,7 +11,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -40,7 +44,7 @@ class PackageStoreTest {
   }
 
   private PackageStore store(long maxBytes, PackageUsage usage) throws IOException {
-    return new PackageStore(database.jdbi(), packages, maxBytes, usage);
+    return new PackageStore(database.jdbi(), packages, maxBytes, usage, Clock.systemUTC());
   }
 
   private static PackageStore.Pushed push(PackageStore store, String id, String version, byte[] b) {
@@ -176,6 +180,20 @@ class PackageStoreTest {
 
     assertThat(store.list()).isEmpty();
     assertThat(store.chunk(view.sha256(), 0)).isEmpty();
+  }
+
+  @Test
+  void anUploadAbandonedByACrashIsRemovedAtStartButOneUnderWayIsLeft() throws Exception {
+    Path incoming = packages.resolve("incoming");
+    Files.createDirectories(incoming);
+    Path abandoned = Files.writeString(incoming.resolve("upload-1.part"), "cut short");
+    Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+    Path underWay = Files.writeString(incoming.resolve("upload-2.part"), "arriving");
+
+    store(1024, PackageUsage.NONE);
+
+    assertThat(abandoned).doesNotExist();
+    assertThat(underWay).exists();
   }
 
   private List<Path> incoming() throws IOException {
