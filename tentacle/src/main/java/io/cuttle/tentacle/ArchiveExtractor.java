@@ -53,6 +53,9 @@ final class ArchiveExtractor {
       for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
         budget.countEntry();
         Path destination = budget.inside(entry.getName());
+        if (destination.equals(budget.root)) {
+          continue; // "./": the folder itself, there already
+        }
         if (entry.isDirectory()) {
           budget.createParents(destination);
           Files.createDirectories(destination);
@@ -74,6 +77,9 @@ final class ArchiveExtractor {
       for (TarReader.Entry entry; (entry = tar.next()) != null; ) {
         budget.countEntry();
         Path destination = budget.inside(entry.name());
+        if (destination.equals(budget.root) && entry.type() == TarReader.Type.DIRECTORY) {
+          continue; // "./", as tar -C dir . writes it: the folder itself, there already
+        }
         switch (entry.type()) {
           case DIRECTORY -> {
             budget.createParents(destination);

@@ -42,6 +42,8 @@ class ArchiveExtractorTest {
     Path tarGz =
         tarGz(
             List.of(
+                TarEntry.folder("./"),
+                TarEntry.file("./deploy.sh", "echo deploy", 0644),
                 TarEntry.folder("bin/"),
                 TarEntry.file("bin/run.sh", "echo run", 0755),
                 TarEntry.file("a-very-long-folder-name/".repeat(5) + "deep.txt", "deep", 0644),
@@ -49,6 +51,7 @@ class ArchiveExtractorTest {
 
     EXTRACTOR.extractTarGz(tarGz, target());
 
+    assertThat(target().resolve("deploy.sh")).hasContent("echo deploy");
     assertThat(target().resolve("bin/run.sh")).hasContent("echo run").isExecutable();
     assertThat(target().resolve("a-very-long-folder-name/".repeat(5) + "deep.txt"))
         .hasContent("deep");
