@@ -126,8 +126,9 @@ final class TarReader {
 
   private String name() {
     String name = text(0, 100);
-    boolean ustar = text(257, 5).equals("ustar");
-    String prefix = ustar ? text(345, 155) : "";
+    // POSIX ustar ("ustar\0") has a name prefix here; old GNU tar ("ustar  ") keeps times there.
+    boolean posix = text(257, 6).equals("ustar");
+    String prefix = posix ? text(345, 155) : "";
     return prefix.isEmpty() ? name : prefix + "/" + name;
   }
 

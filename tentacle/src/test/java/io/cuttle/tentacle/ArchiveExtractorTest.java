@@ -59,6 +59,29 @@ class ArchiveExtractorTest {
   }
 
   @Test
+  void aTarGzMadeByTheTarProgramIsExtracted() throws Exception {
+    Path source = dir.resolve("source");
+    String deep = "folder-with-a-long-name/".repeat(6) + "file.txt";
+    Files.createDirectories(source.resolve(deep).getParent());
+    Files.writeString(source.resolve(deep), "deep");
+    Files.writeString(source.resolve("deploy.sh"), "echo deploy");
+    Files.createSymbolicLink(source.resolve("current"), Path.of("folder-with-a-long-name"));
+    Path tarGz = dir.resolve("made-by-tar.tar.gz");
+    Process tar =
+        new ProcessBuilder("tar", "czf", tarGz.toString(), "-C", source.toString(), ".")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(tar.waitFor()).as(new String(tar.getInputStream().readAllBytes())).isZero();
+
+    EXTRACTOR.extractTarGz(tarGz, target());
+
+    assertThat(target().resolve(deep)).hasContent("deep");
+    assertThat(target().resolve("deploy.sh")).hasContent("echo deploy");
+    assertThat(Files.readSymbolicLink(target().resolve("current")))
+        .isEqualTo(Path.of("folder-with-a-long-name"));
+  }
+
+  @Test
   void zipEntriesLeadingOutsideAreRefusedAndNothingIsWrittenThere() throws Exception {
     for (String name : List.of("../escaped.txt", "web/../../escaped.txt", "/tmp/escaped.txt")) {
       Path zip = zip(List.of("fine.txt", name), "bad");
