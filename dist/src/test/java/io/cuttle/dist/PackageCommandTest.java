@@ -75,6 +75,41 @@ class PackageCommandTest {
       assertThat(deploy.exitCode()).as(deploy.out() + deploy.err()).isZero();
       assertThat(deploy.out()).contains("Fetching Acme.Web 1.2.0").contains("hello from Acme.Web");
 
+      Path source = Files.createDirectories(dir.resolve("source"));
+      Files.writeString(source.resolve("deploy.sh"), "echo \"tarball $CUTTLE_PACKAGE_VERSION\"");
+      Path tarGz = dir.resolve("build-output.tar.gz");
+      Process tar =
+          new ProcessBuilder("tar", "czf", tarGz.toString(), "-C", source.toString(), ".")
+              .redirectErrorStream(true)
+              .start();
+      assertThat(tar.waitFor()).isZero();
+      CommandLineTest.Run pushTar =
+          cuttle(
+              "package",
+              "push",
+              "--server",
+              server,
+              "--api-key",
+              key,
+              "--id",
+              "Acme.Tools",
+              "--version",
+              "2.0.0-beta.1",
+              tarGz.toString());
+      assertThat(pushTar.out()).startsWith("Pushed Acme.Tools 2.0.0-beta.1  tar.gz  ");
+      CommandLineTest.Run deployTar =
+          cuttle(
+              "package",
+              "deploy",
+              "--server",
+              server,
+              "--api-key",
+              key,
+              "Acme.Tools",
+              "2.0.0-beta.1");
+      assertThat(deployTar.exitCode()).as(deployTar.out() + deployTar.err()).isZero();
+      assertThat(deployTar.out()).contains("tarball 2.0.0-beta.1");
+
       CommandLineTest.Run delete =
           cuttle("package", "delete", "--server", server, "--api-key", key, "Acme.Web", "1.2.0");
       assertThat(delete.out()).contains("Deleted Acme.Web 1.2.0");
