@@ -27,7 +27,7 @@ final class TarReader {
     }
   }
 
-  record Entry(String name, Type type, long size, String linkTarget, boolean executable) {}
+  record Entry(String name, Type type, String linkTarget, boolean executable) {}
 
   /** The stream is not a tar archive, or ends in the middle of one. */
   static final class Malformed extends IOException {
@@ -64,9 +64,6 @@ final class TarReader {
       checkChecksum();
       char flag = (char) header[156];
       long size = octal(124, 12);
-      if (size < 0) {
-        throw new Malformed("an entry has a negative size");
-      }
       switch (flag) {
         case 'L' -> longName = readText(size);
         case 'K' -> longLink = readText(size);
@@ -84,7 +81,7 @@ final class TarReader {
           remaining = type == Type.FILE ? size : 0;
           padding = type == Type.FILE ? pad(size) : size + pad(size);
           boolean executable = (octal(100, 8) & 0100) != 0;
-          return new Entry(name, type, size, link, executable);
+          return new Entry(name, type, link, executable);
         }
       }
     }
