@@ -12,21 +12,25 @@ import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
+import com.linecorp.armeria.common.stream.StreamMessage;
 import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.CreateRegistrationTokenRequest;
 import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.DeployPackageRequest;
 import io.cuttle.wire.api.DeployRequest;
 import io.cuttle.wire.api.DeploymentView;
 import io.cuttle.wire.api.DeregisterTentacleResponse;
 import io.cuttle.wire.api.EnvironmentOrderRequest;
 import io.cuttle.wire.api.EnvironmentRequest;
 import io.cuttle.wire.api.EnvironmentView;
+import io.cuttle.wire.api.PackageView;
 import io.cuttle.wire.api.Problem;
 import io.cuttle.wire.api.ProjectRequest;
 import io.cuttle.wire.api.ProjectView;
@@ -46,6 +50,7 @@ import io.cuttle.wire.api.VariableRequest;
 import io.cuttle.wire.api.VariableView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -53,6 +58,9 @@ import javax.net.ssl.SSLException;
 
 /** The REST API, as the CLI, the demo and tentacle registration use it. */
 public final class ApiClient implements AutoCloseable {
+  /** Long enough for a package of the server's default limit (1 GiB) over a slow link. */
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
+
   private final String serverUrl;
   private final String apiKey;
   private final ServerTrust trust;
@@ -325,14 +333,67 @@ public final class ApiClient implements AutoCloseable {
         HttpMethod.GET, "/api/tasks/" + taskId + "/log?after=" + after, null, TaskLog.class);
   }
 
+  /**
+   * Pushes the package file, streamed from disk. With {@code id} and {@code version} null the
+   * server reads both from the file's name, such as {@code Acme.Web.1.2.0.zip}.
+   */
+  public PackageView pushPackage(Path file, String id, String version) {
+    StringBuilder path = new StringBuilder("/api/packages?");
+    if (id == null && version == null) {
+      path.append("fileName=").append(encode(file.getFileName().toString()));
+    } else {
+      path.append("id=").append(encode(nullToEmpty(id)));
+      path.append("&version=").append(encode(nullToEmpty(version)));
+    }
+    RequestHeadersBuilder headers = headers(HttpMethod.POST, path.toString());
+    headers.contentType(MediaType.OCTET_STREAM);
+    HttpRequest request = HttpRequest.of(headers.build(), StreamMessage.of(file));
+    return send(
+        client.execute(
+            request,
+            com.linecorp.armeria.client.RequestOptions.builder()
+                .responseTimeout(UPLOAD_TIMEOUT)
+                .build()),
+        path.toString(),
+        json.getTypeFactory().constructType(PackageView.class));
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  public List<PackageView> packages() {
+    return call(
+        HttpMethod.GET,
+        "/api/packages",
+        null,
+        json.getTypeFactory().constructCollectionType(List.class, PackageView.class));
+  }
+
+  public PackageView deletePackage(String id, String version) {
+    return call(
+        HttpMethod.DELETE,
+        "/api/packages/" + encode(id) + "/" + encode(version),
+        null,
+        PackageView.class);
+  }
+
+  public TaskView deployPackage(DeployPackageRequest request) {
+    return call(HttpMethod.POST, "/api/tasks/packages", request, TaskView.class);
+  }
+
   private <T> T call(HttpMethod method, String path, Object body, Class<T> type) {
     return call(method, path, body, json.getTypeFactory().constructType(type));
   }
 
   private <T> T call(HttpMethod method, String path, Object body, JavaType type) {
+    return send(client.execute(request(method, path, body)), path, type);
+  }
+
+  private <T> T send(HttpResponse pending, String path, JavaType type) {
     AggregatedHttpResponse response;
     try {
-      response = client.execute(request(method, path, body)).aggregate().join();
+      response = pending.aggregate().join();
     } catch (CompletionException e) {
       throw unreachable(e.getCause() == null ? e : e.getCause());
     }
@@ -356,12 +417,17 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  private HttpRequest request(HttpMethod method, String path, Object body) {
+  private RequestHeadersBuilder headers(HttpMethod method, String path) {
     RequestHeadersBuilder headers =
         RequestHeaders.builder(method, path).set(HttpHeaderNames.ACCEPT, "application/json");
     if (apiKey != null) {
       headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
     }
+    return headers;
+  }
+
+  private HttpRequest request(HttpMethod method, String path, Object body) {
+    RequestHeadersBuilder headers = headers(method, path);
     if (body == null) {
       return HttpRequest.of(headers.build());
     }

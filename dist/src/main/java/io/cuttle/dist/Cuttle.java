@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProjectCommand.class,
       ReleaseCommand.class,
       DeployCommand.class,
+      PackageCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

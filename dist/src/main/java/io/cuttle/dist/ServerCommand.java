@@ -90,6 +90,22 @@ final class ServerCommand implements Callable<Integer> {
       description = "Name of the environment variable holding the database password.")
   String dbPasswordEnv;
 
+  @Option(
+      names = "--package-dir",
+      paramLabel = "DIR",
+      description = {
+        "Where pushed packages are kept (default: packages in the data directory). Several nodes",
+        "sharing one database must share this directory too."
+      })
+  Path packageDirectory;
+
+  @Option(
+      names = "--max-package-mb",
+      paramLabel = "MB",
+      description = "The largest package the server accepts, in MiB (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1024")
+  long maxPackageMb;
+
   @Override
   public Integer call() throws Exception {
     // Said in the words of the flags; ServerConfig would say the same in its own names.
@@ -105,8 +121,13 @@ final class ServerCommand implements Callable<Integer> {
           "--trusted-proxy is only used with --routed-polling-port: add the port your router"
               + " sends polling traffic to");
     }
+    if (maxPackageMb < 1) {
+      throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
+    }
     ServerConfig config =
         config(data, publicHost, bind, port, legacyPort)
+            .packageDirectory(packageDirectory)
+            .maxPackageBytes(maxPackageMb * 1024 * 1024)
             .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))
             .trustedProxies(trustedProxies)
             .minimumTentacleVersion(

@@ -12,12 +12,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on loopback that can break the connections it carries the way bad networks do.
  * {@link #blackhole()} makes every connection open now go silent both ways without a FIN or RST,
  * like a middlebox that lost its state: nothing more is read or written on them, so only an
  * application-level heartbeat can tell. Connections accepted afterwards are forwarded normally.
+ * {@link #cutOnceAfter} closes the connection that carries the given number of bytes more toward
+ * the client, like a link dropped in the middle of a download.
  */
 final class FaultForwarder implements AutoCloseable {
   private final ServerSocket listener;
@@ -25,6 +28,8 @@ final class FaultForwarder implements AutoCloseable {
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final List<Link> links = new CopyOnWriteArrayList<>();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicLong untilCut = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicInteger cuts = new AtomicInteger();
 
   FaultForwarder(InetSocketAddress target) throws IOException {
     this.target = target;
@@ -46,6 +51,19 @@ final class FaultForwarder implements AutoCloseable {
     links.forEach(link -> link.silenced = true);
   }
 
+  /**
+   * Closes, once, whichever connection is carrying data toward the client when {@code bytes} more
+   * have gone that way (over all connections) from now on.
+   */
+  void cutOnceAfter(long bytes) {
+    untilCut.set(bytes);
+  }
+
+  /** Connections closed by {@link #cutOnceAfter} so far. */
+  int cuts() {
+    return cuts.get();
+  }
+
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
@@ -54,15 +72,15 @@ final class FaultForwarder implements AutoCloseable {
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         Link link = new Link(client, upstream);
         links.add(link);
-        threads.execute(() -> pump(link, client, upstream));
-        threads.execute(() -> pump(link, upstream, client));
+        threads.execute(() -> pump(link, client, upstream, false));
+        threads.execute(() -> pump(link, upstream, client, true));
       } catch (IOException e) {
         return; // closed
       }
     }
   }
 
-  private static void pump(Link link, Socket from, Socket to) {
+  private void pump(Link link, Socket from, Socket to, boolean towardClient) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream()) {
       OutputStream out = to.getOutputStream();
@@ -71,6 +89,13 @@ final class FaultForwarder implements AutoCloseable {
           break; // what arrived after the blackhole is dropped
         }
         out.write(buffer, 0, n);
+        if (towardClient
+            && untilCut.addAndGet(-n) <= 0
+            && untilCut.getAndSet(Long.MAX_VALUE) <= 0) {
+          cuts.incrementAndGet();
+          link.close();
+          return;
+        }
       }
       if (!link.silenced) {
         to.shutdownOutput();

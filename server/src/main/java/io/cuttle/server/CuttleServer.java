@@ -26,6 +26,8 @@ import io.cuttle.server.deploy.StepKinds;
 import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
+import io.cuttle.server.packages.PackageStore;
+import io.cuttle.server.packages.PackageUsage;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
@@ -143,6 +145,13 @@ public final class CuttleServer implements AutoCloseable {
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
       EnvironmentStore environmentStore = new EnvironmentStore(jdbi);
       environmentStore.adoptTentacleEnvironments(config.clock().millis());
+      PackageStore packages =
+          new PackageStore(
+              jdbi,
+              config.packageDirectory(),
+              config.maxPackageBytes(),
+              PackageUsage.NONE,
+              config.clock());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
       UserStore users = new UserStore(database.jdbi());
@@ -189,6 +198,7 @@ public final class CuttleServer implements AutoCloseable {
                   tentacles,
                   tasks,
                   queue,
+                  packages,
                   waiters,
                   config.clock(),
                   new TaskEngine.Timing(
@@ -213,6 +223,7 @@ public final class CuttleServer implements AutoCloseable {
                           tentacles,
                           tasks,
                           queue,
+                          packages,
                           waiters,
                           refused,
                           workers)));
@@ -258,6 +269,7 @@ public final class CuttleServer implements AutoCloseable {
                       new Environments(environmentStore, config.clock()),
                       projects,
                       deployments,
+                      packages,
                       waiters,
                       refused,
                       config.clock(),

@@ -17,6 +17,7 @@ import java.util.Objects;
 public final class ServerConfig {
   public static final int DEFAULT_PUBLIC_PORT = 8443;
   public static final int DEFAULT_LEGACY_POLLING_PORT = 10943;
+  public static final long DEFAULT_MAX_PACKAGE_BYTES = 1024L * 1024 * 1024;
 
   private final Path dataDirectory;
   private final String publicHost;
@@ -33,8 +34,13 @@ public final class ServerConfig {
   private final Duration silenceTimeout;
   private final Clock clock;
   private final String minimumTentacleVersion;
+  private final Path packageDirectory;
+  private final long maxPackageBytes;
 
   private ServerConfig(Builder b) {
+    this.packageDirectory =
+        b.packageDirectory == null ? b.dataDirectory.resolve("packages") : b.packageDirectory;
+    this.maxPackageBytes = b.maxPackageBytes;
     this.minimumTentacleVersion = b.minimumTentacleVersion;
     this.dataDirectory = b.dataDirectory;
     this.publicHost = b.publicHost;
@@ -132,6 +138,20 @@ public final class ServerConfig {
     return minimumTentacleVersion;
   }
 
+  /**
+   * Where package bytes are kept: {@code packages} in the data directory unless set. Several nodes
+   * serving one database must share it (a network file system), as any node may be asked for any
+   * package.
+   */
+  public Path packageDirectory() {
+    return packageDirectory;
+  }
+
+  /** The largest package the server accepts, in bytes. */
+  public long maxPackageBytes() {
+    return maxPackageBytes;
+  }
+
   /** Builds a {@link ServerConfig}, refusing values that cannot work with a message naming them. */
   public static final class Builder {
     private Path dataDirectory = Path.of("cuttle-data");
@@ -150,8 +170,25 @@ public final class ServerConfig {
     private Duration silenceTimeout = Duration.ofMinutes(3);
     private Clock clock = Clock.systemUTC();
     private String minimumTentacleVersion;
+    private Path packageDirectory;
+    private long maxPackageBytes = DEFAULT_MAX_PACKAGE_BYTES;
 
     private Builder() {}
+
+    /** Null (the default) for {@code packages} in the data directory. */
+    public Builder packageDirectory(Path packageDirectory) {
+      this.packageDirectory = packageDirectory;
+      return this;
+    }
+
+    public Builder maxPackageBytes(long maxPackageBytes) {
+      if (maxPackageBytes <= 0) {
+        throw new IllegalArgumentException(
+            "maxPackageBytes: " + maxPackageBytes + " (expected: > 0)");
+      }
+      this.maxPackageBytes = maxPackageBytes;
+      return this;
+    }
 
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");

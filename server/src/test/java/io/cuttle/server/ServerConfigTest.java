@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuttle.common.net.Cidr;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,8 @@ class ServerConfigTest {
     assertThat(config.dataDirectory().toString()).isEqualTo("cuttle-data");
     assertThat(config.publicAddress().getPort()).isEqualTo(8443);
     assertThat(config.legacyPollingAddress().getPort()).isEqualTo(10943);
+    assertThat(config.packageDirectory()).isEqualTo(Path.of("cuttle-data", "packages"));
+    assertThat(config.maxPackageBytes()).isEqualTo(1024L * 1024 * 1024);
     assertThat(config.pollingHost()).isEqualTo("polling.localhost");
     assertThat(config.jdbcUrl()).isNull();
   }
@@ -26,6 +29,8 @@ class ServerConfigTest {
   void refusesValuesThatCannotWorkNamingThem() {
     assertThatThrownBy(() -> ServerConfig.builder().pollWait(Duration.ZERO))
         .hasMessage("pollWait: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().maxPackageBytes(0))
+        .hasMessage("maxPackageBytes: 0 (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().publicHost("not a host"))
         .hasMessageContaining("publicHost: 'not a host'");
     assertThatThrownBy(() -> ServerConfig.builder().database("postgres://db", null, null))

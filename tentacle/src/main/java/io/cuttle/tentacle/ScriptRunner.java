@@ -58,9 +58,15 @@ final class ScriptRunner {
   /** Runs the script; the returned report has no ids or sequence yet. */
   ResultReport.Builder run(String commandId, RunScript script, LineSink output)
       throws InterruptedException {
+    return run(commandId, script, output, Workspace.SCRIPT_ONLY);
+  }
+
+  /** Runs the script after {@code workspace} has filled the command's folder. */
+  ResultReport.Builder run(String commandId, RunScript script, LineSink output, Workspace workspace)
+      throws InterruptedException {
     ResultReport.Builder report = null;
     try {
-      report = runOnce(commandId, script, output);
+      report = runOnce(commandId, script, output, workspace);
       return report;
     } finally {
       running.remove(commandId);
@@ -73,7 +79,8 @@ final class ScriptRunner {
     }
   }
 
-  private ResultReport.Builder runOnce(String commandId, RunScript script, LineSink output)
+  private ResultReport.Builder runOnce(
+      String commandId, RunScript script, LineSink output, Workspace workspace)
       throws InterruptedException {
     if (cancelled.contains(commandId)) {
       return cancelledResult();
@@ -82,9 +89,21 @@ final class ScriptRunner {
     Path folder = workDirectory.resolve(commandId);
     try {
       Files.createDirectories(folder);
-      Path file = folder.resolve(Interpreters.fileName(script.getSyntax()));
-      Files.writeString(file, script.getBody(), StandardCharsets.UTF_8);
-      Optional<List<String>> command = Interpreters.commandFor(script.getSyntax(), file);
+      Workspace.Launch launch;
+      try {
+        launch = workspace.prepare(folder, script, output, () -> cancelled.contains(commandId));
+      } catch (Workspace.Failure e) {
+        return cancelled.contains(commandId)
+            ? cancelledResult()
+            : ResultReport.newBuilder()
+                .setOutcome(ResultReport.Outcome.FAILED)
+                .setMessage(e.getMessage());
+      }
+      if (cancelled.contains(commandId)) {
+        return cancelledResult();
+      }
+      Optional<List<String>> command =
+          Interpreters.commandFor(script.getSyntax(), launch.scriptFile());
       if (command.isEmpty()) {
         return ResultReport.newBuilder()
             .setOutcome(ResultReport.Outcome.FAILED)
@@ -92,14 +111,14 @@ final class ScriptRunner {
       }
       ProcessBuilder builder =
           new ProcessBuilder(command.get())
-              .directory(folder.toFile())
+              .directory(launch.workingFolder().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(script.getVariablesMap());
       process = builder.start();
     } catch (IOException e) {
       return ResultReport.newBuilder()
           .setOutcome(ResultReport.Outcome.FAILED)
-          .setMessage("the tentacle could not start the script: " + e.getMessage());
+          .setMessage("the tentacle could not prepare or start the script: " + e.getMessage());
     }
     running.put(commandId, process);
     if (cancelled.contains(commandId)) {

@@ -48,12 +48,15 @@ public final class TentacleAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
   private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
+  private static final List<String> PACKAGE_CAPABILITIES = List.of("package:zip", "package:tar.gz");
 
   private final TentacleConfig config;
   private final ServerPins serverPins;
   private final PollingConnection connection;
   private final IdentityWatcher identityWatcher;
   private final ScriptRunner runner;
+  private final PackageCache packages;
+  private final ArchiveExtractor extractor = new ArchiveExtractor(ArchiveExtractor.DEFAULT_LIMITS);
   private final ExecutorService executor;
   private final List<Thread> pollers = new ArrayList<>();
   private final CommandSlots slots;
@@ -99,6 +102,14 @@ public final class TentacleAgent implements AutoCloseable {
         new IdentityWatcher(
             home.directory(), connection, config.name(), IdentityWatcher.DEFAULT_INTERVAL);
     this.runner = new ScriptRunner(home.workDirectory());
+    this.packages =
+        new PackageCache(
+            home.packageDirectory(),
+            config.tentacleId(),
+            request -> connection.calls.fetchPackageChunk(request),
+            Duration.ofMillis(500),
+            java.time.Clock.systemUTC());
+    packages.sweep();
     this.slots = new CommandSlots(config.commandSlots(), this::cancelBusyPolls);
     // Unbounded, but the slots bound the scripts; the rest are short result reports.
     this.executor =
@@ -112,6 +123,7 @@ public final class TentacleAgent implements AutoCloseable {
         AgentInfo.newBuilder()
             .setVersion(VERSION)
             .addAllCapabilities(Interpreters.capabilities())
+            .addAllCapabilities(PACKAGE_CAPABILITIES)
             .setPlatform(
                 System.getProperty("os.name")
                     + " "
@@ -331,7 +343,10 @@ public final class TentacleAgent implements AutoCloseable {
       shipping.setDaemon(true);
       slots.begin(id, command.getIsolation());
       shipping.start();
-      result = runner.run(id, command.getRunScript(), output);
+      result = run(command, output);
+      if (command.hasDeployPackage()) {
+        packages.sweep();
+      }
       scriptDone.set(true);
       shipping.join();
       ResultReport report =
@@ -350,6 +365,27 @@ public final class TentacleAgent implements AutoCloseable {
     } finally {
       slots.end(id);
     }
+  }
+
+  private ResultReport.Builder run(Command command, OutputShipper output)
+      throws InterruptedException {
+    String id = command.getCommandId();
+    return switch (command.getKindCase()) {
+      case RUN_SCRIPT -> runner.run(id, command.getRunScript(), output);
+      case DEPLOY_PACKAGE ->
+          runner.run(
+              id,
+              command.getDeployPackage().getScript(),
+              output,
+              new PackageWorkspace(packages, extractor, id, command.getDeployPackage()));
+      default ->
+          ResultReport.newBuilder()
+              .setOutcome(ResultReport.Outcome.FAILED)
+              .setMessage(
+                  "this tentacle (version "
+                      + VERSION
+                      + ") does not know this kind of command; upgrade it");
+    };
   }
 
   private void report(ResultReport report) {

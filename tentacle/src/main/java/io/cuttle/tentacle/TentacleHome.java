@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 /**
  * Where one tentacle instance keeps its state: {@code <base>/<instance>/}, holding {@code
- * tentacle.json} (its registration), {@code key.pem} and {@code cert.pem} (its identity) and {@code
- * work/} (one folder per command). The base is {@code $CUTTLE_HOME/tentacles} when CUTTLE_HOME is
- * set, otherwise {@code ~/.cuttle/tentacles}.
+ * tentacle.json} (its registration), {@code key.pem} and {@code cert.pem} (its identity), {@code
+ * work/} (one folder per command) and {@code packages/} (packages fetched, by SHA-256). The base is
+ * {@code $CUTTLE_HOME/tentacles} when CUTTLE_HOME is set, otherwise {@code ~/.cuttle/tentacles}.
  */
 public record TentacleHome(String instance, Path directory) {
   public static final String CONFIG_FILE = "tentacle.json";
@@ -38,5 +38,10 @@ public record TentacleHome(String instance, Path directory) {
 
   public Path workDirectory() {
     return directory.resolve("work");
+  }
+
+  /** Packages fetched from the server, by SHA-256, and {@code partial/} ones being fetched. */
+  public Path packageDirectory() {
+    return directory.resolve("packages");
   }
 }

@@ -64,16 +64,27 @@ public final class AtomicFiles {
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         channel.write(java.nio.ByteBuffer.wrap(content));
-        channel.force(true);
       }
-      try {
-        Files.move(
-            temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
+      moveIntoPlace(temp, absolute);
     } finally {
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Makes {@code finished}, a file written elsewhere in the same directory tree (say, streamed
+   * there because it is too big to hold), the content of {@code target} in one step: it is forced
+   * to disk, then renamed over the target.
+   */
+  public static void moveIntoPlace(Path finished, Path target) throws IOException {
+    try (FileChannel channel = FileChannel.open(finished, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+    try {
+      Files.move(
+          finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

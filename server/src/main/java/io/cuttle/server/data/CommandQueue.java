@@ -319,6 +319,20 @@ public final class CommandQueue {
         });
   }
 
+  /** The command, if it was sent to this tentacle and has no outcome yet. */
+  public Optional<Command> unfinished(String tentacleId, String commandId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT payload FROM commands WHERE id = :id AND tentacle_id = :t AND state "
+                        + TaskStore.UNFINISHED)
+                .bind("id", commandId)
+                .bind("t", tentacleId)
+                .mapTo(String.class)
+                .findOne()
+                .map(this::decode));
+  }
+
   /** Locks the command row and returns its state, if it is this tentacle's command. */
   Optional<String> lockState(Handle h, String tentacleId, String commandId) {
     return h.createQuery(

@@ -13,6 +13,7 @@ import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
+import io.cuttle.server.packages.PackageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
@@ -59,6 +60,7 @@ public final class PollingServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       CommandQueue queue,
+      PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
       ScheduledExecutorService workers) {
@@ -80,6 +82,7 @@ public final class PollingServer implements Listeners.Listener {
             new SwitchingTlsProvider(identities),
             tentacles,
             tasks,
+            packages,
             context,
             refused,
             workers);
@@ -165,6 +168,7 @@ public final class PollingServer implements Listeners.Listener {
       SwitchingTlsProvider tls,
       TentacleStore tentacles,
       TaskStore tasks,
+      PackageStore packages,
       PollingContext context,
       RefusedConnections refused,
       ScheduledExecutorService workers) {
@@ -173,7 +177,7 @@ public final class PollingServer implements Listeners.Listener {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
-              .addService(new PollingService(context, tentacles, tasks))
+              .addService(new PollingService(context, tentacles, tasks, packages))
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)

@@ -1,10 +1,12 @@
 package io.cuttle.server.polling;
 
+import com.google.protobuf.ByteString;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.packages.PackageStore;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.polling.v1.AcknowledgeRequest;
 import io.cuttle.wire.polling.v1.AcknowledgeResponse;
@@ -12,6 +14,10 @@ import io.cuttle.wire.polling.v1.AddCertificateRequest;
 import io.cuttle.wire.polling.v1.AddCertificateResponse;
 import io.cuttle.wire.polling.v1.CheckRequest;
 import io.cuttle.wire.polling.v1.CheckResponse;
+import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.DeployPackage;
+import io.cuttle.wire.polling.v1.FetchPackageChunkRequest;
+import io.cuttle.wire.polling.v1.PackageChunk;
 import io.cuttle.wire.polling.v1.PollRequest;
 import io.cuttle.wire.polling.v1.PollResponse;
 import io.cuttle.wire.polling.v1.PollingServiceGrpc;
@@ -39,11 +45,14 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final TentacleStore tentacles;
   private final TaskStore tasks;
   private final TentacleCertificates certificates;
+  private final PackageStore packages;
 
-  PollingService(PollingContext context, TentacleStore tentacles, TaskStore tasks) {
+  PollingService(
+      PollingContext context, TentacleStore tentacles, TaskStore tasks, PackageStore packages) {
     this.context = context;
     this.tentacles = tentacles;
     this.tasks = tasks;
+    this.packages = packages;
     this.certificates = new TentacleCertificates(tentacles, context.clock());
   }
 
@@ -214,6 +223,75 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     // from this tentacle's open polls: let them look again now rather than at their timeout.
     context.waiters().signal(caller.id());
     reply(observer, ResultResponse.newBuilder().setRecorded(true).build());
+  }
+
+  /**
+   * Serves a piece of a package only for an unfinished DeployPackage command of the caller's that
+   * names it, so a tentacle can never read a package it was not sent.
+   */
+  @Override
+  public void fetchPackageChunk(
+      FetchPackageChunkRequest request, StreamObserver<PackageChunk> observer) {
+    AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    if (!isCaller(caller, request.getTentacleId(), observer)) {
+      return;
+    }
+    Optional<DeployPackage> deployment =
+        context
+            .queue()
+            .unfinished(caller.id(), request.getCommandId())
+            .filter(Command::hasDeployPackage)
+            .map(Command::getDeployPackage)
+            .filter(d -> d.getSha256().equals(request.getSha256()));
+    if (deployment.isEmpty()) {
+      log.warn(
+          "Refused tentacle '{}' package {} for command {}: no unfinished command sent to it names"
+              + " that package",
+          caller.name(),
+          request.getSha256(),
+          request.getCommandId());
+      observer.onError(
+          Status.PERMISSION_DENIED
+              .withDescription(
+                  "package "
+                      + request.getSha256()
+                      + " is not part of an unfinished command '"
+                      + request.getCommandId()
+                      + "' sent to this tentacle")
+              .asRuntimeException());
+      return;
+    }
+    if (request.getOffset() < 0 || request.getOffset() > deployment.get().getSize()) {
+      observer.onError(
+          Status.OUT_OF_RANGE
+              .withDescription(
+                  "offset "
+                      + request.getOffset()
+                      + " (expected: 0 to the package's size, "
+                      + deployment.get().getSize()
+                      + ")")
+              .asRuntimeException());
+      return;
+    }
+    Optional<byte[]> chunk = packages.chunk(request.getSha256(), request.getOffset());
+    if (chunk.isEmpty()) {
+      observer.onError(
+          Status.NOT_FOUND
+              .withDescription(
+                  "package "
+                      + deployment.get().getPackageId()
+                      + " "
+                      + deployment.get().getVersion()
+                      + " is no longer stored on the server; push it again")
+              .asRuntimeException());
+      return;
+    }
+    reply(
+        observer,
+        PackageChunk.newBuilder()
+            .setData(ByteString.copyFrom(chunk.get()))
+            .setTotalSize(deployment.get().getSize())
+            .build());
   }
 
   private static boolean isCaller(

@@ -6,12 +6,18 @@ import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.packages.PackageCoordinates;
+import io.cuttle.server.packages.PackageFormat;
+import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.web.ApiException;
+import io.cuttle.wire.api.DeployPackageRequest;
+import io.cuttle.wire.api.PackageView;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.Command;
+import io.cuttle.wire.polling.v1.DeployPackage;
 import io.cuttle.wire.polling.v1.Isolation;
 import io.cuttle.wire.polling.v1.RunScript;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +46,7 @@ public final class TaskEngine implements AutoCloseable {
   private final TentacleStore tentacles;
   private final TaskStore tasks;
   private final CommandQueue queue;
+  private final PackageStore packages;
   private final Cancellations cancellations;
   private final PollWaiters waiters;
   private final Clock clock;
@@ -50,6 +57,7 @@ public final class TaskEngine implements AutoCloseable {
       TentacleStore tentacles,
       TaskStore tasks,
       CommandQueue queue,
+      PackageStore packages,
       PollWaiters waiters,
       Clock clock,
       Timing timing,
@@ -57,6 +65,7 @@ public final class TaskEngine implements AutoCloseable {
     this.tentacles = tentacles;
     this.tasks = tasks;
     this.queue = queue;
+    this.packages = packages;
     this.cancellations = new Cancellations(tasks.jdbi());
     this.waiters = waiters;
     this.clock = clock;
@@ -67,27 +76,116 @@ public final class TaskEngine implements AutoCloseable {
   }
 
   public TaskView runScript(RunScriptRequest request, String caller) {
-    String script = request.script();
-    if (script == null || script.isBlank()) {
+    RunScript.Builder script = script(request.script(), request.syntax(), request.timeoutSeconds());
+    Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
+    Isolation isolation = isolation(request.allowConcurrency(), request.mutex());
+    List<TentacleRecord> targets =
+        targets(request.environment(), request.roles(), request.tentacles());
+    return queue(
+        "Run script on " + count(targets),
+        caller,
+        targets,
+        pickupTimeout,
+        (taskId, target) ->
+            Command.newBuilder()
+                .setRunScript(withVariables(script, taskId, target))
+                .setIsolation(isolation));
+  }
+
+  /**
+   * Queues a DeployPackage command per matching tentacle. Every target must have reported that it
+   * can extract the package's format: an older tentacle would not know the command.
+   */
+  public TaskView deployPackage(DeployPackageRequest request, String caller) {
+    PackageCoordinates coordinates = PackageCoordinates.of(request.packageId(), request.version());
+    PackageView stored =
+        packages
+            .find(coordinates)
+            .orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "no package "
+                            + coordinates
+                            + " is stored; push it first (cuttle package push)"));
+    RunScript.Builder script =
+        request.script() == null || request.script().isEmpty()
+            ? RunScript.newBuilder()
+                .setSyntax(RunScript.Syntax.BASH)
+                .setTimeoutMillis(runTimeoutMillis(request.timeoutSeconds()))
+            : script(request.script(), request.syntax(), request.timeoutSeconds());
+    Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
+    Isolation isolation = isolation(request.allowConcurrency(), request.mutex());
+    PackageFormat format = packages.format(stored);
+    List<TentacleRecord> targets =
+        targets(request.environment(), request.roles(), request.tentacles());
+    List<String> unable =
+        targets.stream()
+            .filter(
+                t -> t.capabilities() == null || !t.capabilities().contains(format.capability()))
+            .map(TentacleRecord::name)
+            .toList();
+    if (!unable.isEmpty()) {
+      throw ApiException.badRequest(
+          "tentacle(s) "
+              + unable
+              + " have not reported that they can deploy "
+              + format.label()
+              + " packages (capability "
+              + format.capability()
+              + "); upgrade them, or let them connect once, then deploy again");
+    }
+    return queue(
+        "Deploy " + coordinates + " to " + count(targets),
+        caller,
+        targets,
+        pickupTimeout,
+        (taskId, target) ->
+            Command.newBuilder()
+                .setDeployPackage(
+                    DeployPackage.newBuilder()
+                        .setPackageId(stored.id())
+                        .setVersion(stored.version())
+                        .setSha256(stored.sha256())
+                        .setSize(stored.sizeBytes())
+                        .setFormat(format.wire())
+                        .setScript(
+                            withVariables(script, taskId, target)
+                                .putVariables("CUTTLE_PACKAGE_ID", stored.id())
+                                .putVariables("CUTTLE_PACKAGE_VERSION", stored.version())))
+                .setIsolation(isolation));
+  }
+
+  private static RunScript.Builder script(String body, String syntax, Long timeoutSeconds) {
+    if (body == null || body.isBlank()) {
       throw ApiException.badRequest("script is required and must not be blank");
     }
-    if (script.getBytes(StandardCharsets.UTF_8).length > MAX_SCRIPT_BYTES) {
+    if (body.getBytes(StandardCharsets.UTF_8).length > MAX_SCRIPT_BYTES) {
       throw ApiException.badRequest(
           "script is larger than "
               + MAX_SCRIPT_BYTES / 1024
               + " KiB; ship large scripts in a package");
     }
-    RunScript.Syntax syntax = ScriptSyntax.parse(request.syntax());
-    Duration pickupTimeout = pickupTimeout(request.pickupTimeoutSeconds());
-    long timeoutMillis = runTimeoutMillis(request.timeoutSeconds());
-    Isolation isolation = isolation(request);
-    String environment =
-        request.environment() == null
-            ? null
-            : Validation.name("environment", request.environment());
-    List<String> roles = Validation.names("roles", request.roles());
-    List<String> names = Validation.names("tentacles", request.tentacles());
+    return RunScript.newBuilder()
+        .setSyntax(ScriptSyntax.parse(syntax))
+        .setBody(body)
+        .setTimeoutMillis(runTimeoutMillis(timeoutSeconds));
+  }
 
+  private static RunScript.Builder withVariables(
+      RunScript.Builder script, String taskId, TentacleRecord target) {
+    return script
+        .clone()
+        .putVariables("CUTTLE_TASK_ID", taskId)
+        .putVariables("CUTTLE_TENTACLE_NAME", target.name())
+        .putVariables("CUTTLE_ENVIRONMENT", target.environment());
+  }
+
+  private List<TentacleRecord> targets(
+      String environmentFilter, List<String> roleFilter, List<String> nameFilter) {
+    String environment =
+        environmentFilter == null ? null : Validation.name("environment", environmentFilter);
+    List<String> roles = Validation.names("roles", roleFilter);
+    List<String> names = Validation.names("tentacles", nameFilter);
     List<TentacleRecord> targets =
         tentacles.list().stream()
             .filter(t -> environment == null || t.environment().equalsIgnoreCase(environment))
@@ -100,11 +198,27 @@ public final class TaskEngine implements AutoCloseable {
               + describeFilter(environment, roles, names)
               + "; list them with GET /api/tentacles");
     }
+    return targets;
+  }
 
+  private static String count(List<TentacleRecord> targets) {
+    return targets.size() + " tentacle" + (targets.size() == 1 ? "" : "s");
+  }
+
+  /** How the command for one target of a new task looks, before it gets its id. */
+  @FunctionalInterface
+  private interface CommandFor {
+    Command.Builder build(String taskId, TentacleRecord target);
+  }
+
+  private TaskView queue(
+      String description,
+      String caller,
+      List<TentacleRecord> targets,
+      Duration pickupTimeout,
+      CommandFor commandFor) {
     String taskId = Ids.newId("K-");
     long now = clock.millis();
-    String description =
-        "Run script on " + targets.size() + " tentacle" + (targets.size() == 1 ? "" : "s");
     tasks
         .jdbi()
         .useTransaction(
@@ -112,18 +226,7 @@ public final class TaskEngine implements AutoCloseable {
               tasks.create(h, taskId, description, caller, now);
               for (TentacleRecord target : targets) {
                 Command command =
-                    Command.newBuilder()
-                        .setCommandId(Ids.newId("C-"))
-                        .setRunScript(
-                            RunScript.newBuilder()
-                                .setSyntax(syntax)
-                                .setBody(script)
-                                .setTimeoutMillis(timeoutMillis)
-                                .putVariables("CUTTLE_TASK_ID", taskId)
-                                .putVariables("CUTTLE_TENTACLE_NAME", target.name())
-                                .putVariables("CUTTLE_ENVIRONMENT", target.environment()))
-                        .setIsolation(isolation)
-                        .build();
+                    commandFor.build(taskId, target).setCommandId(Ids.newId("C-")).build();
                 queue.enqueue(h, taskId, target.id(), command, now, now + pickupTimeout.toMillis());
               }
             });
@@ -133,11 +236,11 @@ public final class TaskEngine implements AutoCloseable {
   }
 
   /** Alone on each tentacle unless the request allows concurrency; no mutex unless it names one. */
-  private static Isolation isolation(RunScriptRequest request) {
+  private static Isolation isolation(Boolean allowConcurrency, String mutex) {
     Isolation.Builder isolation =
-        Isolation.newBuilder().setAllowConcurrency(Boolean.TRUE.equals(request.allowConcurrency()));
-    if (request.mutex() != null) {
-      isolation.setMutex(Validation.name("mutex", request.mutex()));
+        Isolation.newBuilder().setAllowConcurrency(Boolean.TRUE.equals(allowConcurrency));
+    if (mutex != null) {
+      isolation.setMutex(Validation.name("mutex", mutex));
     }
     return isolation.build();
   }

@@ -2,12 +2,16 @@ package io.cuttle.server.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.HttpStatusException;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
 import io.cuttle.wire.api.Problem;
@@ -58,11 +62,47 @@ final class Problems implements ExceptionHandlerFunction {
   }
 
   HttpResponse response(HttpStatus status, String detail) {
+    return aggregated(status, detail).toHttpResponse();
+  }
+
+  AggregatedHttpResponse aggregated(HttpStatus status, String detail) {
     Problem problem = new Problem("about:blank", status.reasonPhrase(), status.code(), detail);
     try {
-      return HttpResponse.of(status, PROBLEM_JSON, json.writeValueAsBytes(problem));
+      return AggregatedHttpResponse.of(status, PROBLEM_JSON, json.writeValueAsBytes(problem));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Answers requests Armeria refuses before any service sees them as problems too. The usual one is
+   * a '..' in the query, which it refuses outright (so a package id like {@code ../etc} can never
+   * reach the API); its own answer would be a bare "Status: 400".
+   */
+  ServerErrorHandler forRefusedRequests() {
+    return new ServerErrorHandler() {
+      @Override
+      public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+        return null; // services have their own exception handlers: this one
+      }
+
+      @Override
+      public AggregatedHttpResponse renderStatus(
+          ServiceRequestContext ctx,
+          ServiceConfig config,
+          RequestHeaders headers,
+          HttpStatus status,
+          String description,
+          Throwable cause) {
+        if (ctx != null || status != HttpStatus.BAD_REQUEST) {
+          return null;
+        }
+        return aggregated(
+            status,
+            "the request's path or query is not valid: it holds '..', or a character the server"
+                + " does not accept there; names (of packages, versions, tentacles) never contain"
+                + " '..'");
+      }
+    };
   }
 }

@@ -22,6 +22,7 @@ import io.cuttle.server.deploy.Deployments;
 import io.cuttle.server.deploy.Environments;
 import io.cuttle.server.deploy.Projects;
 import io.cuttle.server.identity.ServerCertificates;
+import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
@@ -42,6 +43,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class WebServer implements Listeners.Listener {
   static final long MAX_REQUEST_BYTES = 1024 * 1024;
+  private static final Duration PACKAGE_UPLOAD_TIMEOUT = Duration.ofHours(1);
 
   private final Server server;
 
@@ -65,6 +67,7 @@ public final class WebServer implements Listeners.Listener {
       Environments environments,
       Projects projects,
       Deployments deployments,
+      PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
       Clock clock,
@@ -96,6 +99,7 @@ public final class WebServer implements Listeners.Listener {
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
             .tlsProvider(tls)
             .maxRequestLength(MAX_REQUEST_BYTES)
+            .errorHandler(problems.forRefusedRequests())
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())
@@ -156,6 +160,17 @@ public final class WebServer implements Listeners.Listener {
           .useBlockingTaskExecutor(true)
           .build(guarded);
     }
+    // Packages are far larger than any other request, and streamed, never held whole:
+    // PackageStore enforces its own limit while it writes them to disk.
+    builder
+        .annotatedService()
+        .pathPrefix("/api")
+        .decorator(authorizer)
+        .exceptionHandlers(problems)
+        .useBlockingTaskExecutor(true)
+        .maxRequestLength(0)
+        .requestTimeout(PACKAGE_UPLOAD_TIMEOUT)
+        .build(new PackageApi(parts.packages(), parts.engine(), parts.clock(), bodies, responses));
     Server server =
         builder
             // Armeria's own page listing every API operation, read from the services above.

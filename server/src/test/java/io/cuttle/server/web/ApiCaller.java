@@ -54,6 +54,18 @@ final class ApiCaller implements AutoCloseable {
         .join();
   }
 
+  /** A POST of raw bytes, as a package push sends them. */
+  AggregatedHttpResponse upload(String path, String key, byte[] body) {
+    RequestHeadersBuilder headers = RequestHeaders.builder(HttpMethod.POST, path);
+    if (key != null) {
+      headers.set("authorization", "Bearer " + key);
+    }
+    return client
+        .execute(headers.contentType(MediaType.OCTET_STREAM).build(), body)
+        .aggregate()
+        .join();
+  }
+
   /** A call with the server's bootstrap admin key. */
   AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return call(method, path, server.adminApiKey(), body);

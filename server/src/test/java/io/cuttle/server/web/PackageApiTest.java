@@ -1,0 +1,169 @@
+package io.cuttle.server.web;
+
+import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import io.cuttle.common.pki.SelfSignedCertificates;
+import io.cuttle.server.CuttleServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /api/packages} over HTTPS: pushes are streamed past the API's usual 1 MiB limit up to the
+ * package limit, and every refusal is a problem document that says what to do, with nothing kept.
+ */
+class PackageApiTest {
+  private static final int MAX_PACKAGE_BYTES = 2 * 1024 * 1024;
+
+  @TempDir static Path data;
+  private static CuttleServer server;
+  private static ApiCaller api;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = ApiCaller.startServer(data, b -> b.maxPackageBytes(MAX_PACKAGE_BYTES));
+    api = new ApiCaller(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    server.close();
+  }
+
+  private static byte[] zipLike(int size, byte fill) {
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, fill);
+    bytes[0] = 'P';
+    bytes[1] = 'K';
+    bytes[2] = 3;
+    bytes[3] = 4;
+    return bytes;
+  }
+
+  private static AggregatedHttpResponse push(String query, byte[] body) {
+    return api.upload("/api/packages?" + query, server.adminApiKey(), body);
+  }
+
+  @Test
+  void aPackageLargerThanOrdinaryRequestsIsPushedListedAndDeleted() throws Exception {
+    byte[] body = zipLike(MAX_PACKAGE_BYTES, (byte) 1);
+
+    AggregatedHttpResponse created = push("fileName=Acme.Web.1.2.0.zip", body);
+    assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(201);
+    JsonNode view = json(created);
+    assertThat(view.get("id").asText()).isEqualTo("Acme.Web");
+    assertThat(view.get("version").asText()).isEqualTo("1.2.0");
+    assertThat(view.get("sizeBytes").asLong()).isEqualTo(MAX_PACKAGE_BYTES);
+    assertThat(view.get("format").asText()).isEqualTo("zip");
+
+    AggregatedHttpResponse again = push("id=Acme.Web&version=1.2.0", body);
+    assertThat(again.status().code()).isEqualTo(200);
+    assertThat(json(again)).isEqualTo(view);
+
+    AggregatedHttpResponse conflict = push("id=Acme.Web&version=1.2.0", zipLike(10, (byte) 2));
+    assertThat(conflict.status().code()).isEqualTo(409);
+    assertThat(problem(conflict)).contains("push it as a new version");
+
+    assertThat(json(api.admin(HttpMethod.GET, "/api/packages/Acme.Web/1.2.0", null)))
+        .isEqualTo(view);
+    assertThat(json(api.admin(HttpMethod.GET, "/api/packages", null))).containsExactly(view);
+
+    AggregatedHttpResponse deleted =
+        api.admin(HttpMethod.DELETE, "/api/packages/Acme.Web/1.2.0", null);
+    assertThat(deleted.status().code()).isEqualTo(200);
+    AggregatedHttpResponse gone = api.admin(HttpMethod.GET, "/api/packages/Acme.Web/1.2.0", null);
+    assertThat(gone.status().code()).isEqualTo(404);
+    assertThat(problem(gone)).isEqualTo("no package Acme.Web 1.2.0 is stored");
+  }
+
+  @Test
+  void aPushOverTheLimitIsRefusedWith413AndNothingIsKept() throws Exception {
+    AggregatedHttpResponse refused =
+        push("id=Too.Big&version=1.0.0", zipLike(MAX_PACKAGE_BYTES + 1, (byte) 3));
+
+    assertThat(refused.status().code()).isEqualTo(413);
+    assertThat(problem(refused))
+        .contains("package Too.Big 1.0.0 is larger than this server accepts")
+        .contains("--max-package-mb");
+    assertThat(api.admin(HttpMethod.GET, "/api/packages/Too.Big/1.0.0", null).status().code())
+        .isEqualTo(404);
+    try (Stream<Path> incoming = Files.list(data.resolve("packages").resolve("incoming"))) {
+      assertThat(incoming).isEmpty();
+    }
+  }
+
+  @Test
+  void namesThatCouldLeaveTheStoreAndPushesWithoutAKeyAreRefused() throws Exception {
+    AggregatedHttpResponse traversal =
+        push("id=..%2F..%2Fetc&version=1.0.0", zipLike(10, (byte) 4));
+    assertThat(traversal.status().code()).isEqualTo(400);
+    assertThat(problem(traversal)).contains("holds '..'");
+
+    AggregatedHttpResponse slash = push("id=%2Fetc%2Fpasswd&version=1.0.0", zipLike(10, (byte) 4));
+    assertThat(slash.status().code()).isEqualTo(400);
+    assertThat(problem(slash)).startsWith("package id: '/etc/passwd' (expected:");
+
+    AggregatedHttpResponse badName = push("fileName=%2Fevil.1.0.0.zip", zipLike(10, (byte) 4));
+    assertThat(badName.status().code()).isEqualTo(400);
+    assertThat(problem(badName)).startsWith("package id: '/evil'");
+
+    AggregatedHttpResponse dots = api.admin(HttpMethod.GET, "/api/packages/a..b/1.0.0", null);
+    assertThat(dots.status().code()).isEqualTo(400);
+    assertThat(problem(dots)).startsWith("package id: 'a..b'");
+
+    AggregatedHttpResponse anonymous =
+        api.upload("/api/packages?id=Anon&version=1.0.0", null, zipLike(10, (byte) 5));
+    assertThat(anonymous.status().code()).isEqualTo(401);
+  }
+
+  @Test
+  void deployingNeedsAStoredPackageAndTentaclesThatReportedTheyCanExtractIt() throws Exception {
+    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
+    assertThat(
+            api.admin(
+                    HttpMethod.POST,
+                    "/api/tentacles",
+                    "{\"name\":\"silent\",\"thumbprint\":\""
+                        + thumbprint
+                        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],"
+                        + "\"commsStyle\":\"LEGACY_PORT\","
+                        + "\"commsAddress\":\"https://localhost:10943\"}")
+                .status()
+                .code())
+        .isEqualTo(200);
+
+    AggregatedHttpResponse missing =
+        api.admin(
+            HttpMethod.POST,
+            "/api/tasks/packages",
+            "{\"packageId\":\"Nowhere\",\"version\":\"1.0.0\",\"tentacles\":[\"silent\"]}");
+    assertThat(missing.status().code()).isEqualTo(400);
+    assertThat(problem(missing))
+        .isEqualTo("no package Nowhere 1.0.0 is stored; push it first (cuttle package push)");
+
+    assertThat(push("id=Old.Tentacles&version=1.0.0", zipLike(10, (byte) 6)).status().code())
+        .isEqualTo(201);
+    AggregatedHttpResponse unable =
+        api.admin(
+            HttpMethod.POST,
+            "/api/tasks/packages",
+            "{\"packageId\":\"Old.Tentacles\",\"version\":\"1.0.0\",\"tentacles\":[\"silent\"]}");
+    assertThat(unable.status().code()).isEqualTo(400);
+    assertThat(problem(unable))
+        .isEqualTo(
+            "tentacle(s) [silent] have not reported that they can deploy zip packages (capability"
+                + " package:zip); upgrade them, or let them connect once, then deploy again");
+  }
+}
