@@ -9,7 +9,9 @@ import io.cuttle.common.io.AtomicFiles;
 import io.cuttle.wire.api.CommsStyle;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A registered instance's settings, stored as {@code tentacle.json} in its home. Written whole to a
@@ -23,6 +25,8 @@ import java.util.List;
  * @param maxConcurrentCommands how many commands may run at once; absent means one
  * @param concurrentPolls how many polls are held open at once; absent means {@link
  *     #DEFAULT_CONCURRENT_POLLS}
+ * @param additionalServers servers added with {@code cuttle tentacle poll-server}, polled besides
+ *     the first one (whose settings are the fields above); absent means none
  */
 public record TentacleConfig(
     int formatVersion,
@@ -38,7 +42,8 @@ public record TentacleConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL) TentacleProxy proxy,
     @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrentCommands,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ServerLink> additionalServers) {
   static final int FORMAT_VERSION = 1;
 
   /**
@@ -54,6 +59,10 @@ public record TentacleConfig(
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  public TentacleConfig {
+    additionalServers = additionalServers == null ? List.of() : List.copyOf(additionalServers);
+  }
 
   /** A registered instance (the form registration writes). */
   public TentacleConfig(
@@ -82,7 +91,8 @@ public record TentacleConfig(
         proxy,
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** The proxy setting; a file written before proxies existed means "as the environment says". */
@@ -126,8 +136,58 @@ public record TentacleConfig(
     }
   }
 
+  /** True while the first server has not been left with {@code cuttle tentacle deregister}. */
   public boolean registered() {
     return deregisteredAtMillis == null;
+  }
+
+  /** The first server, the one {@code cuttle tentacle register} registered with. */
+  public ServerLink primaryServer() {
+    return new ServerLink(
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis);
+  }
+
+  /** Every server this instance is registered with now, the first one first. */
+  public List<ServerLink> activeServers() {
+    List<ServerLink> active = new ArrayList<>();
+    if (registered()) {
+      active.add(primaryServer());
+    }
+    active.addAll(additionalServers);
+    return active;
+  }
+
+  /** The server at {@code url} this instance knows of, registered now or (the first) once. */
+  public Optional<ServerLink> server(String url) {
+    if (primaryServer().isAt(url)) {
+      return Optional.of(primaryServer());
+    }
+    return additionalServers.stream().filter(s -> s.isAt(url)).findFirst();
+  }
+
+  /** This configuration, polling {@code link} as well. */
+  public TentacleConfig withAdditionalServer(ServerLink link) {
+    List<ServerLink> servers = new ArrayList<>(additionalServers);
+    servers.add(link);
+    return withAdditionalServers(servers);
+  }
+
+  /** This configuration without the added server at {@code url}. */
+  public TentacleConfig withoutAdditionalServer(String url) {
+    return withAdditionalServers(additionalServers.stream().filter(s -> !s.isAt(url)).toList());
+  }
+
+  /** This configuration polling exactly {@code servers} besides the first one. */
+  public TentacleConfig withAdditionalServers(List<ServerLink> servers) {
+    return copy(proxy, deregisteredAtMillis, maxConcurrentCommands, concurrentPolls, servers);
   }
 
   /** This configuration, marked as removed from its server at {@code nowMillis}. */
@@ -138,6 +198,16 @@ public record TentacleConfig(
   /** The same registration with other settings of this machine's own. */
   private TentacleConfig withLocalSettings(
       TentacleProxy proxy, Long deregisteredAtMillis, Integer commands, Integer polls) {
+    return copy(proxy, deregisteredAtMillis, commands, polls, additionalServers);
+  }
+
+  /** The same first server with every other field as given. */
+  private TentacleConfig copy(
+      TentacleProxy proxy,
+      Long deregisteredAtMillis,
+      Integer commands,
+      Integer polls,
+      List<ServerLink> servers) {
     return new TentacleConfig(
         formatVersion,
         name,
@@ -152,7 +222,8 @@ public record TentacleConfig(
         proxy,
         deregisteredAtMillis,
         commands,
-        polls);
+        polls,
+        servers);
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {
