@@ -3,7 +3,6 @@ package io.cuttle.tentacle;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.common.pki.Identity;
-import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.polling.v1.AcknowledgeRequest;
 import io.cuttle.wire.polling.v1.AgentInfo;
@@ -31,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running tentacle: keeps a few long polls open to its server on its one connection, runs the
- * commands it is handed (one at a time unless configured otherwise, see {@link CommandSlots}),
- * streams their output and reports how they ended.
+ * A running tentacle's work for one of its servers: keeps a few long polls open to that server on
+ * one connection of its own, runs the commands it is handed (one at a time unless configured
+ * otherwise, see {@link CommandSlots}), streams their output and reports how they ended.
  *
  * <p>Each poll thread asks for work only while it can promise the command a free slot; otherwise
  * its poll is marked "busy", which tells the server the tentacle is alive and collects cancel
@@ -44,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * <p>The server asks for a running command to be cancelled in any poll's answer; the script is then
  * killed with everything it started and reported as cancelled.
  */
-public final class TentacleAgent implements AutoCloseable {
-  public static final String VERSION = "0.1.0";
+final class ServerPoller implements AutoCloseable {
+  // Operators read and filter one tentacle log, whichever server a line is about.
   private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
   private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
 
   private final TentacleConfig config;
+  private final ServerLink server;
   private final PollingConnection connection;
   private final IdentityWatcher identityWatcher;
   private final ScriptRunner runner;
@@ -75,27 +75,38 @@ public final class TentacleAgent implements AutoCloseable {
     PROXY_REFUSED
   }
 
-  private TentacleAgent(
-      TentacleConfig config, Identity identity, TentacleHome home, Map<String, String> environment)
+  /**
+   * Polls {@code server}, keeping its journal and work folders in {@code home} ({@code journal/}
+   * and {@code work/} for the first server, as before there could be more; {@code journal-<tentacle
+   * id>/} and {@code work-<tentacle id>/} for each added one, so command ids never meet).
+   */
+  ServerPoller(
+      TentacleConfig config,
+      ServerLink server,
+      Identity identity,
+      TentacleHome home,
+      Map<String, String> environment)
       throws IOException {
     this.config = config;
-    URI polling = URI.create(config.pollingUrl());
+    this.server = server;
+    String suffix = folderSuffix(config, server);
+    URI polling = URI.create(server.pollingUrl());
     this.pollingHost = polling.getHost();
     this.pollingPort = polling.getPort() == -1 ? 443 : polling.getPort();
     this.proxies = config.proxySetting().policy(environment);
-    this.journal = new CommandJournal(home.directory().resolve("journal"));
+    this.journal = new CommandJournal(home.directory().resolve("journal" + suffix));
     this.connection =
         new PollingConnection(
-            config.pollingUrl(),
+            server.pollingUrl(),
             identity,
-            Thumbprint.parse(config.serverThumbprint()),
+            Thumbprint.parse(server.serverThumbprint()),
             DEFAULT_POLL_WAIT,
             proxies);
     // A rotated certificate is picked up while running, so rotation needs no restart.
     this.identityWatcher =
         new IdentityWatcher(
             home.directory(), connection, config.name(), IdentityWatcher.DEFAULT_INTERVAL);
-    this.runner = new ScriptRunner(home.workDirectory());
+    this.runner = new ScriptRunner(home.directory().resolve("work" + suffix));
     this.slots = new CommandSlots(config.commandSlots(), this::cancelBusyPolls);
     // Unbounded, but the slots bound the scripts; the rest are short result reports.
     this.executor =
@@ -107,7 +118,7 @@ public final class TentacleAgent implements AutoCloseable {
             });
     this.agentInfo =
         AgentInfo.newBuilder()
-            .setVersion(VERSION)
+            .setVersion(TentacleAgent.VERSION)
             .addAllCapabilities(Interpreters.capabilities())
             .setPlatform(
                 System.getProperty("os.name")
@@ -123,54 +134,43 @@ public final class TentacleAgent implements AutoCloseable {
     }
   }
 
-  /** Starts the instance whose home is {@code home}; it must be registered. */
-  public static TentacleAgent start(TentacleHome home) throws IOException {
-    return start(home, System.getenv());
+  private static String folderSuffix(TentacleConfig config, ServerLink server) throws IOException {
+    if (server.equals(config.primaryServer())) {
+      return "";
+    }
+    if (!server.tentacleId().matches("[A-Za-z0-9_-]{1,64}")) {
+      // The id came from a server; a hostile one must not name a folder outside the home.
+      throw new IOException(
+          "tentacleId for "
+              + server.serverUrl()
+              + ": '"
+              + server.tentacleId()
+              + "' (expected: letters, digits, '-', '_'); run 'cuttle tentacle poll-server' again");
+    }
+    return "-" + server.tentacleId();
   }
 
-  /**
-   * Starts the instance whose home is {@code home}, reading HTTPS_PROXY and NO_PROXY from {@code
-   * environment} when its proxy setting says to.
-   */
-  public static TentacleAgent start(TentacleHome home, Map<String, String> environment)
-      throws IOException {
-    TentacleConfig config = TentacleConfig.load(home);
-    if (!config.registered()) {
-      throw new IllegalStateException(
-          "tentacle instance '"
-              + home.instance()
-              + "' was deregistered from "
-              + config.serverUrl()
-              + " at "
-              + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis())
-              + "; register it again with 'cuttle tentacle register --instance "
-              + home.instance()
-              + " ...'");
-    }
-    Identity identity = PemFiles.read(home.directory());
-    TentacleAgent agent = new TentacleAgent(config, identity, home, environment);
+  /** Reports results a restart left unreported, then starts polling. */
+  void start() throws IOException {
     log.info(
         "Tentacle '{}' ({}) polling {} {} as {}, trusting server {}",
         config.name(),
-        identity.thumbprint(),
-        config.pollingUrl(),
-        agent.proxies.describe(agent.pollingHost),
-        config.tentacleId(),
-        config.serverThumbprint());
-    for (ResultReport unreported : agent.journal.recover(config.tentacleId())) {
+        connection.identity().thumbprint(),
+        server.pollingUrl(),
+        proxies.describe(pollingHost),
+        server.tentacleId(),
+        server.serverThumbprint());
+    for (ResultReport unreported : journal.recover(server.tentacleId())) {
       if (unreported.getMessage().equals(CommandJournal.RESTARTED)) {
         log.warn(
-            "Command {} was cut short by a restart; reporting that instead of running it again",
-            unreported.getCommandId());
+            "Command {} from {} was cut short by a restart; reporting that instead of running it"
+                + " again",
+            unreported.getCommandId(),
+            server.serverUrl());
       }
-      agent.executor.execute(() -> agent.report(unreported));
+      executor.execute(() -> report(unreported));
     }
-    agent.pollers.forEach(Thread::start);
-    return agent;
-  }
-
-  public String name() {
-    return config.name();
+    pollers.forEach(Thread::start);
   }
 
   private void pollLoop() {
@@ -182,7 +182,7 @@ public final class TentacleAgent implements AutoCloseable {
           connection.polls.poll(
               PollRequest.newBuilder()
                   .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
-                  .setTentacleId(config.tentacleId())
+                  .setTentacleId(server.tentacleId())
                   .setAgent(agentInfo)
                   .setBusy(!work)
                   .setFreeSlots(work ? 1 : 0)
@@ -208,7 +208,8 @@ public final class TentacleAgent implements AutoCloseable {
           } else {
             // No slot for it: unacknowledged, the server hands it out again later.
             log.warn(
-                "The server sent command {} to a busy poll; leaving it for redelivery",
+                "Server {} sent command {} to a busy poll; leaving it for redelivery",
+                server.serverUrl(),
                 response.getCommand().getCommandId());
           }
         }
@@ -216,7 +217,7 @@ public final class TentacleAgent implements AutoCloseable {
         // A command ended while the busy poll was held: poll again for work at once.
       } catch (RuntimeException e) {
         // Never let one bad command end polling for good.
-        log.error("Unexpected failure handling a poll; polling on", e);
+        log.error("Unexpected failure handling a poll of {}; polling on", server.serverUrl(), e);
         sleep(backoff.next());
       } catch (ExecutionException e) {
         if (stopping) {
@@ -248,7 +249,10 @@ public final class TentacleAgent implements AutoCloseable {
       Optional<ResultReport> stored = journal.result(id);
       if (stored.isPresent()) {
         log.info(
-            "Command {} was delivered again; it already ran, so its stored result is reported", id);
+            "Command {} from {} was delivered again; it already ran, so its stored result is"
+                + " reported",
+            id,
+            server.serverUrl());
         executor.execute(() -> report(stored.get()));
         return false;
       }
@@ -262,26 +266,30 @@ public final class TentacleAgent implements AutoCloseable {
                 .calls
                 .acknowledge(
                     AcknowledgeRequest.newBuilder()
-                        .setTentacleId(config.tentacleId())
+                        .setTentacleId(server.tentacleId())
                         .setCommandId(id)
                         .build())
                 .getProceed();
       } catch (RuntimeException e) {
         journal.abandon(id);
         log.warn(
-            "Could not acknowledge command {} ({}); the server will deliver it again",
+            "Could not acknowledge command {} to {} ({}); the server will deliver it again",
             id,
+            server.serverUrl(),
             rootMessage(e));
         return false;
       }
       if (!proceed) {
         journal.abandon(id);
-        log.info("The server no longer wants command {} run; dropping it", id);
+        log.info("Server {} no longer wants command {} run; dropping it", server.serverUrl(), id);
         return false;
       }
     } catch (IOException e) {
       log.error(
-          "Cannot record command {} in {}; not running it: {}", id, "the journal", e.toString());
+          "Cannot record command {} from {} in the journal; not running it: {}",
+          id,
+          server.serverUrl(),
+          e.toString());
       return false;
     }
     slots.hold();
@@ -302,14 +310,16 @@ public final class TentacleAgent implements AutoCloseable {
       return;
     }
     log.info(
-        "Cancelling command {} as the server asked: killing its script and all it started", id);
+        "Cancelling command {} as {} asked: killing its script and all it started",
+        id,
+        server.serverUrl());
     runner.cancel(id);
   }
 
   private void execute(Command command) {
     String id = command.getCommandId();
     try {
-      OutputShipper output = new OutputShipper(config.tentacleId(), id, connection.calls);
+      OutputShipper output = new OutputShipper(server.tentacleId(), id, connection.calls);
       ResultReport.Builder result;
       java.util.concurrent.atomic.AtomicBoolean scriptDone =
           new java.util.concurrent.atomic.AtomicBoolean();
@@ -331,17 +341,21 @@ public final class TentacleAgent implements AutoCloseable {
       shipping.join();
       ResultReport report =
           result
-              .setTentacleId(config.tentacleId())
+              .setTentacleId(server.tentacleId())
               .setCommandId(id)
               .setLastSequence(output.lastSequence())
               .build();
       journal.finish(report);
       report(report);
-      log.info("Command {} finished: {}", id, describe(report));
+      log.info("Command {} from {} finished: {}", id, server.serverUrl(), describe(report));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      log.error("Cannot store the result of command {}; it will be reported as cut short", id, e);
+      log.error(
+          "Cannot store the result of command {} from {}; it will be reported as cut short",
+          id,
+          server.serverUrl(),
+          e);
     } finally {
       slots.end(id);
     }
@@ -359,7 +373,8 @@ public final class TentacleAgent implements AutoCloseable {
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
           log.warn(
-              "The server does not know command {}: {}",
+              "Server {} does not know command {}: {}",
+              server.serverUrl(),
               report.getCommandId(),
               e.getStatus().getDescription());
           return;
@@ -385,11 +400,11 @@ public final class TentacleAgent implements AutoCloseable {
       changeState(
           ConnectionState.REFUSED,
           "Refusing to talk to "
-              + config.pollingUrl()
+              + server.pollingUrl()
               + ": it presented certificate thumbprint "
               + mismatch
               + " but this tentacle pinned "
-              + config.serverThumbprint()
+              + server.serverThumbprint()
               + ". If the server's certificate changed on purpose, register again with --force;"
               + " otherwise something is intercepting the connection");
       return;
@@ -405,7 +420,7 @@ public final class TentacleAgent implements AutoCloseable {
         changeState(
             ConnectionState.REFUSED,
             "The server at "
-                + config.pollingUrl()
+                + server.pollingUrl()
                 + " refused this tentacle: "
                 + sre.getStatus().getDescription()
                 + ". Register it again with 'cuttle tentacle register --instance ...'");
@@ -415,7 +430,7 @@ public final class TentacleAgent implements AutoCloseable {
     changeState(
         ConnectionState.DISCONNECTED,
         "Cannot reach the polling endpoint "
-            + config.pollingUrl()
+            + server.pollingUrl()
             + " ("
             + rootMessage(cause)
             + "); retrying with backoff");
@@ -434,7 +449,7 @@ public final class TentacleAgent implements AutoCloseable {
     lastProblem = message;
     switch (next) {
       case CONNECTED ->
-          log.info("Tentacle '{}' connected to {}", config.name(), config.pollingUrl());
+          log.info("Tentacle '{}' connected to {}", config.name(), server.pollingUrl());
       case REFUSED, PROXY_REFUSED -> log.error(message);
       default -> log.warn(message);
     }
