@@ -266,6 +266,9 @@ class PollServerTest {
               "https://localhost:" + closedPort,
               "--api-key",
               "k");
+      Run rotate =
+          cuttle(
+              "tentacle", "rotate-certificate", "--instance", "multi", "--home", base.toString());
       Run checkNotPolled =
           cuttle(
               "tentacle",
@@ -295,6 +298,8 @@ class PollServerTest {
       assertThat(notPolled.err())
           .contains("is not registered with https://localhost:" + closedPort)
           .contains("it polls " + first.server.info().webUrl());
+      assertThat(rotate.exitCode()).isEqualTo(1);
+      assertThat(rotate.err()).contains("polls several servers, and rotation tells only the first");
       assertThat(checkNotPolled.exitCode()).isEqualTo(1);
       assertThat(checkNotPolled.err()).contains("is not registered with");
       assertThat(Files.readAllBytes(home.configFile())).isEqualTo(before);
