@@ -63,6 +63,7 @@ final class ServerPoller implements AutoCloseable {
   private final ProxyPolicy proxies;
   private final String pollingHost;
   private final int pollingPort;
+  private final String threadPrefix; // names the server too, for thread dumps of several
   private volatile String lastProblem;
   private volatile boolean stopping;
   private volatile ConnectionState state = ConnectionState.STARTING;
@@ -90,6 +91,7 @@ final class ServerPoller implements AutoCloseable {
     this.config = config;
     this.server = server;
     String suffix = folderSuffix(config, server);
+    this.threadPrefix = "tentacle-" + config.name() + suffix;
     URI polling = URI.create(server.pollingUrl());
     this.pollingHost = polling.getHost();
     this.pollingPort = polling.getPort() == -1 ? 443 : polling.getPort();
@@ -112,7 +114,7 @@ final class ServerPoller implements AutoCloseable {
     this.executor =
         Executors.newCachedThreadPool(
             task -> {
-              Thread thread = new Thread(task, "tentacle-" + config.name() + "-runner");
+              Thread thread = new Thread(task, threadPrefix + "-runner");
               thread.setDaemon(true);
               return thread;
             });
@@ -128,7 +130,7 @@ final class ServerPoller implements AutoCloseable {
                     + System.getProperty("os.arch"))
             .build();
     for (int i = 0; i < config.pollCount(); i++) {
-      Thread poller = new Thread(this::pollLoop, "tentacle-" + config.name() + "-poller-" + i);
+      Thread poller = new Thread(this::pollLoop, threadPrefix + "-poller-" + i);
       poller.setDaemon(true);
       pollers.add(poller);
     }
@@ -332,7 +334,7 @@ final class ServerPoller implements AutoCloseable {
                   Thread.currentThread().interrupt();
                 }
               },
-              "tentacle-" + config.name() + "-output");
+              threadPrefix + "-output");
       shipping.setDaemon(true);
       slots.begin(id, command.getIsolation());
       shipping.start();
