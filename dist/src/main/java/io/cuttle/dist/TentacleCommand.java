@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       TentacleCommand.Register.class,
       TentacleCommand.Run.class,
+      TentaclePollServerCommand.class,
       TentacleCheckCommand.class,
       TentacleCommand.PollingProxy.class,
       TentacleConfigureCommand.class,
@@ -123,7 +124,7 @@ final class TentacleCommand implements Runnable {
                   instance.home(),
                   name == null ? instance.instance : name,
                   server.url,
-                  credential(),
+                  credential(spec, server, token),
                   comms.address,
                   comms.port,
                   environment,
@@ -142,7 +143,8 @@ final class TentacleCommand implements Runnable {
     }
 
     /** The token when one is given (it goes where the API key would), otherwise the API key. */
-    private String credential() {
+    static String credential(
+        CommandLine.Model.CommandSpec spec, ServerOptions server, String token) {
       if (token == null) {
         return server.requireApiKey();
       }

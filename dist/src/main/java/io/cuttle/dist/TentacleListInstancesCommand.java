@@ -1,6 +1,7 @@
 package io.cuttle.dist;
 
 import io.cuttle.tentacle.Instances;
+import io.cuttle.tentacle.ServerLink;
 import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.wire.api.CommsStyle;
@@ -15,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "list-instances",
     mixinStandardHelpOptions = true,
-    description = "Lists the tentacle instances on this machine and where each is registered.")
+    description = {
+      "Lists the tentacle instances on this machine and where each is registered: an instance",
+      "that polls several servers has one row per server."
+    })
 final class TentacleListInstancesCommand implements Callable<Integer> {
   private static final String ROW = "%-20s %-14s %-32s %-42s %s%n";
 
@@ -47,8 +51,14 @@ final class TentacleListInstancesCommand implements Callable<Integer> {
           s.home().instance(),
           state(s),
           c == null ? "-" : c.serverUrl(),
-          c == null ? "-" : route(c),
+          c == null ? "-" : route(c.primaryServer()),
           s.thumbprint() == null ? "-" : s.thumbprint());
+      if (c != null) {
+        // Every further server on a row of its own, under its instance; same certificate.
+        for (ServerLink server : c.additionalServers()) {
+          out.printf(ROW, "", "registered", server.serverUrl(), route(server), "(same)");
+        }
+      }
       if (s.problem() != null) {
         // Parser messages run over several lines; the first says what is wrong.
         out.println("  problem: " + s.problem().lines().findFirst().orElse(""));
@@ -67,7 +77,7 @@ final class TentacleListInstancesCommand implements Callable<Integer> {
     return s.config().registered() ? "registered" : "deregistered";
   }
 
-  private static String route(TentacleConfig c) {
+  private static String route(ServerLink c) {
     String label = c.commsStyle() == CommsStyle.LEGACY_PORT ? "legacy port" : "443-style";
     return label + " " + c.pollingUrl();
   }

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A program from outside the project (nginx, HAProxy) that a test starts in the foreground and
- * always stops again, children included. Its output goes to a file so a failure can show it.
+ * A program in its own process (nginx, HAProxy, or cuttle in a JVM of its own) that a test starts
+ * in the foreground and always stops again, children included. Its output goes to a file so a
+ * failure can show it.
  */
 final class ExternalProcess implements AutoCloseable {
   /** Debian installs daemons in sbin folders, which a non-root PATH often leaves out. */
@@ -81,6 +82,10 @@ final class ExternalProcess implements AutoCloseable {
               }
               return accepts(port);
             });
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   String output() {

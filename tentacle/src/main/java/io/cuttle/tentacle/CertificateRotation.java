@@ -64,6 +64,15 @@ public final class CertificateRotation {
               + home.instance()
               + "' is deregistered; use 'cuttle tentacle new-certificate', then register it");
     }
+    if (!config.additionalServers().isEmpty()) {
+      // Only the first server would learn the new certificate; the others would then refuse it.
+      throw new IllegalStateException(
+          "instance '"
+              + home.instance()
+              + "' polls several servers, and rotation tells only the first one. Leave the others"
+              + " with 'cuttle tentacle deregister --server URL', rotate, then add them again with"
+              + " 'cuttle tentacle poll-server'");
+    }
     Identity current = PemFiles.read(home.directory());
     Path staging = home.directory().resolve(NEXT_IDENTITY);
     Identity next =

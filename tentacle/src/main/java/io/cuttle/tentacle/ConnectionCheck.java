@@ -44,42 +44,76 @@ public final class ConnectionCheck {
   private static final int MAX_PAGE_BYTES = 64 * 1024;
   static final String LISTENER_PAGE_MARK = "Cuttle polling listener";
 
-  private final TentacleConfig config;
+  private final ServerLink server;
   private final Identity identity;
   private final ProxyPolicy proxies;
   private final String host;
   private final int port;
   private final List<CheckStep> steps = new ArrayList<>();
 
-  private ConnectionCheck(TentacleConfig config, Identity identity, ProxyPolicy proxies) {
-    this.config = config;
+  private ConnectionCheck(ServerLink server, Identity identity, ProxyPolicy proxies) {
+    this.server = server;
     this.identity = identity;
     this.proxies = proxies;
-    URI url = URI.create(config.pollingUrl());
+    URI url = URI.create(server.pollingUrl());
     this.host = url.getHost();
     this.port = url.getPort() < 0 ? 443 : url.getPort();
   }
 
-  /** Runs every step for the instance at {@code home} that it can; the last one tells. */
-  public static List<CheckStep> run(TentacleHome home) throws IOException {
-    TentacleConfig config = TentacleConfig.load(home);
-    if (!config.registered()) {
-      return List.of(
-          CheckStep.fail(
-              "Registration",
-              "this instance was deregistered from "
-                  + config.serverUrl()
-                  + " at "
-                  + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis()),
-              "Register it again with 'cuttle tentacle register --instance "
-                  + home.instance()
-                  + " ...' if it should poll again."));
+  /** The steps run for one server; the last one tells. */
+  public record ServerCheck(String serverUrl, List<CheckStep> steps) {
+    public boolean passed() {
+      return steps.stream().allMatch(CheckStep::passed);
     }
-    ConnectionCheck check =
-        new ConnectionCheck(
-            config, PemFiles.read(home.directory()), config.proxySetting().policy(System.getenv()));
-    check.runSteps();
-    return List.copyOf(check.steps);
+  }
+
+  /**
+   * Runs every step it can for each server the instance at {@code home} is registered with, or only
+   * for the one at {@code serverUrl} when that is not null.
+   *
+   * @throws IllegalArgumentException when the instance does not poll {@code serverUrl}
+   */
+  public static List<ServerCheck> run(TentacleHome home, String serverUrl) throws IOException {
+    TentacleConfig config = TentacleConfig.load(home);
+    if (config.activeServers().isEmpty()) {
+      return List.of(
+          new ServerCheck(
+              config.serverUrl(),
+              List.of(
+                  CheckStep.fail(
+                      "Registration",
+                      "this instance was deregistered from "
+                          + config.serverUrl()
+                          + " at "
+                          + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis()),
+                      "Register it again with 'cuttle tentacle register --instance "
+                          + home.instance()
+                          + " ...' if it should poll again."))));
+    }
+    List<ServerLink> servers =
+        config.activeServers().stream()
+            .filter(s -> serverUrl == null || s.isAt(serverUrl))
+            .toList();
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--server: instance '"
+              + home.instance()
+              + "' is not registered with "
+              + serverUrl
+              + " (it polls "
+              + String.join(
+                  ", ", config.activeServers().stream().map(ServerLink::serverUrl).toList())
+              + ")");
+    }
+    Identity identity = PemFiles.read(home.directory());
+    ProxyPolicy proxies = config.proxySetting().policy(System.getenv());
+    List<ServerCheck> checks = new ArrayList<>();
+    for (ServerLink server : servers) {
+      ConnectionCheck check = new ConnectionCheck(server, identity, proxies);
+      check.runSteps();
+      checks.add(new ServerCheck(server.serverUrl(), List.copyOf(check.steps)));
+    }
+    return checks;
   }
 
   private void runSteps() {
@@ -124,7 +158,7 @@ public final class ConnectionCheck {
                   + host
                   + " resolve here (or add it to /etc/hosts), or check the comms address this"
                   + " tentacle was registered with: "
-                  + config.pollingUrl()));
+                  + server.pollingUrl()));
       return null;
     }
   }
@@ -275,20 +309,20 @@ public final class ConnectionCheck {
   private boolean identityMatches(SSLSocket tls) {
     String title = "Server identity";
     Thumbprint presented = TlsProbe.presented(tls);
-    Thumbprint pinned = Thumbprint.parse(config.serverThumbprint());
+    Thumbprint pinned = Thumbprint.parse(server.serverThumbprint());
     if (presented.equals(pinned)) {
       steps.add(
           CheckStep.pass(
               title,
               "the server presented the pinned thumbprint "
                   + pinned
-                  + (config.nextServerThumbprint() == null
+                  + (server.nextServerThumbprint() == null
                       ? ""
                       : "; also pinned: the server's next certificate "
-                          + config.nextServerThumbprint())));
+                          + server.nextServerThumbprint())));
       return true;
     }
-    if (config.serverPins().contains(presented)) {
+    if (server.serverPins().contains(presented)) {
       steps.add(
           CheckStep.pass(
               title,
@@ -306,7 +340,7 @@ public final class ConnectionCheck {
                 + presented
                 + ", but this tentacle pinned "
                 + String.join(
-                    " or ", config.serverPins().stream().map(Thumbprint::toString).toList()),
+                    " or ", server.serverPins().stream().map(Thumbprint::toString).toList()),
             "Either something on the way intercepts TLS (ask the network admin for an exception"
                 + " for "
                 + host
@@ -354,13 +388,13 @@ public final class ConnectionCheck {
     String title = "Registration";
     try (PollingConnection connection =
         new PollingConnection(
-            config.pollingUrl(), identity, config.serverPins(), Duration.ofSeconds(5), proxies)) {
+            server.pollingUrl(), identity, server.serverPins(), Duration.ofSeconds(5), proxies)) {
       CheckResponse answer =
           connection
               .calls
               .withDeadlineAfter(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-              .check(CheckRequest.newBuilder().setTentacleId(config.tentacleId()).build());
-      if (!answer.getTentacleId().equals(config.tentacleId())) {
+              .check(CheckRequest.newBuilder().setTentacleId(server.tentacleId()).build());
+      if (!answer.getTentacleId().equals(server.tentacleId())) {
         steps.add(
             CheckStep.fail(
                 title,
@@ -369,7 +403,7 @@ public final class ConnectionCheck {
                     + "' ("
                     + answer.getTentacleId()
                     + "), not as this instance's "
-                    + config.tentacleId(),
+                    + server.tentacleId(),
                 "Register this instance again with --force, or ask the server admin which"
                     + " tentacle this certificate belongs to."));
         return;

@@ -13,20 +13,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Numbers a command's output lines and ships them to the server in batches, keeping each line until
- * the server says it has stored it. Memory is bounded: when {@link #MAX_PENDING} lines wait, the
- * script's readers block, and so does the script writing to its pipe.
+ * the server says it has stored it. Memory is bounded: when {@link #MAX_PENDING} lines or {@link
+ * #MAX_PENDING_CHARS} characters wait, the script's readers block, and so does the script writing
+ * to its pipe. A batch holds at most {@link #MAX_BATCH_CHARS} characters, so that it stays well
+ * within the server's request size limit even in three-byte UTF-8.
  */
 final class OutputShipper implements LineSink {
   private static final Logger log = LoggerFactory.getLogger(OutputShipper.class);
   static final int MAX_PENDING = 10_000;
   static final int MAX_BATCH = 500;
   static final int MAX_LINE_CHARS = 8000;
+  static final int MAX_PENDING_CHARS = 4_000_000;
+  static final int MAX_BATCH_CHARS = 1_000_000;
   private static final Duration BATCH_PAUSE = Duration.ofMillis(100);
 
   private final String tentacleId;
   private final String commandId;
   private final PollingServiceGrpc.PollingServiceBlockingStub calls;
   private final ArrayDeque<LogLine> pending = new ArrayDeque<>();
+  private long pendingChars;
   private long lastSequence;
   private long storedThrough;
 
@@ -37,28 +42,25 @@ final class OutputShipper implements LineSink {
     this.calls = calls;
   }
 
-  /** Adds one line of output; blocks while too many lines wait to be shipped. */
+  /**
+   * Adds one line of output, at most {@link #MAX_LINE_CHARS} long ({@link OutputLines} cuts longer
+   * ones); blocks while too much waits to be shipped.
+   */
   @Override
-  public void add(LogLine.Stream stream, String text) throws InterruptedException {
-    for (int start = 0; start == 0 || start < text.length(); start += MAX_LINE_CHARS) {
-      String part = text.substring(start, Math.min(text.length(), start + MAX_LINE_CHARS));
-      synchronized (this) {
-        while (pending.size() >= MAX_PENDING) {
-          wait();
-        }
-        pending.add(
-            LogLine.newBuilder()
-                .setSequence(++lastSequence)
-                .setStream(stream)
-                .setText(part)
-                .setTimestampMillis(System.currentTimeMillis())
-                .build());
-        notifyAll();
-      }
-      if (text.isEmpty()) {
-        return;
-      }
+  public synchronized void add(LogLine.Stream stream, String text) throws InterruptedException {
+    while (pending.size() >= MAX_PENDING
+        || (!pending.isEmpty() && pendingChars + text.length() > MAX_PENDING_CHARS)) {
+      wait();
     }
+    pending.add(
+        LogLine.newBuilder()
+            .setSequence(++lastSequence)
+            .setStream(stream)
+            .setText(text)
+            .setTimestampMillis(System.currentTimeMillis())
+            .build());
+    pendingChars += text.length();
+    notifyAll();
   }
 
   synchronized long lastSequence() {
@@ -69,7 +71,8 @@ final class OutputShipper implements LineSink {
   void shipUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
     while (true) {
-      List<LogLine> batch = nextBatch();
+      Batch next = nextBatch();
+      List<LogLine> batch = next.lines();
       if (batch.isEmpty()) {
         if (done.getAsBoolean() && isEmpty()) {
           return;
@@ -91,28 +94,33 @@ final class OutputShipper implements LineSink {
         log.debug("Could not ship output of {}; will resend", commandId, e);
         Thread.sleep(backoff.next().toMillis());
       }
-      if (batch.size() < MAX_BATCH) {
-        Thread.sleep(BATCH_PAUSE.toMillis());
+      if (!next.full()) {
+        Thread.sleep(BATCH_PAUSE.toMillis()); // let a slow script's lines gather into one batch
       }
     }
   }
 
+  /** Lines to ship, and whether more were waiting than one batch holds. */
+  private record Batch(List<LogLine> lines, boolean full) {}
+
   /** Lines the server has not stored yet, oldest first. */
-  private synchronized List<LogLine> nextBatch() {
+  private synchronized Batch nextBatch() {
     List<LogLine> batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH));
+    long chars = 0;
     for (LogLine line : pending) {
-      if (batch.size() == MAX_BATCH) {
-        break;
+      chars += line.getText().length();
+      if (batch.size() == MAX_BATCH || (!batch.isEmpty() && chars > MAX_BATCH_CHARS)) {
+        return new Batch(batch, true);
       }
       batch.add(line);
     }
-    return batch;
+    return new Batch(batch, false);
   }
 
   private synchronized void acknowledge(long through) {
     storedThrough = Math.max(storedThrough, through);
     while (!pending.isEmpty() && pending.peek().getSequence() <= storedThrough) {
-      pending.poll();
+      pendingChars -= pending.poll().getText().length();
     }
     notifyAll();
   }

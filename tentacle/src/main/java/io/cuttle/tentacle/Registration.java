@@ -10,6 +10,7 @@ import io.cuttle.wire.api.RegisterTentacleResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Registers an instance with a server: makes its identity if it has none, tells the server its
@@ -36,69 +37,148 @@ public final class Registration {
       TentacleProxy proxy) {}
 
   public static TentacleConfig register(Request request) throws IOException {
-    if ((request.commsAddress() == null) == (request.commsPort() == null)) {
-      throw new IllegalArgumentException(
-          "give exactly one of --comms-address (e.g. https://polling.example.com:443) or --comms-port (e.g. 10943)");
-    }
-    CommsStyle style =
-        request.commsAddress() != null ? CommsStyle.POLLING_ADDRESS : CommsStyle.LEGACY_PORT;
-    String pollingUrl =
-        request.commsAddress() != null
-            ? normalizedCommsAddress(request.commsAddress())
-            : "https://"
-                + URI.create(request.serverUrl()).getHost()
-                + ":"
-                + validPort(request.commsPort());
+    CommsStyle style = commsStyle(request);
+    String pollingUrl = pollingUrl(request);
     TentacleProxy proxy = request.proxy() != null ? request.proxy() : storedProxy(request.home());
     Identity identity =
         PemFiles.loadOrCreate(
             request.home().directory(), "cuttle-tentacle " + request.name(), List.of());
+    RegisterTentacleResponse response = registerAt(request, identity, proxy, style, pollingUrl);
+    TentacleConfig config =
+        new TentacleConfig(
+            TentacleConfig.FORMAT_VERSION,
+            response.name(),
+            response.id(),
+            request.serverUrl(),
+            pollingUrl,
+            style,
+            response.serverThumbprint(),
+            request.environment(),
+            request.roles(),
+            System.currentTimeMillis(),
+            proxy);
+    config = keepLocalSettings(request.home(), config);
+    config.save(request.home());
+    return config;
+  }
+
+  /**
+   * Registers an instance that is registered already with one more server, with the same
+   * certificate, and adds that server to the ones it polls ({@code cuttle tentacle poll-server}).
+   * Nothing is written unless the server accepted it. {@code request.proxy()} is not used: the
+   * instance's proxy setting applies to all of its servers.
+   *
+   * @throws IllegalStateException when the instance has no registration or identity, or already
+   *     polls that server (unless {@code request.force()}, for an added one)
+   */
+  public static ServerLink addServer(Request request) throws IOException {
+    TentacleHome home = request.home();
+    TentacleConfig config = TentacleConfig.load(home);
+    if (config.activeServers().isEmpty()) {
+      throw new IllegalStateException(
+          "tentacle instance '"
+              + home.instance()
+              + "' is deregistered from every server; register it first with 'cuttle tentacle"
+              + " register --instance "
+              + home.instance()
+              + " ...'");
+    }
+    if (config.primaryServer().isAt(request.serverUrl())) {
+      throw new IllegalStateException(
+          request.serverUrl()
+              + " is the server instance '"
+              + home.instance()
+              + "' registered with first; to register there again use 'cuttle tentacle register"
+              + " --force'");
+    }
+    Optional<ServerLink> existing = config.server(request.serverUrl());
+    if (existing.isPresent() && !request.force()) {
+      throw new IllegalStateException(
+          "instance '"
+              + home.instance()
+              + "' already polls "
+              + existing.get().serverUrl()
+              + " (as tentacle "
+              + existing.get().tentacleId()
+              + "); pass --force to register there again");
+    }
+    CommsStyle style = commsStyle(request);
+    String pollingUrl = pollingUrl(request);
+    Identity identity = PemFiles.read(home.directory());
+    RegisterTentacleResponse response =
+        registerAt(request, identity, config.proxySetting(), style, pollingUrl);
+    ServerLink link =
+        new ServerLink(
+            response.name(),
+            response.id(),
+            request.serverUrl(),
+            pollingUrl,
+            style,
+            response.serverThumbprint(),
+            request.environment(),
+            request.roles(),
+            System.currentTimeMillis(),
+            null);
+    config.withoutAdditionalServer(request.serverUrl()).withAdditionalServer(link).save(home);
+    return link;
+  }
+
+  private static RegisterTentacleResponse registerAt(
+      Request request,
+      Identity identity,
+      TentacleProxy proxy,
+      CommsStyle style,
+      String pollingUrl) {
     try (ApiClient api =
         ApiClient.connect(
             request.serverUrl(),
             request.apiKey(),
             request.serverThumbprint(),
             proxy.policy(System.getenv()))) {
-      RegisterTentacleResponse response =
-          api.register(
-              new RegisterTentacleRequest(
-                  request.name(),
-                  identity.thumbprint().toString(),
-                  request.environment(),
-                  request.roles(),
-                  style,
-                  pollingUrl,
-                  TentacleAgent.VERSION,
-                  request.force()));
-      TentacleConfig config =
-          new TentacleConfig(
-              TentacleConfig.FORMAT_VERSION,
-              response.name(),
-              response.id(),
-              request.serverUrl(),
-              pollingUrl,
-              style,
-              response.serverThumbprint(),
+      return api.register(
+          new RegisterTentacleRequest(
+              request.name(),
+              identity.thumbprint().toString(),
               request.environment(),
               request.roles(),
-              System.currentTimeMillis(),
-              proxy);
-      config = keepConcurrency(request.home(), config);
-      config.save(request.home());
-      return config;
+              style,
+              pollingUrl,
+              TentacleAgent.VERSION,
+              request.force()));
     }
   }
 
+  private static CommsStyle commsStyle(Request request) {
+    if ((request.commsAddress() == null) == (request.commsPort() == null)) {
+      throw new IllegalArgumentException(
+          "give exactly one of --comms-address (e.g. https://polling.example.com:443) or --comms-port (e.g. 10943)");
+    }
+    return request.commsAddress() != null ? CommsStyle.POLLING_ADDRESS : CommsStyle.LEGACY_PORT;
+  }
+
+  private static String pollingUrl(Request request) {
+    return request.commsAddress() != null
+        ? normalizedCommsAddress(request.commsAddress())
+        : "https://"
+            + URI.create(request.serverUrl()).getHost()
+            + ":"
+            + validPort(request.commsPort());
+  }
+
   /**
-   * Registering again (--force) keeps the instance's concurrency settings, as it keeps its proxy.
+   * Registering again (--force) keeps the instance's concurrency settings, as it keeps its proxy,
+   * and the servers added with poll-server, which trust the same certificate.
    */
-  private static TentacleConfig keepConcurrency(TentacleHome home, TentacleConfig fresh) {
+  private static TentacleConfig keepLocalSettings(TentacleHome home, TentacleConfig fresh) {
     if (!java.nio.file.Files.exists(home.configFile())) {
       return fresh;
     }
     try {
       TentacleConfig old = TentacleConfig.load(home);
-      return fresh.withConcurrency(old.maxConcurrentCommands(), old.concurrentPolls());
+      return fresh
+          .withConcurrency(old.maxConcurrentCommands(), old.concurrentPolls())
+          .withAdditionalServers(
+              old.additionalServers().stream().filter(s -> !s.isAt(fresh.serverUrl())).toList());
     } catch (IOException e) {
       return fresh;
     }

@@ -3,11 +3,11 @@ package io.cuttle.tentacle;
 import io.cuttle.wire.polling.v1.LogLine;
 import io.cuttle.wire.polling.v1.ResultReport;
 import io.cuttle.wire.polling.v1.RunScript;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,12 +178,9 @@ final class ScriptRunner {
     Thread thread =
         new Thread(
             () -> {
-              try (BufferedReader reader =
-                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                  output.add(stream, line);
-                }
+              try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                OutputLines.split(
+                    reader, OutputShipper.MAX_LINE_CHARS, line -> output.add(stream, line));
               } catch (IOException e) {
                 // The process ended or was killed; what it printed so far is shipped.
               } catch (InterruptedException e) {

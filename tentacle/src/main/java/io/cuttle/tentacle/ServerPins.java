@@ -24,18 +24,31 @@ final class ServerPins {
 
   private final TentacleHome home;
   private final String name;
+  private final ServerLink server;
   private volatile Thumbprint current;
   private volatile Thumbprint next;
   private volatile boolean nextPresented;
 
-  ServerPins(TentacleHome home, TentacleConfig config) {
+  ServerPins(TentacleHome home, String name, ServerLink server) {
     this.home = home;
-    this.name = config.name();
-    this.current = Thumbprint.parse(config.serverThumbprint());
+    this.name = name;
+    this.server = server;
+    this.current = Thumbprint.parse(server.serverThumbprint());
     this.next =
-        config.nextServerThumbprint() == null
+        server.nextServerThumbprint() == null
             ? null
-            : Thumbprint.parse(config.nextServerThumbprint());
+            : Thumbprint.parse(server.nextServerThumbprint());
+  }
+
+  /** {@code tentacle.json}'s own record of this server, as it is on disk now. */
+  private ServerLink onDisk(TentacleConfig config) {
+    return config
+        .server(server.serverUrl())
+        .filter(s -> s.tentacleId().equals(server.tentacleId()))
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "tentacle.json no longer lists server " + server.serverUrl()));
   }
 
   Set<Thumbprint> pins() {
@@ -85,9 +98,10 @@ final class ServerPins {
   private boolean promote() {
     Thumbprint promoted = next;
     try {
-      TentacleConfig onDisk = TentacleConfig.load(home);
-      if (promoted.toString().equals(onDisk.nextServerThumbprint())) {
-        onDisk.withNextServerThumbprintPromoted().save(home);
+      TentacleConfig config = TentacleConfig.load(home);
+      ServerLink stored = onDisk(config);
+      if (promoted.toString().equals(stored.nextServerThumbprint())) {
+        config.withServerPins(stored.withNextServerThumbprintPromoted()).save(home);
       }
     } catch (IOException | RuntimeException e) {
       log.warn(
@@ -116,7 +130,8 @@ final class ServerPins {
       return false;
     }
     try {
-      TentacleConfig.load(home).withNextServerThumbprint(announced).save(home);
+      TentacleConfig config = TentacleConfig.load(home);
+      config.withServerPins(onDisk(config).withNextServerThumbprint(announced)).save(home);
     } catch (IOException | RuntimeException e) {
       log.warn(
           "The server announced its next certificate {}, but tentacle '{}' cannot pin it in {}"

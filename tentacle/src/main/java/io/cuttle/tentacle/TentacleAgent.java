@@ -1,141 +1,27 @@
 package io.cuttle.tentacle;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
-import io.cuttle.common.pki.Thumbprint;
-import io.cuttle.wire.polling.v1.AcknowledgeRequest;
-import io.cuttle.wire.polling.v1.AgentInfo;
-import io.cuttle.wire.polling.v1.Command;
-import io.cuttle.wire.polling.v1.PollRequest;
-import io.cuttle.wire.polling.v1.PollResponse;
-import io.cuttle.wire.polling.v1.ProtocolVersion;
-import io.cuttle.wire.polling.v1.ResultReport;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.net.URI;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A running tentacle: keeps a few long polls open to its server on its one connection, runs the
- * commands it is handed (one at a time unless configured otherwise, see {@link CommandSlots}),
- * streams their output and reports how they ended.
- *
- * <p>Each poll thread asks for work only while it can promise the command a free slot; otherwise
- * its poll is marked "busy", which tells the server the tentacle is alive and collects cancel
- * requests without bringing work. When a command ends, the busy polls are cancelled so that one of
- * them asks for work at once. Command ids already run are remembered, so a command the server
- * delivers twice (after a lost connection) is answered with its stored outcome, not run again.
- *
- * <p>The server asks for a running command to be cancelled in any poll's answer; the script is then
- * killed with everything it started and reported as cancelled.
+ * A running tentacle: polls every server its instance is registered with at once, each over its own
+ * connection, so that one server being down or refusing it leaves the others served. See {@link
+ * ServerPoller} for what is done with each.
  */
 public final class TentacleAgent implements AutoCloseable {
   public static final String VERSION = "0.1.0";
-  private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
-  private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
-  private static final List<String> PACKAGE_CAPABILITIES = List.of("package:zip", "package:tar.gz");
 
-  private final TentacleConfig config;
-  private final ServerPins serverPins;
-  private final PollingConnection connection;
-  private final IdentityWatcher identityWatcher;
-  private final ScriptRunner runner;
-  private final PackageCache packages;
-  private final ArchiveExtractor extractor = new ArchiveExtractor(ArchiveExtractor.DEFAULT_LIMITS);
-  private final ExecutorService executor;
-  private final List<Thread> pollers = new ArrayList<>();
-  private final CommandSlots slots;
-  private final Set<ListenableFuture<PollResponse>> openPolls = ConcurrentHashMap.newKeySet();
-  private final Set<ListenableFuture<PollResponse>> busyPolls = ConcurrentHashMap.newKeySet();
-  private final CommandJournal journal;
-  private final AgentInfo agentInfo;
-  private final ProxyPolicy proxies;
-  private final String pollingHost;
-  private final int pollingPort;
-  private volatile String lastProblem;
-  private volatile boolean stopping;
-  private volatile ConnectionState state = ConnectionState.STARTING;
+  private final String name;
+  private final List<ServerPoller> pollers;
 
-  private enum ConnectionState {
-    STARTING,
-    CONNECTED,
-    DISCONNECTED,
-    REFUSED,
-    PROXY_REFUSED
-  }
-
-  private TentacleAgent(
-      TentacleConfig config, Identity identity, TentacleHome home, Map<String, String> environment)
-      throws IOException {
-    this.config = config;
-    URI polling = URI.create(config.pollingUrl());
-    this.pollingHost = polling.getHost();
-    this.pollingPort = polling.getPort() == -1 ? 443 : polling.getPort();
-    this.proxies = config.proxySetting().policy(environment);
-    this.journal = new CommandJournal(home.directory().resolve("journal"));
-    this.serverPins = new ServerPins(home, config);
-    this.connection =
-        new PollingConnection(
-            config.pollingUrl(),
-            identity,
-            serverPins.pins(),
-            DEFAULT_POLL_WAIT,
-            proxies,
-            serverPins::presented);
-    // A rotated certificate is picked up while running, so rotation needs no restart.
-    this.identityWatcher =
-        new IdentityWatcher(
-            home.directory(), connection, config.name(), IdentityWatcher.DEFAULT_INTERVAL);
-    this.runner = new ScriptRunner(home.workDirectory());
-    this.packages =
-        new PackageCache(
-            home.packageDirectory(),
-            config.tentacleId(),
-            request -> connection.calls.fetchPackageChunk(request),
-            Duration.ofMillis(500),
-            java.time.Clock.systemUTC());
-    packages.sweep();
-    this.slots = new CommandSlots(config.commandSlots(), this::cancelBusyPolls);
-    // Unbounded, but the slots bound the scripts; the rest are short result reports.
-    this.executor =
-        Executors.newCachedThreadPool(
-            task -> {
-              Thread thread = new Thread(task, "tentacle-" + config.name() + "-runner");
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.agentInfo =
-        AgentInfo.newBuilder()
-            .setVersion(VERSION)
-            .addAllCapabilities(Interpreters.capabilities())
-            .addAllCapabilities(PACKAGE_CAPABILITIES)
-            .setPlatform(
-                System.getProperty("os.name")
-                    + " "
-                    + System.getProperty("os.version")
-                    + " "
-                    + System.getProperty("os.arch"))
-            .build();
-    for (int i = 0; i < config.pollCount(); i++) {
-      Thread poller = new Thread(this::pollLoop, "tentacle-" + config.name() + "-poller-" + i);
-      poller.setDaemon(true);
-      pollers.add(poller);
-    }
+  private TentacleAgent(String name, List<ServerPoller> pollers) {
+    this.name = name;
+    this.pollers = pollers;
   }
 
   /** Starts the instance whose home is {@code home}; it must be registered. */
@@ -150,371 +36,42 @@ public final class TentacleAgent implements AutoCloseable {
   public static TentacleAgent start(TentacleHome home, Map<String, String> environment)
       throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
-    if (!config.registered()) {
+    if (config.activeServers().isEmpty()) {
       throw new IllegalStateException(
           "tentacle instance '"
               + home.instance()
               + "' was deregistered from "
               + config.serverUrl()
               + " at "
-              + java.time.Instant.ofEpochMilli(config.deregisteredAtMillis())
+              + Instant.ofEpochMilli(config.deregisteredAtMillis())
               + "; register it again with 'cuttle tentacle register --instance "
               + home.instance()
               + " ...'");
     }
     Identity identity = PemFiles.read(home.directory());
-    TentacleAgent agent = new TentacleAgent(config, identity, home, environment);
-    log.info(
-        "Tentacle '{}' ({}) polling {} {} as {}, trusting server {}",
-        config.name(),
-        identity.thumbprint(),
-        config.pollingUrl(),
-        agent.proxies.describe(agent.pollingHost),
-        config.tentacleId(),
-        agent.serverPins.describe());
-    for (ResultReport unreported : agent.journal.recover(config.tentacleId())) {
-      if (unreported.getMessage().equals(CommandJournal.RESTARTED)) {
-        log.warn(
-            "Command {} was cut short by a restart; reporting that instead of running it again",
-            unreported.getCommandId());
+    List<ServerPoller> pollers = new ArrayList<>();
+    TentacleAgent agent = new TentacleAgent(config.name(), pollers);
+    try {
+      for (ServerLink server : config.activeServers()) {
+        pollers.add(new ServerPoller(config, server, identity, home, environment));
       }
-      agent.executor.execute(() -> agent.report(unreported));
+      for (ServerPoller poller : pollers) {
+        poller.start();
+      }
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
     }
-    agent.pollers.forEach(Thread::start);
     return agent;
   }
 
   public String name() {
-    return config.name();
+    return name;
   }
 
-  private void pollLoop() {
-    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
-    while (!stopping) {
-      boolean work = slots.promise();
-      boolean held = false;
-      ListenableFuture<PollResponse> poll =
-          connection.polls.poll(
-              PollRequest.newBuilder()
-                  .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
-                  .setTentacleId(config.tentacleId())
-                  .setAgent(agentInfo)
-                  .setBusy(!work)
-                  .setFreeSlots(work ? 1 : 0)
-                  .setNextServerThumbprint(serverPins.heldNext())
-                  .build());
-      openPolls.add(poll);
-      if (!work) {
-        busyPolls.add(poll);
-        if (slots.anyUnpromised()) {
-          poll.cancel(true); // a command ended between the promise and the poll
-        }
-      }
-      if (stopping) {
-        poll.cancel(true);
-      }
-      try {
-        PollResponse response = poll.get();
-        changeState(ConnectionState.CONNECTED, null);
-        backoff.reset();
-        serverPins.afterPoll(response).ifPresent(connection::switchPins);
-        response.getCancelCommandIdsList().forEach(this::cancel);
-        if (response.hasCommand()) {
-          if (work) {
-            held = accept(response.getCommand());
-          } else {
-            // No slot for it: unacknowledged, the server hands it out again later.
-            log.warn(
-                "The server sent command {} to a busy poll; leaving it for redelivery",
-                response.getCommand().getCommandId());
-          }
-        }
-      } catch (CancellationException e) {
-        // A command ended while the busy poll was held: poll again for work at once.
-      } catch (RuntimeException e) {
-        // Never let one bad command end polling for good.
-        log.error("Unexpected failure handling a poll; polling on", e);
-        sleep(backoff.next());
-      } catch (ExecutionException e) {
-        if (stopping) {
-          return;
-        }
-        explainFailure(e.getCause());
-        sleep(backoff.next());
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        openPolls.remove(poll);
-        busyPolls.remove(poll);
-        if (work && !held) {
-          slots.unpromise();
-        }
-      }
-    }
-  }
-
-  /** A slot came free: busy polls ask again, so that one of them brings work at once. */
-  private void cancelBusyPolls() {
-    busyPolls.forEach(poll -> poll.cancel(true));
-  }
-
-  /** Runs the command in the slot its poll promised; false when it did not need one. */
-  private boolean accept(Command command) {
-    String id = command.getCommandId();
-    try {
-      Optional<ResultReport> stored = journal.result(id);
-      if (stored.isPresent()) {
-        log.info(
-            "Command {} was delivered again; it already ran, so its stored result is reported", id);
-        executor.execute(() -> report(stored.get()));
-        return false;
-      }
-      if (!journal.start(id)) {
-        return false; // running now: a redelivery that crossed our acknowledgement
-      }
-      boolean proceed;
-      try {
-        proceed =
-            connection
-                .calls
-                .acknowledge(
-                    AcknowledgeRequest.newBuilder()
-                        .setTentacleId(config.tentacleId())
-                        .setCommandId(id)
-                        .build())
-                .getProceed();
-      } catch (RuntimeException e) {
-        journal.abandon(id);
-        log.warn(
-            "Could not acknowledge command {} ({}); the server will deliver it again",
-            id,
-            rootMessage(e));
-        return false;
-      }
-      if (!proceed) {
-        journal.abandon(id);
-        log.info("The server no longer wants command {} run; dropping it", id);
-        return false;
-      }
-    } catch (IOException e) {
-      log.error(
-          "Cannot record command {} in {}; not running it: {}", id, "the journal", e.toString());
-      return false;
-    }
-    slots.hold();
-    executor.execute(() -> execute(command));
-    return true;
-  }
-
-  private void cancel(String id) {
-    try {
-      if (!journal.unfinished(id)) {
-        // Ended already (its result is on its way) or never ours: nothing to stop.
-        log.debug("Asked to cancel command {}, which is not running here", id);
-        return;
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      log.warn(
-          "Cannot check the journal for command {} before cancelling it: {}", id, e.toString());
-      return;
-    }
-    log.info(
-        "Cancelling command {} as the server asked: killing its script and all it started", id);
-    runner.cancel(id);
-  }
-
-  private void execute(Command command) {
-    String id = command.getCommandId();
-    try {
-      OutputShipper output = new OutputShipper(config.tentacleId(), id, connection.calls);
-      ResultReport.Builder result;
-      java.util.concurrent.atomic.AtomicBoolean scriptDone =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      Thread shipping =
-          new Thread(
-              () -> {
-                try {
-                  output.shipUntil(scriptDone::get);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "tentacle-" + config.name() + "-output");
-      shipping.setDaemon(true);
-      slots.begin(id, command.getIsolation());
-      shipping.start();
-      result = run(command, output);
-      if (command.hasDeployPackage()) {
-        packages.sweep();
-      }
-      scriptDone.set(true);
-      shipping.join();
-      ResultReport report =
-          result
-              .setTentacleId(config.tentacleId())
-              .setCommandId(id)
-              .setLastSequence(output.lastSequence())
-              .build();
-      journal.finish(report);
-      report(report);
-      log.info("Command {} finished: {}", id, describe(report));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      log.error("Cannot store the result of command {}; it will be reported as cut short", id, e);
-    } finally {
-      slots.end(id);
-    }
-  }
-
-  private ResultReport.Builder run(Command command, OutputShipper output)
-      throws InterruptedException {
-    String id = command.getCommandId();
-    return switch (command.getKindCase()) {
-      case RUN_SCRIPT -> runner.run(id, command.getRunScript(), output);
-      case DEPLOY_PACKAGE ->
-          runner.run(
-              id,
-              command.getDeployPackage().getScript(),
-              output,
-              new PackageWorkspace(packages, extractor, id, command.getDeployPackage()));
-      default ->
-          ResultReport.newBuilder()
-              .setOutcome(ResultReport.Outcome.FAILED)
-              .setMessage(
-                  "this tentacle (version "
-                      + VERSION
-                      + ") does not know this kind of command; upgrade it");
-    };
-  }
-
-  private void report(ResultReport report) {
-    Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
-    while (!stopping) {
-      try {
-        if (connection.calls.reportResult(report).getRecorded()) {
-          journal.reported(report.getCommandId());
-          return;
-        }
-        log.debug("Server is missing output of {}; waiting for the shipper", report.getCommandId());
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          log.warn(
-              "The server does not know command {}: {}",
-              report.getCommandId(),
-              e.getStatus().getDescription());
-          return;
-        }
-      } catch (IOException e) {
-        log.warn(
-            "Could not note that command {} was reported: {}", report.getCommandId(), e.toString());
-        return;
-      }
-      sleep(backoff.next());
-    }
-  }
-
-  private static String describe(ResultReport report) {
-    return report.getOutcome() == ResultReport.Outcome.COMPLETED
-        ? "exit code " + report.getExitCode()
-        : report.getMessage();
-  }
-
-  private void explainFailure(Throwable cause) {
-    Thumbprint mismatch = connection.takeMismatch();
-    if (mismatch != null) {
-      changeState(
-          ConnectionState.REFUSED,
-          "Refusing to talk to "
-              + config.pollingUrl()
-              + ": it presented certificate thumbprint "
-              + mismatch
-              + " but this tentacle pinned "
-              + serverPins.describe()
-              + ". If the server's certificate changed on purpose (for example it was rotated"
-              + " while this tentacle was stopped), register again with --force; otherwise"
-              + " something is intercepting the connection");
-      return;
-    }
-    Optional<String> proxyRefusal = connection.tunnels.explain(cause, pollingHost, pollingPort);
-    if (proxyRefusal.isPresent()) {
-      changeState(ConnectionState.PROXY_REFUSED, proxyRefusal.get());
-      return;
-    }
-    if (cause instanceof StatusRuntimeException sre) {
-      Status.Code code = sre.getStatus().getCode();
-      if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
-        changeState(
-            ConnectionState.REFUSED,
-            "The server at "
-                + config.pollingUrl()
-                + " refused this tentacle: "
-                + sre.getStatus().getDescription()
-                + ". Register it again with 'cuttle tentacle register --instance ...'");
-        return;
-      }
-    }
-    changeState(
-        ConnectionState.DISCONNECTED,
-        "Cannot reach the polling endpoint "
-            + config.pollingUrl()
-            + " ("
-            + rootMessage(cause)
-            + "); retrying with backoff");
-  }
-
-  // Synchronized: several pollers fail at once when the link does, and one line must say so.
-  private synchronized void changeState(ConnectionState next, String message) {
-    // One line per change, not per retry; a proxy's answer may change while we retry, though
-    // (the admin fixed one thing, another is wrong), and each new answer is worth a line.
-    boolean newProxyAnswer =
-        next == ConnectionState.PROXY_REFUSED && !java.util.Objects.equals(message, lastProblem);
-    if (state == next && !newProxyAnswer) {
-      return;
-    }
-    state = next;
-    lastProblem = message;
-    switch (next) {
-      case CONNECTED ->
-          log.info("Tentacle '{}' connected to {}", config.name(), config.pollingUrl());
-      case REFUSED, PROXY_REFUSED -> log.error(message);
-      default -> log.warn(message);
-    }
-  }
-
-  private static String rootMessage(Throwable cause) {
-    Throwable root = cause;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName()
-        + (root.getMessage() == null ? "" : ": " + root.getMessage());
-  }
-
-  private void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Stops polling and closes the connection; a running script is killed. */
+  /** Stops polling every server and closes the connections; running scripts are killed. */
   @Override
   public void close() {
-    stopping = true;
-    openPolls.forEach(poll -> poll.cancel(true));
-    pollers.forEach(Thread::interrupt);
-    identityWatcher.close();
-    executor.shutdownNow();
-    try {
-      for (Thread poller : pollers) {
-        poller.join(5000);
-      }
-      executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    connection.close();
+    pollers.forEach(ServerPoller::close);
   }
 }

@@ -10,7 +10,9 @@ import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.wire.api.CommsStyle;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,9 +27,12 @@ import java.util.Set;
  * @param maxConcurrentCommands how many commands may run at once; absent means one
  * @param concurrentPolls how many polls are held open at once; absent means {@link
  *     #DEFAULT_CONCURRENT_POLLS}
- * @param nextServerThumbprint the certificate the server announced it will switch to, trusted
+ * @param nextServerThumbprint the certificate the first server announced it will switch to, trusted
  *     beside {@code serverThumbprint} until the server presents it, when it takes its place; absent
- *     when no rotation of the server's certificate is under way
+ *     when no rotation of the server's certificate is under way (added servers keep theirs in
+ *     {@link ServerLink#nextServerThumbprint})
+ * @param additionalServers servers added with {@code cuttle tentacle poll-server}, polled besides
+ *     the first one (whose settings are the fields above); absent means none
  */
 public record TentacleConfig(
     int formatVersion,
@@ -44,7 +49,8 @@ public record TentacleConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL) Long deregisteredAtMillis,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxConcurrentCommands,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentPolls,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String nextServerThumbprint) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String nextServerThumbprint,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ServerLink> additionalServers) {
   static final int FORMAT_VERSION = 1;
 
   /**
@@ -60,6 +66,10 @@ public record TentacleConfig(
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .build();
+
+  public TentacleConfig {
+    additionalServers = additionalServers == null ? List.of() : List.copyOf(additionalServers);
+  }
 
   /** A registered instance (the form registration writes). */
   public TentacleConfig(
@@ -89,7 +99,8 @@ public record TentacleConfig(
         null,
         null,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** The proxy setting; a file written before proxies existed means "as the environment says". */
@@ -133,8 +144,64 @@ public record TentacleConfig(
     }
   }
 
+  /** True while the first server has not been left with {@code cuttle tentacle deregister}. */
   public boolean registered() {
     return deregisteredAtMillis == null;
+  }
+
+  /** The first server, the one {@code cuttle tentacle register} registered with. */
+  public ServerLink primaryServer() {
+    return new ServerLink(
+        name,
+        tentacleId,
+        serverUrl,
+        pollingUrl,
+        commsStyle,
+        serverThumbprint,
+        environment,
+        roles,
+        registeredAtMillis,
+        nextServerThumbprint);
+  }
+
+  /** The first server's pins (see {@link ServerLink#serverPins}). */
+  public Set<Thumbprint> serverPins() {
+    return primaryServer().serverPins();
+  }
+
+  /** Every server this instance is registered with now, the first one first. */
+  public List<ServerLink> activeServers() {
+    List<ServerLink> active = new ArrayList<>();
+    if (registered()) {
+      active.add(primaryServer());
+    }
+    active.addAll(additionalServers);
+    return active;
+  }
+
+  /** The server at {@code url} this instance knows of, registered now or (the first) once. */
+  public Optional<ServerLink> server(String url) {
+    if (primaryServer().isAt(url)) {
+      return Optional.of(primaryServer());
+    }
+    return additionalServers.stream().filter(s -> s.isAt(url)).findFirst();
+  }
+
+  /** This configuration, polling {@code link} as well. */
+  public TentacleConfig withAdditionalServer(ServerLink link) {
+    List<ServerLink> servers = new ArrayList<>(additionalServers);
+    servers.add(link);
+    return withAdditionalServers(servers);
+  }
+
+  /** This configuration without the added server at {@code url}. */
+  public TentacleConfig withoutAdditionalServer(String url) {
+    return withAdditionalServers(additionalServers.stream().filter(s -> !s.isAt(url)).toList());
+  }
+
+  /** This configuration polling exactly {@code servers} besides the first one. */
+  public TentacleConfig withAdditionalServers(List<ServerLink> servers) {
+    return copy(proxy, deregisteredAtMillis, maxConcurrentCommands, concurrentPolls, servers);
   }
 
   /** This configuration, marked as removed from its server at {@code nowMillis}. */
@@ -145,6 +212,16 @@ public record TentacleConfig(
   /** The same registration with other settings of this machine's own. */
   private TentacleConfig withLocalSettings(
       TentacleProxy proxy, Long deregisteredAtMillis, Integer commands, Integer polls) {
+    return copy(proxy, deregisteredAtMillis, commands, polls, additionalServers);
+  }
+
+  /** The same first server with every other field as given. */
+  private TentacleConfig copy(
+      TentacleProxy proxy,
+      Long deregisteredAtMillis,
+      Integer commands,
+      Integer polls,
+      List<ServerLink> servers) {
     return new TentacleConfig(
         formatVersion,
         name,
@@ -160,47 +237,38 @@ public record TentacleConfig(
         deregisteredAtMillis,
         commands,
         polls,
-        nextServerThumbprint);
+        nextServerThumbprint,
+        servers);
   }
 
-  /** The server thumbprints to trust: the current one, and the next one when it was announced. */
-  public Set<Thumbprint> serverPins() {
-    Thumbprint current = Thumbprint.parse(serverThumbprint);
-    return nextServerThumbprint == null
-        ? Set.of(current)
-        : Set.of(current, Thumbprint.parse(nextServerThumbprint));
-  }
-
-  /** This configuration, trusting {@code next} beside the current server thumbprint. */
-  public TentacleConfig withNextServerThumbprint(Thumbprint next) {
-    return withServerPins(serverThumbprint, next.toString());
-  }
-
-  /** This configuration after the server switched to its next certificate: it alone is trusted. */
-  public TentacleConfig withNextServerThumbprintPromoted() {
-    if (nextServerThumbprint == null) {
-      throw new IllegalStateException("no next server thumbprint to promote");
+  /**
+   * This configuration with the pins of {@code server} (the first server or an added one, matched
+   * by its tentacle id) replaced by {@code server}'s.
+   */
+  public TentacleConfig withServerPins(ServerLink server) {
+    if (server.tentacleId().equals(tentacleId) && primaryServer().isAt(server.serverUrl())) {
+      return new TentacleConfig(
+          formatVersion,
+          name,
+          tentacleId,
+          serverUrl,
+          pollingUrl,
+          commsStyle,
+          server.serverThumbprint(),
+          environment,
+          roles,
+          registeredAtMillis,
+          proxy,
+          deregisteredAtMillis,
+          maxConcurrentCommands,
+          concurrentPolls,
+          server.nextServerThumbprint(),
+          additionalServers);
     }
-    return withServerPins(nextServerThumbprint, null);
-  }
-
-  private TentacleConfig withServerPins(String current, String next) {
-    return new TentacleConfig(
-        formatVersion,
-        name,
-        tentacleId,
-        serverUrl,
-        pollingUrl,
-        commsStyle,
-        current,
-        environment,
-        roles,
-        registeredAtMillis,
-        proxy,
-        deregisteredAtMillis,
-        maxConcurrentCommands,
-        concurrentPolls,
-        next);
+    return withAdditionalServers(
+        additionalServers.stream()
+            .map(s -> s.tentacleId().equals(server.tentacleId()) ? server : s)
+            .toList());
   }
 
   public static TentacleConfig load(TentacleHome home) throws IOException {

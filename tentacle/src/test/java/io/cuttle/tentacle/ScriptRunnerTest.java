@@ -67,6 +67,19 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void outputWithoutNewlinesArrivesInPartsOfTheLongestLineShipped(@TempDir Path work)
+      throws Exception {
+    ResultReport.Builder result =
+        new ScriptRunner(work).run("C-5", bash("head -c 100000 /dev/zero | tr '\\0' q"), sink);
+
+    assertThat(result.getExitCode()).isZero();
+    assertThat(lines).hasSize(13);
+    assertThat(lines.subList(0, 12))
+        .allMatch(line -> line.equals("out:" + "q".repeat(OutputShipper.MAX_LINE_CHARS)));
+    assertThat(lines.get(12)).isEqualTo("out:" + "q".repeat(4000));
+  }
+
+  @Test
   void aScriptPastItsTimeoutIsKilledWithEverythingItStarted(@TempDir Path work) throws Exception {
     RunScript script =
         bash("sleep 300 & echo $! > child.pid; echo started; wait").toBuilder()

@@ -82,10 +82,14 @@ class TentacleConfigTest {
     assertThat(Files.readString(home.configFile())).doesNotContain("nextServerThumbprint");
     assertThat(TentacleConfig.load(home).serverPins()).containsExactly(current);
 
-    TentacleConfig.load(home).withNextServerThumbprint(next).save(home);
+    TentacleConfig pinned = TentacleConfig.load(home);
+    pinned.withServerPins(pinned.primaryServer().withNextServerThumbprint(next)).save(home);
     assertThat(TentacleConfig.load(home).serverPins()).containsExactlyInAnyOrder(current, next);
 
-    TentacleConfig.load(home).withNextServerThumbprintPromoted().save(home);
+    TentacleConfig switching = TentacleConfig.load(home);
+    switching
+        .withServerPins(switching.primaryServer().withNextServerThumbprintPromoted())
+        .save(home);
     TentacleConfig promoted = TentacleConfig.load(home);
     assertThat(promoted.serverThumbprint()).isEqualTo(next.toString());
     assertThat(promoted.nextServerThumbprint()).isNull();
@@ -141,5 +145,42 @@ class TentacleConfigTest {
     assertThat(loaded.registered()).isFalse();
     assertThat(loaded.deregisteredAtMillis()).isEqualTo(42L);
     assertThat(loaded.serverUrl()).isEqualTo("https://localhost:8443");
+  }
+
+  @Test
+  void aFileWithOneServerHasNoAddedServersAndKeepsNoneOnSave(@TempDir Path base) throws Exception {
+    TentacleHome home = TentacleHome.of("old-01", base);
+    config("old-01").save(home);
+
+    TentacleConfig loaded = TentacleConfig.load(home);
+    assertThat(Files.readString(home.configFile())).doesNotContain("additionalServers");
+    assertThat(loaded.additionalServers()).isEmpty();
+    assertThat(loaded.activeServers()).containsExactly(config("old-01").primaryServer());
+  }
+
+  @Test
+  void addedServersAreStoredAndFoundByTheirUrlHoweverItIsWritten(@TempDir Path base)
+      throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    ServerLink other =
+        new ServerLink(
+            "web-01",
+            "T-2",
+            "https://Deploy.Example.com/",
+            "https://deploy.example.com:10943",
+            CommsStyle.LEGACY_PORT,
+            "CD".repeat(32),
+            "Prod",
+            List.of("web"),
+            2L,
+            null);
+    config("web-01").withAdditionalServer(other).withProxy(TentacleProxy.direct()).save(home);
+
+    TentacleConfig loaded = TentacleConfig.load(home);
+    assertThat(loaded.additionalServers()).containsExactly(other);
+    assertThat(loaded.server("https://deploy.example.com:443")).contains(other);
+    assertThat(loaded.deregistered(3L).activeServers()).containsExactly(other);
+    assertThat(loaded.withoutAdditionalServer("https://deploy.example.com").additionalServers())
+        .isEmpty();
   }
 }
