@@ -183,4 +183,38 @@ class TentacleConfigTest {
     assertThat(loaded.withoutAdditionalServer("https://deploy.example.com").additionalServers())
         .isEmpty();
   }
+
+  @Test
+  void eachServerKeepsItsOwnNextServerPin(@TempDir Path base) throws Exception {
+    TentacleHome home = TentacleHome.of("web-01", base);
+    ServerLink other =
+        new ServerLink(
+            "web-01",
+            "T-2",
+            "https://other.example.com",
+            "https://polling.other.example.com",
+            CommsStyle.POLLING_ADDRESS,
+            "CD".repeat(32),
+            "Prod",
+            List.of("web"),
+            2L,
+            null);
+    Thumbprint next = Thumbprint.parse("EF".repeat(32));
+    TentacleConfig config = config("web-01").withAdditionalServer(other);
+
+    config.withServerPins(other.withNextServerThumbprint(next)).save(home);
+
+    TentacleConfig pinned = TentacleConfig.load(home);
+    assertThat(pinned.nextServerThumbprint()).as("the first server has no rotation").isNull();
+    assertThat(pinned.additionalServers().get(0).serverPins())
+        .containsExactlyInAnyOrder(Thumbprint.parse("CD".repeat(32)), next);
+
+    pinned
+        .withServerPins(pinned.additionalServers().get(0).withNextServerThumbprintPromoted())
+        .save(home);
+
+    TentacleConfig promoted = TentacleConfig.load(home);
+    assertThat(promoted.additionalServers().get(0).serverPins()).containsExactly(next);
+    assertThat(promoted.serverPins()).containsExactly(Thumbprint.parse("AB".repeat(32)));
+  }
 }
