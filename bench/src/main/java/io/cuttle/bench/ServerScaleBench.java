@@ -106,7 +106,8 @@ public final class ServerScaleBench {
         long heapPerTentacle = (Jcmd.heapUsedBytes(node.serverPid()) - heapBefore) / count;
         long rssPerTentacle = (node.serverResidentBytes() - rssBefore) / count;
 
-        long[] idle = idleDispatchNanos(settings.idleSamples(), fleet, api);
+        long[] idleApiCalls = new long[settings.idleSamples()];
+        long[] idle = idleDispatchNanos(fleet, api, idleApiCalls);
         progress.accept("  idle dispatch measured, " + BenchMachine.loadAverage());
         Load load = underLoad(settings, fleet, api);
         progress.accept("  load measured, " + BenchMachine.loadAverage());
@@ -114,6 +115,7 @@ public final class ServerScaleBench {
         long restarting = System.nanoTime();
         long refusalsBefore = fleet.refusals();
         node.restartRouter();
+        Duration routerRestart = Duration.ofNanos(System.nanoTime() - restarting);
         Duration reconnect = fleet.awaitAllConnected(restarting, CONNECT_TIMEOUT);
         progress.accept("  all reconnected in " + seconds(reconnect) + " s");
 
@@ -123,12 +125,14 @@ public final class ServerScaleBench {
             rssPerTentacle,
             percentile(idle, 0.50),
             percentile(idle, 0.99),
+            percentile(idleApiCalls, 0.50),
             percentile(load.dispatchNanos, 0.50),
             percentile(load.dispatchNanos, 0.99),
             load.commandsPerSecond,
             load.notReceived,
             registration,
             connect,
+            routerRestart,
             reconnect,
             fleet.refusals() - refusalsBefore,
             node.serverAlive(),
@@ -137,14 +141,19 @@ public final class ServerScaleBench {
     }
   }
 
-  /** One command at a time to a random tentacle: from the API call to the tentacle's receipt. */
-  private static long[] idleDispatchNanos(int samples, SimulatedFleet fleet, ApiClient api)
+  /**
+   * One command at a time to a random tentacle: from the API call to the tentacle's receipt,
+   * sorted. Fills {@code apiCalls} (sorted too) with how long each API call itself took, to tell
+   * queueing from delivery.
+   */
+  private static long[] idleDispatchNanos(SimulatedFleet fleet, ApiClient api, long[] apiCalls)
       throws InterruptedException {
-    long[] nanos = new long[samples];
-    for (int i = 0; i < samples; i++) {
+    long[] nanos = new long[apiCalls.length];
+    for (int i = 0; i < nanos.length; i++) {
       String name = randomTentacles(fleet, 1).get(0);
       long queued = System.nanoTime();
       TaskView task = api.runScript(noOp(List.of(name)));
+      apiCalls[i] = System.nanoTime() - queued;
       String commandId = task.targets().get(0).commandId();
       Long received = awaitReceipt(fleet, commandId);
       if (received == null) {
@@ -154,6 +163,7 @@ public final class ServerScaleBench {
       nanos[i] = received - queued;
     }
     java.util.Arrays.sort(nanos);
+    java.util.Arrays.sort(apiCalls);
     return nanos;
   }
 
