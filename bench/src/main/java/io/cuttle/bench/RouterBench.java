@@ -77,6 +77,12 @@ public final class RouterBench {
         SelfSignedCertificates.create(TlsLoad.SERVER_NAME, List.of(TlsLoad.SERVER_NAME));
     List<RouterFigures> figures = new ArrayList<>();
     try (EchoBackend backend = new EchoBackend(backendIdentity, 2)) {
+      // Unmeasured: the load generator and the backend compile their hot code first, or the
+      // first target of the first round pays for it.
+      TlsLoad warmUp = new TlsLoad(backendIdentity.thumbprint(), backend.port());
+      warmUp.connectionsPerSecond(settings.connectThreads(), settings.phase());
+      warmUp.throughputMegabytesPerSecond(settings.bulkConnections(), settings.phase());
+      warmUp.roundTripNanos(0, settings.latencySamples());
       List<RouterTarget> targets = settings.targets();
       for (int round = 0; round < settings.rounds(); round++) {
         progress.accept(
