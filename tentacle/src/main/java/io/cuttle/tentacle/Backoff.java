@@ -5,26 +5,27 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Capped exponential backoff with full jitter: each wait is uniform between zero and the current
- * cap, so a fleet that lost its server at one moment does not come back at one moment.
+ * cap, so a fleet that lost its server at one moment does not come back at one moment. Public so
+ * the bench module's simulated tentacles come back exactly as real ones do.
  */
-final class Backoff {
+public final class Backoff {
   private final Duration initial;
   private final Duration max;
   private Duration current;
 
-  Backoff(Duration initial, Duration max) {
+  public Backoff(Duration initial, Duration max) {
     this.initial = initial;
     this.max = max;
     this.current = initial;
   }
 
-  Duration next() {
+  public Duration next() {
     Duration cap = current;
     current = current.multipliedBy(2).compareTo(max) > 0 ? max : current.multipliedBy(2);
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap.toMillis() + 1));
   }
 
-  void reset() {
+  public void reset() {
     current = initial;
   }
 }
