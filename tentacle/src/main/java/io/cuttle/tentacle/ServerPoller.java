@@ -321,7 +321,7 @@ final class ServerPoller implements AutoCloseable {
         AcknowledgeRequest.newBuilder().setTentacleId(server.tentacleId()).setCommandId(id).build();
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
     long giveUpAt = System.nanoTime() + ACKNOWLEDGE_PATIENCE.toNanos();
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       try {
         return Optional.of(connection.calls.acknowledge(request).getProceed());
       } catch (RuntimeException e) {
@@ -336,11 +336,14 @@ final class ServerPoller implements AutoCloseable {
               rootMessage(e));
           return Optional.empty();
         }
-        log.info(
-            "Could not acknowledge command {} to {} ({}); trying again",
-            id,
-            server.serverUrl(),
-            rootMessage(e));
+        if (attempt == 1) { // one line per command, not per retry
+          log.info(
+              "Could not acknowledge command {} to {} ({}); trying again for up to {} minutes",
+              id,
+              server.serverUrl(),
+              rootMessage(e),
+              ACKNOWLEDGE_PATIENCE.toMinutes());
+        }
         sleep(backoff.next());
       }
     }
