@@ -11,6 +11,7 @@ import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.PinnedTrustManager;
+import io.cuttle.dist.faults.FaultForwarder;
 import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.wire.api.CommandState;

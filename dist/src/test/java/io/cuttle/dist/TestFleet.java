@@ -26,20 +26,21 @@ import java.util.function.UnaryOperator;
  * A real server on loopback with real tentacles, for end-to-end tests: every part talks over real
  * sockets and real TLS, as it does in production. Polls are held briefly so tests stay quick.
  */
-final class TestFleet implements AutoCloseable {
-  final Path directory;
+public final class TestFleet implements AutoCloseable {
+  public final Path directory;
   private final int publicPort;
   private final int legacyPort;
-  CuttleServer server;
+  public CuttleServer server;
   private final List<TentacleAgent> agents = new ArrayList<>();
   private final UnaryOperator<ServerConfig.Builder> extraConfig;
 
-  TestFleet(Path directory) throws IOException {
+  public TestFleet(Path directory) throws IOException {
     this(directory, b -> b);
   }
 
   /** A fleet whose server is also configured by {@code extraConfig}. */
-  TestFleet(Path directory, UnaryOperator<ServerConfig.Builder> extraConfig) throws IOException {
+  public TestFleet(Path directory, UnaryOperator<ServerConfig.Builder> extraConfig)
+      throws IOException {
     this.directory = directory;
     this.extraConfig = extraConfig;
     this.publicPort = freePort();
@@ -47,7 +48,7 @@ final class TestFleet implements AutoCloseable {
     startServer();
   }
 
-  void startServer() throws IOException {
+  public void startServer() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     server =
         CuttleServer.start(
@@ -63,22 +64,22 @@ final class TestFleet implements AutoCloseable {
                 .build());
   }
 
-  void restartServer() throws IOException {
+  public void restartServer() throws IOException {
     server.close();
     startServer();
   }
 
-  TentacleHome home(String name) {
+  public TentacleHome home(String name) {
     return TentacleHome.of(name, directory.resolve("tentacles"));
   }
 
   /** Registers a tentacle polling the public port by SNI, or the legacy port. */
-  TentacleHome register(String name, boolean viaRouter) throws IOException {
+  public TentacleHome register(String name, boolean viaRouter) throws IOException {
     return viaRouter ? register(name, server.info().pollingUrl()) : register(name, (String) null);
   }
 
   /** Registers a tentacle polling {@code commsAddress}, or the legacy port when it is null. */
-  TentacleHome register(String name, String commsAddress) throws IOException {
+  public TentacleHome register(String name, String commsAddress) throws IOException {
     return registerThrough(name, server.info().webUrl(), commsAddress, null);
   }
 
@@ -87,13 +88,14 @@ final class TestFleet implements AutoCloseable {
    * proxy: the REST API at {@code serverUrl}, trusted by the thumbprint the server printed, and
    * polling at {@code commsAddress} (the legacy port when it is null).
    */
-  TentacleHome registerThrough(String name, String serverUrl, String commsAddress)
+  public TentacleHome registerThrough(String name, String serverUrl, String commsAddress)
       throws IOException {
     return registerThrough(name, serverUrl, commsAddress, null);
   }
 
   /** Registers a tentacle as above, with a proxy setting (null: the environment's). */
-  TentacleHome register(String name, String commsAddress, TentacleProxy proxy) throws IOException {
+  public TentacleHome register(String name, String commsAddress, TentacleProxy proxy)
+      throws IOException {
     return registerThrough(name, server.info().webUrl(), commsAddress, proxy);
   }
 
@@ -117,25 +119,25 @@ final class TestFleet implements AutoCloseable {
   }
 
   /** The server's certificate, for clients that check it the ordinary way (curl --cacert). */
-  Path serverCertificate() {
+  public Path serverCertificate() {
     return directory.resolve("server").resolve("identity").resolve("cert.pem");
   }
 
-  TentacleAgent start(TentacleHome home) throws IOException {
+  public TentacleAgent start(TentacleHome home) throws IOException {
     TentacleAgent agent = TentacleAgent.start(home);
     agents.add(agent);
     return agent;
   }
 
-  ApiClient api() {
+  public ApiClient api() {
     return ApiClient.connect(server.info().webUrl(), server.adminApiKey(), server.thumbprint());
   }
 
-  TaskView runScript(String script, List<String> tentacles, Long pickupTimeoutSeconds) {
+  public TaskView runScript(String script, List<String> tentacles, Long pickupTimeoutSeconds) {
     return runScript(script, tentacles, pickupTimeoutSeconds, null);
   }
 
-  TaskView runScript(
+  public TaskView runScript(
       String script, List<String> tentacles, Long pickupTimeoutSeconds, Long timeoutSeconds) {
     try (ApiClient api = api()) {
       return api.runScript(
@@ -145,7 +147,7 @@ final class TestFleet implements AutoCloseable {
   }
 
   /** Waits for the task to finish, returning every log line it produced, in order. */
-  List<LogEntry> follow(String taskId) throws InterruptedException {
+  public List<LogEntry> follow(String taskId) throws InterruptedException {
     List<LogEntry> lines = new ArrayList<>();
     try (ApiClient api = api()) {
       new TaskFollower(api).follow(taskId, lines::add);
@@ -153,21 +155,21 @@ final class TestFleet implements AutoCloseable {
     return lines;
   }
 
-  TaskView task(String taskId) {
+  public TaskView task(String taskId) {
     try (ApiClient api = api()) {
       return api.task(taskId);
     }
   }
 
-  int legacyPort() {
+  public int legacyPort() {
     return legacyPort;
   }
 
-  int publicPort() {
+  public int publicPort() {
     return publicPort;
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -47,6 +47,9 @@ final class ServerPoller implements AutoCloseable {
   // Operators read and filter one tentacle log, whichever server a line is about.
   private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
   private static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(55);
+  // Long enough to ride out a server restart or a failover; a script that starts later than that
+  // is more surprise than help.
+  private static final Duration ACKNOWLEDGE_PATIENCE = Duration.ofMinutes(10);
   private static final List<String> PACKAGE_CAPABILITIES = List.of("package:zip", "package:tar.gz");
 
   private final TentacleConfig config;
@@ -279,27 +282,16 @@ final class ServerPoller implements AutoCloseable {
       if (!journal.start(id)) {
         return false; // running now: a redelivery that crossed our acknowledgement
       }
-      boolean proceed;
-      try {
-        proceed =
-            connection
-                .calls
-                .acknowledge(
-                    AcknowledgeRequest.newBuilder()
-                        .setTentacleId(server.tentacleId())
-                        .setCommandId(id)
-                        .build())
-                .getProceed();
-      } catch (RuntimeException e) {
-        journal.abandon(id);
-        log.warn(
-            "Could not acknowledge command {} to {} ({}); the server will deliver it again",
-            id,
-            server.serverUrl(),
-            rootMessage(e));
+      Optional<Boolean> proceed = acknowledge(id);
+      if (proceed.isEmpty()) {
+        if (!stopping) {
+          journal.abandon(id);
+        }
+        // Stopping: the journal keeps it started, so the next start reports it as cut short by a
+        // restart, which also settles it should the server have recorded it running.
         return false;
       }
-      if (!proceed) {
+      if (!proceed.get()) {
         journal.abandon(id);
         log.info("Server {} no longer wants command {} run; dropping it", server.serverUrl(), id);
         return false;
@@ -315,6 +307,60 @@ final class ServerPoller implements AutoCloseable {
     slots.hold();
     executor.execute(() -> execute(command));
     return true;
+  }
+
+  /**
+   * Tells the server the command starts, retrying while the server cannot be reached: the server
+   * may have recorded the command running before the answer was lost, and it never hands out a
+   * running command again, so giving up here would leave the task waiting for good. Answering the
+   * same acknowledgement twice is harmless on the server. Empty when the server refused it or did
+   * not answer within {@link #ACKNOWLEDGE_PATIENCE}.
+   */
+  private Optional<Boolean> acknowledge(String id) {
+    AcknowledgeRequest request =
+        AcknowledgeRequest.newBuilder().setTentacleId(server.tentacleId()).setCommandId(id).build();
+    Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+    long giveUpAt = System.nanoTime() + ACKNOWLEDGE_PATIENCE.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Optional.of(connection.calls.acknowledge(request).getProceed());
+      } catch (RuntimeException e) {
+        if (!(e instanceof StatusRuntimeException sre && worthRetrying(sre.getStatus().getCode()))
+            || stopping
+            || Thread.currentThread().isInterrupted()
+            || System.nanoTime() - giveUpAt >= 0) {
+          log.warn(
+              "Could not acknowledge command {} to {} ({}); not running it",
+              id,
+              server.serverUrl(),
+              rootMessage(e));
+          return Optional.empty();
+        }
+        if (attempt == 1) { // one line per command, not per retry
+          log.info(
+              "Could not acknowledge command {} to {} ({}); trying again for up to {} minutes",
+              id,
+              server.serverUrl(),
+              rootMessage(e),
+              ACKNOWLEDGE_PATIENCE.toMinutes());
+        }
+        sleep(backoff.next());
+      }
+    }
+  }
+
+  private static boolean worthRetrying(Status.Code code) {
+    return switch (code) {
+      case UNAVAILABLE,
+          DEADLINE_EXCEEDED,
+          UNKNOWN,
+          INTERNAL,
+          ABORTED,
+          RESOURCE_EXHAUSTED,
+          CANCELLED ->
+          true;
+      default -> false; // the server answered: unknown command, refused tentacle, bad request
+    };
   }
 
   private void cancel(String id) {

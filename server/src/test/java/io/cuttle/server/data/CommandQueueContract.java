@@ -205,6 +205,22 @@ abstract class CommandQueueContract {
   }
 
   @Test
+  void anAcknowledgementRepeatedAfterALostAnswerProceedsAndStaysRunning() {
+    queue("K-1", "C-1", "T-a", 100);
+    queue.claimNext("T-a", Route.LEGACY, 1000, 0);
+    assertThat(queue.acknowledge("T-a", "C-1", 1100)).isEqualTo(CommandQueue.AckOutcome.PROCEED);
+
+    // The answer was lost with its connection; the tentacle asks again on a new one.
+    assertThat(queue.acknowledge("T-a", "C-1", 9000)).isEqualTo(CommandQueue.AckOutcome.PROCEED);
+    assertThat(queue.acknowledge("T-b", "C-1", 9001))
+        .as("another tentacle's command")
+        .isEqualTo(CommandQueue.AckOutcome.UNKNOWN);
+    assertThat(queue.claimNext("T-a", Route.LEGACY, 90_000, 80_000))
+        .as("still running: never redelivered")
+        .isEmpty();
+  }
+
+  @Test
   void aReleasedClaimIsAvailableAtOnce() {
     queue("K-1", "C-1", "T-a", 100);
     queue.claimNext("T-a", Route.ROUTER, 1000, 0);
