@@ -61,7 +61,7 @@ class TlsScanTest {
   private static Scan scan(String sniName, int port) throws Exception {
     Process process =
         new ProcessBuilder(
-                "sslscan",
+                ExternalProcess.require("sslscan", "sslscan").toString(),
                 "--no-colour",
                 "--no-heartbleed",
                 "--no-groups",
