@@ -69,6 +69,21 @@ final class ExternalProcess implements AutoCloseable {
     return new ExternalProcess(name, process, output);
   }
 
+  /** {@code cuttle ...} in its own JVM with a fixed small heap that it must not outgrow. */
+  static ExternalProcess cuttle(String name, Path output, String heap, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    // Out of memory, it dies loudly instead of limping on with some threads dead.
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Cuttle.class.getName());
+    command.addAll(List.of(args));
+    return ExternalProcess.start(name, output, command);
+  }
+
   /** Waits until the program accepts connections on the loopback port, or fails with its output. */
   void awaitListening(int port) {
     await(name + " listening on port " + port)

@@ -14,7 +14,6 @@ import io.cuttle.wire.api.TaskView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +53,7 @@ class LargeOutputTest {
     int port = TestFleet.freePort();
     int legacyPort = TestFleet.freePort();
     try (ExternalProcess server =
-        cuttleProcess(
+        ExternalProcess.cuttle(
             "server",
             dir.resolve("server.log"),
             "128m",
@@ -101,7 +100,7 @@ class LargeOutputTest {
       assertThat(register.exitCode()).as(register.err()).isZero();
 
       try (ExternalProcess tentacle =
-              cuttleProcess(
+              ExternalProcess.cuttle(
                   "tentacle",
                   dir.resolve("tentacle.log"),
                   "64m",
@@ -216,20 +215,5 @@ class LargeOutputTest {
     Matcher matcher = pattern.matcher(text);
     assertThat(matcher.find()).as(pattern + " in:\n" + text).isTrue();
     return matcher.group(1);
-  }
-
-  /** {@code cuttle ...} in its own JVM with a fixed small heap that it must not outgrow. */
-  private static ExternalProcess cuttleProcess(
-      String name, Path output, String heap, String... args) throws java.io.IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx" + heap);
-    // Dying loudly, not limping on with some threads dead, is what the test looks for.
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Cuttle.class.getName());
-    command.addAll(List.of(args));
-    return ExternalProcess.start(name, output, command);
   }
 }

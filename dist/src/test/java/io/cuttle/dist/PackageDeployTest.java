@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
 import io.cuttle.client.ApiClient;
-import io.cuttle.common.net.LoopbackAwareResolverGroup;
-import io.cuttle.common.pki.Identity;
-import io.cuttle.common.pki.PemFiles;
-import io.cuttle.common.pki.PinnedTrustManager;
 import io.cuttle.dist.faults.FaultForwarder;
-import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.DeployPackageRequest;
@@ -22,7 +15,6 @@ import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.FetchPackageChunkRequest;
-import io.cuttle.wire.polling.v1.PollingServiceGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -35,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -186,28 +177,13 @@ class PackageDeployTest {
 
   private static void fetch(TestFleet fleet, TentacleHome caller, String commandId, String sha256)
       throws Exception {
-    TentacleConfig config = TentacleConfig.load(caller);
-    Identity identity = PemFiles.read(caller.directory());
-    try (ClientFactory factory =
-        ClientFactory.builder()
-            .tls(identity.privateKey(), identity.certificate())
-            .tlsCustomizer(
-                tls ->
-                    tls.trustManager(
-                        new PinnedTrustManager(
-                            Set.of(fleet.server.thumbprint()), (seen, expected) -> {})))
-            .addressResolverGroupFactory(eventLoops -> LoopbackAwareResolverGroup.INSTANCE)
-            .build()) {
-      GrpcClients.builder(config.pollingUrl())
-          .factory(factory)
-          .responseTimeout(Duration.ofSeconds(30))
-          .build(PollingServiceGrpc.PollingServiceBlockingStub.class)
-          .fetchPackageChunk(
-              FetchPackageChunkRequest.newBuilder()
-                  .setTentacleId(config.tentacleId())
-                  .setCommandId(commandId)
-                  .setSha256(sha256)
-                  .build());
+    try (TentacleCaller tentacle = new TentacleCaller(fleet, caller, Duration.ofSeconds(30))) {
+      tentacle.polling.fetchPackageChunk(
+          FetchPackageChunkRequest.newBuilder()
+              .setTentacleId(tentacle.tentacleId)
+              .setCommandId(commandId)
+              .setSha256(sha256)
+              .build());
     }
   }
 

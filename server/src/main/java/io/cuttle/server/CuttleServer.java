@@ -264,6 +264,7 @@ public final class CuttleServer implements AutoCloseable {
                           tasks,
                           registrationTokens,
                           () -> identities.current().thumbprint(),
+                          waiters,
                           config.clock()),
                       engine,
                       new Environments(environmentStore, config.clock()),

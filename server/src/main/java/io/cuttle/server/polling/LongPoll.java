@@ -5,6 +5,7 @@ import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.PollResponse;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * meanwhile is released.
  */
 final class LongPoll {
+  /**
+   * Twice the most polls a tentacle holds open (TentacleConfig.MAX_CONCURRENT_POLLS, 16): room for
+   * a full set left over from a connection that broke without a word, until they expire, beside the
+   * set it opens on reconnecting. Beyond that a caller only ties up the server.
+   */
+  static final int MAX_HELD_POLLS = 32;
+
   private final AuthenticatedTentacle tentacle;
   private final boolean busy;
   private final ServerCallStreamObserver<PollResponse> observer;
@@ -61,9 +69,38 @@ final class LongPoll {
   }
 
   void start() {
+    Optional<AutoCloseable> held =
+        waiters.tryAwait(
+            tentacle.id(),
+            MAX_HELD_POLLS,
+            () -> blocking.execute(this::attempt),
+            this::refuseRevoked);
+    if (held.isEmpty()) {
+      done.set(true);
+      observer.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "tentacle '"
+                      + tentacle.name()
+                      + "' already holds "
+                      + MAX_HELD_POLLS
+                      + " polls open on this server, the most it allows, so this one is refused;"
+                      + " a tentacle opens at most "
+                      + MAX_HELD_POLLS / 2
+                      + " (concurrentPolls in tentacle.json): more are left over from a broken"
+                      + " connection, and end within the poll wait, or another process is using"
+                      + " this tentacle's certificate")
+              .asRuntimeException());
+      return;
+    }
+    registration = held.get();
+    if (done.get()) {
+      // Ended (revoked) before the handle above was stored, so finish() could not close it.
+      closeRegistration();
+      return;
+    }
     observer.setOnCancelHandler(this::finish);
     timeout = scheduler.schedule(this::expire, wait.toMillis(), TimeUnit.MILLISECONDS);
-    registration = waiters.await(tentacle.id(), () -> blocking.execute(this::attempt));
     // A command queued before the registration above sent its signal to nobody: look once now.
     attempt();
   }
@@ -100,6 +137,15 @@ final class LongPoll {
     }
   }
 
+  private void refuseRevoked() {
+    if (finish()) {
+      observer.onError(
+          Status.UNAUTHENTICATED
+              .withDescription(TentacleAuthenticator.REFUSAL)
+              .asRuntimeException());
+    }
+  }
+
   private void expire() {
     if (finish()) {
       observer.onNext(response().build());
@@ -116,6 +162,11 @@ final class LongPoll {
     if (t != null) {
       t.cancel(false);
     }
+    closeRegistration();
+    return true;
+  }
+
+  private void closeRegistration() {
     AutoCloseable r = registration;
     if (r != null) {
       try {
@@ -124,7 +175,6 @@ final class LongPoll {
         throw new IllegalStateException(e);
       }
     }
-    return true;
   }
 
   private PollResponse.Builder response() {

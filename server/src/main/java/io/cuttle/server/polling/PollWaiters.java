@@ -1,5 +1,6 @@
 package io.cuttle.server.polling;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,25 +9,57 @@ import java.util.concurrent.ConcurrentHashMap;
  * misses a wake-up still finds the command in the database on its next attempt.
  */
 public final class PollWaiters {
-  private final ConcurrentHashMap<String, Set<Runnable>> waiting = new ConcurrentHashMap<>();
+  private record Waiter(Runnable wakeUp, Runnable revoked) {}
 
-  /** Registers {@code wakeUp} until the returned handle is closed. */
-  public AutoCloseable await(String tentacleId, Runnable wakeUp) {
-    waiting.computeIfAbsent(tentacleId, id -> ConcurrentHashMap.newKeySet()).add(wakeUp);
-    return () ->
-        waiting.computeIfPresent(
-            tentacleId,
-            (id, set) -> {
-              set.remove(wakeUp);
-              return set.isEmpty() ? null : set;
-            });
+  private final ConcurrentHashMap<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+
+  /**
+   * Registers a held poll until the returned handle is closed, unless the tentacle already holds
+   * {@code limit} polls here: {@code wakeUp} runs when a command is queued for the tentacle, {@code
+   * revoked} when its trust is withdrawn.
+   *
+   * @return the handle, or empty when the limit is reached and nothing was registered
+   */
+  public Optional<AutoCloseable> tryAwait(
+      String tentacleId, int limit, Runnable wakeUp, Runnable revoked) {
+    Waiter waiter = new Waiter(wakeUp, revoked);
+    boolean[] added = new boolean[1];
+    waiting.compute(
+        tentacleId,
+        (id, set) -> {
+          Set<Waiter> held = set != null ? set : ConcurrentHashMap.newKeySet();
+          if (held.size() < limit) {
+            added[0] = held.add(waiter);
+          }
+          return held.isEmpty() ? null : held;
+        });
+    if (!added[0]) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        () ->
+            waiting.computeIfPresent(
+                tentacleId,
+                (id, set) -> {
+                  set.remove(waiter);
+                  return set.isEmpty() ? null : set;
+                }));
   }
 
   public void signal(String tentacleId) {
-    Set<Runnable> set = waiting.get(tentacleId);
-    if (set != null) {
-      set.forEach(Runnable::run);
-    }
+    waitersOf(tentacleId).forEach(w -> w.wakeUp().run());
+  }
+
+  /**
+   * Ends the tentacle's held polls at once, for a tentacle no longer trusted: its next call is
+   * refused by the authenticator, so it must not keep a poll open until the wait runs out.
+   */
+  public void revoke(String tentacleId) {
+    waitersOf(tentacleId).forEach(w -> w.revoked().run());
+  }
+
+  private Set<Waiter> waitersOf(String tentacleId) {
+    return waiting.getOrDefault(tentacleId, Set.of());
   }
 
   /** Tentacles with a poll open on this node right now. */

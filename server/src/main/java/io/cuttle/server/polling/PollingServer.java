@@ -161,6 +161,9 @@ public final class PollingServer implements Listeners.Listener {
     }
   }
 
+  /** The largest polling message a tentacle may send: a log batch, a result, a certificate. */
+  private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
   /** What every door shares: the service, its authentication, TLS and timeouts. */
   private record Parts(
       Settings settings,
@@ -182,7 +185,7 @@ public final class PollingServer implements Listeners.Listener {
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
               .exceptionHandler(new PollingFailures())
-              .maxRequestMessageLength(8 * 1024 * 1024)
+              .maxRequestMessageLength(MAX_MESSAGE_BYTES)
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
@@ -202,7 +205,10 @@ public final class PollingServer implements Listeners.Listener {
           .requestTimeout(longestCall)
           .idleTimeout(Duration.ofMinutes(5))
           .pingInterval(Duration.ofSeconds(30))
-          .maxRequestLength(8 * 1024 * 1024)
+          // A unary call is read whole before gRPC looks at it, so this limit must be the larger:
+          // an oversized message then gets gRPC's RESOURCE_EXHAUSTED, not a bare HTTP 413 that a
+          // gRPC client can only report as UNKNOWN.
+          .maxRequestLength(2L * MAX_MESSAGE_BYTES)
           .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
           // PollingFailures logs what matters; cancelled polls are routine, not to be reported.
           .unloggedExceptionsReportInterval(Duration.ZERO)

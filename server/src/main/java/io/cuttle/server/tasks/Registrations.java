@@ -8,6 +8,7 @@ import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.web.ApiException;
 import io.cuttle.wire.api.DeregisterTentacleResponse;
 import io.cuttle.wire.api.RegisterTentacleRequest;
@@ -33,6 +34,7 @@ public final class Registrations {
   private final TaskStore tasks;
   private final RegistrationTokenStore tokens;
   private final Supplier<Thumbprint> serverThumbprint;
+  private final PollWaiters waiters;
   private final Clock clock;
 
   public Registrations(
@@ -41,12 +43,14 @@ public final class Registrations {
       TaskStore tasks,
       RegistrationTokenStore tokens,
       Supplier<Thumbprint> serverThumbprint,
+      PollWaiters waiters,
       Clock clock) {
     this.tentacles = tentacles;
     this.environments = environments;
     this.tasks = tasks;
     this.tokens = tokens;
     this.serverThumbprint = serverThumbprint;
+    this.waiters = waiters;
     this.clock = clock;
   }
 
@@ -145,8 +149,9 @@ public final class Registrations {
   }
 
   /**
-   * Removes a tentacle: its certificate is no longer accepted, its name is free, and its unfinished
-   * commands fail with a message that says why. Past tasks keep showing its name.
+   * Removes a tentacle: its certificate is no longer accepted, its held polls end at once with a
+   * refusal, its name is free, and its unfinished commands fail with a message that says why. Past
+   * tasks keep showing its name.
    *
    * @param thumbprint when given, remove the tentacle only if it still has this certificate, so a
    *     machine deregistering itself cannot remove the tentacle that replaced it under its name
@@ -183,6 +188,7 @@ public final class Registrations {
             o ->
                 "tentacle '" + o.tentacleName() + "' was deregistered before this command finished",
             now);
+    waiters.revoke(tentacle.id());
     log.info(
         "Tentacle '{}' ({}) deregistered by {}; {} unfinished command(s) failed",
         tentacle.name(),
