@@ -65,9 +65,24 @@ class PackageStepEndToEndTest {
                         "Shop.Web",
                         null,
                         null))));
-        assertThat(api.createRelease("shop", new CreateReleaseRequest("7", null)).steps())
-            .extracting(StepSpec::packageVersion)
-            .containsExactly("2.0.0");
+        CommandLineTest.Run release =
+            CommandLineTest.cuttle(
+                "release",
+                "create",
+                "--project",
+                "shop",
+                "--version",
+                "7",
+                "--server",
+                fleet.server.info().webUrl(),
+                "--api-key",
+                fleet.server.adminApiKey(),
+                "--server-thumbprint",
+                fleet.server.thumbprint().toString());
+        assertThat(release.exitCode()).as(release.err()).isZero();
+        assertThat(release.out())
+            .as("the latest version pushed is pinned")
+            .contains("  step site deploys Shop.Web 2.0.0");
 
         DeploymentView deployment = api.deploy(new DeployRequest("shop", "7", "Test"));
         List<LogEntry> log = fleet.follow(deployment.taskId());
