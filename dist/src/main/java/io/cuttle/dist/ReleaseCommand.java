@@ -38,6 +38,17 @@ final class ReleaseCommand implements Runnable {
             + Instant.ofEpochMilli(release.createdMillis())
             + " by "
             + release.createdBy());
+    release.steps().stream()
+        .filter(step -> step.packageVersion() != null)
+        .forEach(
+            step ->
+                out.println(
+                    "  step "
+                        + step.name()
+                        + " deploys "
+                        + step.packageId()
+                        + " "
+                        + step.packageVersion()));
     out.flush();
   }
 
@@ -58,7 +69,9 @@ final class ReleaseCommand implements Runnable {
     @Option(
         names = "--package",
         paramLabel = "ID=VERSION",
-        description = "The version of a package the process deploys (repeatable).")
+        description =
+            "The version of a package the process deploys (repeatable); default: the version"
+                + " pushed most recently.")
     Map<String, String> packages = Map.of();
 
     @Override

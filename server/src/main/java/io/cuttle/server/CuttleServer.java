@@ -27,7 +27,6 @@ import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
 import io.cuttle.server.packages.PackageStore;
-import io.cuttle.server.packages.PackageUsage;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
@@ -145,12 +144,13 @@ public final class CuttleServer implements AutoCloseable {
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
       EnvironmentStore environmentStore = new EnvironmentStore(jdbi);
       environmentStore.adoptTentacleEnvironments(config.clock().millis());
+      ReleaseStore releases = new ReleaseStore(jdbi);
       PackageStore packages =
           new PackageStore(
               jdbi,
               config.packageDirectory(),
               config.maxPackageBytes(),
-              PackageUsage.NONE,
+              coordinates -> releases.usingPackage(coordinates.id(), coordinates.version()),
               config.clock());
       adminApiKeyFile = data.resolve(AdminApiKey.FILE).toAbsolutePath();
       adminApiKey = AdminApiKey.ensure(data, apiKeys, config.clock());
@@ -181,14 +181,14 @@ public final class CuttleServer implements AutoCloseable {
               new Deployments.Stores(
                   environmentStore,
                   projectStore,
-                  new ReleaseStore(jdbi),
+                  releases,
                   new DeploymentStore(jdbi),
                   tasks,
                   queue,
                   tentacles,
                   orchestration),
               projects,
-              StepKinds.standard(),
+              StepKinds.standard(packages),
               secrets,
               orchestrator,
               config.clock());

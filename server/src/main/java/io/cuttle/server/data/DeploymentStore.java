@@ -64,6 +64,25 @@ public final class DeploymentStore {
                 .list());
   }
 
+  /**
+   * The newest deployment of each project to each environment; with {@code succeededOnly}, the
+   * newest that succeeded.
+   */
+  public List<DeploymentView> newestPerProjectAndEnvironment(boolean succeededOnly) {
+    String newest =
+        "SELECT ranked.id FROM (SELECT d2.id, ROW_NUMBER() OVER (PARTITION BY r2.project_id,"
+            + " d2.environment_id ORDER BY d2.created_at DESC, d2.id DESC) AS newness"
+            + " FROM deployments d2 JOIN releases r2 ON r2.id = d2.release_id"
+            + " JOIN tasks t2 ON t2.id = d2.task_id"
+            + (succeededOnly ? " WHERE t2.state = 'SUCCEEDED'" : "")
+            + ") ranked WHERE ranked.newness = 1";
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(SELECT + " WHERE d.id IN (" + newest + ")")
+                .map(DeploymentStore::view)
+                .list());
+  }
+
   private static DeploymentView view(ResultSet rs, StatementContext ctx) throws SQLException {
     return new DeploymentView(
         rs.getString(1),

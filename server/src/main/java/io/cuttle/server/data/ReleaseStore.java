@@ -69,6 +69,29 @@ public final class ReleaseStore {
                 .list());
   }
 
+  /**
+   * The releases that deploy this package version, each as "release 1.4.0 of shop". Snapshots
+   * naming the id are read and checked step by step, so the text match only narrows the search.
+   */
+  public List<String> usingPackage(String packageId, String version) {
+    return jdbi.withHandle(
+        h ->
+            h
+                .createQuery(SELECT + " WHERE r.snapshot LIKE :named ORDER BY p.name, r.created_at")
+                .bind("named", "%" + packageId + "%")
+                .map(ReleaseStore::release)
+                .stream()
+                .filter(
+                    r ->
+                        r.snapshot().steps().stream()
+                            .anyMatch(
+                                s ->
+                                    packageId.equals(s.packageId())
+                                        && version.equals(s.packageVersion())))
+                .map(r -> "release " + r.version() + " of " + r.projectName())
+                .toList());
+  }
+
   private static Release release(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Release(
         rs.getString(1),

@@ -15,6 +15,7 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.tasks.Validation;
 import io.cuttle.server.web.ApiException;
 import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.DashboardView;
 import io.cuttle.wire.api.DeployRequest;
 import io.cuttle.wire.api.DeploymentView;
 import io.cuttle.wire.api.EnvironmentView;
@@ -25,6 +26,7 @@ import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.Command;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +198,7 @@ public final class Deployments {
                 + (step.roles().isEmpty() ? "" : " has a role in " + step.roles())
                 + "; register one (GET /api/tentacles lists them)");
       }
+      kinds.of(step.kind(), step.name()).checkTargets(step, targets);
       targetsByStep.add(targets);
     }
     String taskId = Ids.newId("K-");
@@ -278,6 +281,42 @@ public final class Deployments {
 
   public List<DeploymentView> recent(int limit) {
     return stores.deployments().recent(limit);
+  }
+
+  /** Which release of each project is in each environment, and the newest deployment there. */
+  public DashboardView dashboard() {
+    List<String> environments =
+        stores.environments().list().stream().map(EnvironmentView::name).toList();
+    Map<String, DeploymentView> deployed = byProjectAndEnvironment(true);
+    Map<String, DeploymentView> latest = byProjectAndEnvironment(false);
+    List<DashboardView.Row> rows =
+        projects.list().stream()
+            .map(
+                p ->
+                    new DashboardView.Row(
+                        p.name(),
+                        environments.stream()
+                            .map(
+                                e ->
+                                    new DashboardView.Cell(
+                                        e,
+                                        deployed.get(cellKey(p.name(), e)),
+                                        latest.get(cellKey(p.name(), e))))
+                            .toList()))
+            .toList();
+    return new DashboardView(environments, rows);
+  }
+
+  private Map<String, DeploymentView> byProjectAndEnvironment(boolean succeededOnly) {
+    Map<String, DeploymentView> cells = new HashMap<>();
+    for (DeploymentView d : stores.deployments().newestPerProjectAndEnvironment(succeededOnly)) {
+      cells.put(cellKey(d.project(), d.environment()), d);
+    }
+    return cells;
+  }
+
+  private static String cellKey(String project, String environment) {
+    return project + "\n" + environment;
   }
 
   /** Runs a failed target of a deployment's task again, and the rest of the process after it. */

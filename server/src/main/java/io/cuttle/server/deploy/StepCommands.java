@@ -1,7 +1,9 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.wire.api.StepSpec;
 import io.cuttle.wire.polling.v1.Command;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,12 @@ public interface StepCommands {
    * packageVersions}; throws an {@code ApiException} when it cannot be deployed as asked.
    */
   StepSpec pin(StepSpec step, Map<String, String> packageVersions);
+
+  /**
+   * Throws an {@code ApiException} naming the targets that cannot run the step of a release, before
+   * anything of a deployment is stored.
+   */
+  default void checkTargets(StepSpec step, List<TentacleRecord> targets) {}
 
   /**
    * The command (without its id) one target runs for the step, with these environment variables.

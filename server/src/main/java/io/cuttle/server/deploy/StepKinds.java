@@ -1,5 +1,6 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.web.ApiException;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,9 @@ public final class StepKinds {
     this.byKind = kinds.stream().collect(Collectors.toMap(StepCommands::kind, Function.identity()));
   }
 
-  /** The kinds this server has. */
-  public static StepKinds standard() {
-    return new StepKinds(List.of(new ScriptStepCommands()));
+  /** The kinds this server has; package steps deploy from {@code packages}. */
+  public static StepKinds standard(PackageStore packages) {
+    return new StepKinds(List.of(new ScriptStepCommands(), new PackageStepCommands(packages)));
   }
 
   /** The commands of a kind, or a refusal saying this server cannot deploy it yet. */
@@ -28,8 +29,8 @@ public final class StepKinds {
               + stepName
               + "': "
               + kind
-              + " steps are not supported by this server yet, so a release cannot include one;"
-              + " use script steps until this server version can deploy packages");
+              + " steps are not supported by this server, so a release cannot include one;"
+              + " use script or package steps");
     }
     return commands;
   }

@@ -1,6 +1,9 @@
 package io.cuttle.server.packages;
 
+import io.cuttle.server.data.TentacleRecord;
+import io.cuttle.server.web.ApiException;
 import io.cuttle.wire.polling.v1.DeployPackage;
+import java.util.List;
 import java.util.Optional;
 
 /** The archive formats a tentacle can extract, told apart by their first bytes, not a name. */
@@ -30,6 +33,28 @@ public enum PackageFormat {
   /** The capability a tentacle reports when it can extract this format. */
   public String capability() {
     return "package:" + label;
+  }
+
+  /**
+   * Refuses (400, naming them) targets that have not reported they can extract this format: an
+   * older tentacle would not understand the command.
+   */
+  public void requireCapableTargets(List<TentacleRecord> targets) {
+    List<String> unable =
+        targets.stream()
+            .filter(t -> t.capabilities() == null || !t.capabilities().contains(capability()))
+            .map(TentacleRecord::name)
+            .toList();
+    if (!unable.isEmpty()) {
+      throw ApiException.badRequest(
+          "tentacle(s) "
+              + unable
+              + " have not reported that they can deploy "
+              + label
+              + " packages (capability "
+              + capability()
+              + "); upgrade them, or let them connect once, then deploy again");
+    }
   }
 
   static Optional<PackageFormat> recognise(byte[] head, int length) {

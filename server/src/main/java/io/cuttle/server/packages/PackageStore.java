@@ -175,6 +175,20 @@ public final class PackageStore {
                 .findOne());
   }
 
+  /** The most recently pushed version of the package {@code id}, if any is stored. */
+  public Optional<PackageView> latest(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM packages WHERE package_id = :id"
+                        + " ORDER BY uploaded_at DESC, version DESC FETCH FIRST 1 ROWS ONLY")
+                .bind("id", id)
+                .map(PackageStore::view)
+                .findOne());
+  }
+
   /** Every package, by id, newest upload first within an id. */
   public List<PackageView> list() {
     return jdbi.withHandle(

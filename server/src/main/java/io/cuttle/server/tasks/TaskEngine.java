@@ -118,22 +118,7 @@ public final class TaskEngine implements AutoCloseable {
     PackageFormat format = packages.format(stored);
     List<TentacleRecord> targets =
         targets(request.environment(), request.roles(), request.tentacles());
-    List<String> unable =
-        targets.stream()
-            .filter(
-                t -> t.capabilities() == null || !t.capabilities().contains(format.capability()))
-            .map(TentacleRecord::name)
-            .toList();
-    if (!unable.isEmpty()) {
-      throw ApiException.badRequest(
-          "tentacle(s) "
-              + unable
-              + " have not reported that they can deploy "
-              + format.label()
-              + " packages (capability "
-              + format.capability()
-              + "); upgrade them, or let them connect once, then deploy again");
-    }
+    format.requireCapableTargets(targets);
     return queue(
         "Deploy " + coordinates + " to " + count(targets),
         caller,

@@ -40,6 +40,12 @@ final class DeploymentApi {
     return responses.ok(deployments.recent(limit));
   }
 
+  /** Which release of each project is in each environment, as a grid. */
+  @Get("/dashboard")
+  public HttpResponse dashboard() {
+    return responses.ok(deployments.dashboard());
+  }
+
   @Get("/deployments/{id}")
   public HttpResponse get(@Param("id") String id) {
     return responses.ok(deployments.get(id));

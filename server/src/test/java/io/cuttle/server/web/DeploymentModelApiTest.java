@@ -371,7 +371,7 @@ class DeploymentModelApiTest {
   }
 
   @Test
-  void releasesSnapshotTheProcessAndRefuseDuplicatesAndPackageSteps() throws Exception {
+  void releasesSnapshotTheProcessAndRefuseDuplicates() throws Exception {
     ok(
         admin(
             HttpMethod.POST,
@@ -409,19 +409,6 @@ class DeploymentModelApiTest {
         "has no release '9.9'");
     refused(admin(HttpMethod.DELETE, "/api/projects/p-rel", null), 409, "has 1 release(s)");
 
-    ok(
-        admin(
-            HttpMethod.POST,
-            "/api/projects",
-            project("p-pkg", "{\"name\":\"pkg\",\"kind\":\"package\",\"packageId\":\"web-app\"}")));
-    refused(
-        admin(
-            HttpMethod.POST,
-            "/api/projects/p-pkg/releases",
-            "{\"version\":\"1\",\"packages\":{\"web-app\":\"1.0\"}}"),
-        400,
-        "package steps are not supported by this server yet");
-    assertThat(ok(admin(HttpMethod.GET, "/api/projects/p-pkg/releases", null)).size()).isZero();
     assertThat(ok(admin(HttpMethod.GET, "/api/projects/p-rel/releases", null)).size()).isEqualTo(1);
   }
 

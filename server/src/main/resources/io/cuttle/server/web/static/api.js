@@ -20,12 +20,18 @@ export class ApiError extends Error {
 
 export async function api(path, { method = "GET", body } = {}) {
   const headers = {};
-  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken ?? "";
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, {
-    method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  return send(path, method, headers, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** Sends a file as the whole request body, as it is (package pushes). */
+export async function upload(path, file) {
+  return send(path, "POST", { "Content-Type": "application/octet-stream" }, file);
+}
+
+async function send(path, method, headers, body) {
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken ?? "";
+  const response = await fetch(path, { method, headers, credentials: "same-origin", body });
   if (!response.ok) {
     const problem = await response.json().catch(() => null);
     const error = new ApiError(response.status, problem?.detail ?? `${method} ${path}: ${response.status}`);

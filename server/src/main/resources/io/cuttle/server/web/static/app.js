@@ -7,12 +7,21 @@ import * as scriptConsole from "./pages/console.js";
 import * as refused from "./pages/refused.js";
 import * as users from "./pages/users.js";
 import * as audit from "./pages/audit.js";
+import * as dashboard from "./pages/dashboard.js";
+import * as projects from "./pages/projects.js";
+import * as releases from "./pages/releases.js";
+import * as packages from "./pages/packages.js";
 
 const $ = (id) => document.getElementById(id);
 
-// "#/tasks/K-1" -> the task page with id K-1. Pages of the nav slots (dashboard, projects,
-// releases, packages) are added here, and their links unhidden, when their APIs exist.
+// "#/tasks/K-1" -> the task page with id K-1.
 const ROUTES = [
+  { pattern: /^#\/dashboard$/, page: dashboard, nav: "dashboard" },
+  { pattern: /^#\/projects$/, page: projects, nav: "projects" },
+  { pattern: /^#\/projects\/([^/]+)$/, page: projects, nav: "projects" },
+  { pattern: /^#\/releases$/, page: releases, nav: "releases" },
+  { pattern: /^#\/releases\/([^/]+)$/, page: releases, nav: "releases" },
+  { pattern: /^#\/packages$/, page: packages, nav: "packages" },
   { pattern: /^#\/tentacles$/, page: tentacles, nav: "tentacles" },
   { pattern: /^#\/tasks$/, page: tasks, nav: "tasks" },
   { pattern: /^#\/tasks\/([\w-]+)$/, page: task, nav: "tasks" },

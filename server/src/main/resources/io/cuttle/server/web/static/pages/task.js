@@ -1,4 +1,5 @@
-// One task: its targets and its log, arriving live over server-sent events, one block per target.
+// One task: its targets and its log, arriving live over server-sent events, one block per target;
+// a deployment's targets are grouped under their steps, in process order.
 import { api } from "../api.js";
 import { el, when, section, errorLine } from "../dom.js";
 import { targetSummary } from "./tasks.js";
@@ -12,14 +13,26 @@ export function render(view, { params: [id] }) {
   const targets = el("div", { id: "task-targets", className: "targets" });
   const live = el("span", { id: "live", className: "hint" });
   const blocks = new Map(); // commandId -> the <pre> of that target's lines
+  const steps = new Map(); // step name -> the element holding its targets' blocks
 
   view.append(el("section", {}, el("div", { className: "task-head" }, title, state, cancel, download), error, live, targets));
 
-  function blockFor(commandId, name) {
+  // Ad-hoc tasks have no steps: their blocks go straight into the page.
+  function groupFor(stepName) {
+    if (!stepName) return targets;
+    if (!steps.has(stepName)) {
+      const group = el("div", { className: "step", "data-step": stepName }, el("h3", { className: "step-name" }, `Step: ${stepName}`));
+      targets.append(group);
+      steps.set(stepName, group);
+    }
+    return steps.get(stepName);
+  }
+
+  function blockFor(commandId, name, stepName) {
     if (!blocks.has(commandId)) {
       const pre = el("pre", { className: "log", "data-target": name });
-      const heading = el("h3", { "data-command": commandId }, name);
-      targets.append(el("div", { className: "target-log" }, heading, pre));
+      const heading = el("h4", { "data-command": commandId }, name);
+      groupFor(stepName).append(el("div", { className: "target-log" }, heading, pre));
       blocks.set(commandId, { pre, heading });
     }
     return blocks.get(commandId);
@@ -30,8 +43,9 @@ export function render(view, { params: [id] }) {
     state.textContent = task.state;
     state.className = `state ${task.state}`;
     cancel.hidden = task.state !== "RUNNING";
+    // Targets come in process order, so making their groups here puts the steps in order too.
     for (const t of task.targets) {
-      const block = blockFor(t.commandId, t.tentacleName);
+      const block = blockFor(t.commandId, t.tentacleName, t.stepName);
       block.heading.textContent = targetSummary(t) + (t.message ? ` — ${t.message}` : "");
     }
   }
@@ -53,7 +67,7 @@ export function render(view, { params: [id] }) {
   live.textContent = "Following the log live…";
   source.addEventListener("line", (event) => {
     const line = JSON.parse(event.data);
-    const { pre } = blockFor(line.commandId, line.tentacleName);
+    const { pre } = blockFor(line.commandId, line.tentacleName, line.stepName);
     const follow = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     pre.append(el("span", { className: line.stream, title: when(line.timestampMillis) }, `${line.text}\n`));
     if (follow) pre.scrollTop = pre.scrollHeight;
