@@ -91,6 +91,15 @@ final class ServerCommand implements Callable<Integer> {
   String dbPasswordEnv;
 
   @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = {
+        "This node's name when several servers share one PostgreSQL database (--db",
+        "jdbc:postgresql://...), e.g. node-1; see docs/high-availability.md."
+      })
+  String nodeName;
+
+  @Option(
       names = "--package-dir",
       paramLabel = "DIR",
       description = {
@@ -136,6 +145,7 @@ final class ServerCommand implements Callable<Integer> {
                     : TentacleVersions.requireValid(
                         "--minimum-tentacle-version", minimumTentacleVersion))
             .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
+            .nodeName(nodeName)
             .build();
     CuttleServer server = CuttleServer.start(config);
     printBanner(spec.commandLine().getOut(), server);

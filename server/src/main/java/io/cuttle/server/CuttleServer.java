@@ -30,6 +30,7 @@ import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.packages.PackageUsage;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
+import io.cuttle.server.polling.PostgresWakeups;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
@@ -57,6 +58,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class CuttleServer implements AutoCloseable {
   public static final String VERSION = versionOf(CuttleServer.class);
+
+  /** How long a wake-up lost between nodes can delay a command at most. */
+  private static final java.time.Duration WAKE_UP_RECHECK = java.time.Duration.ofSeconds(3);
 
   private final ServerConfig config;
   private final ServerIdentities identities;
@@ -138,6 +142,17 @@ public final class CuttleServer implements AutoCloseable {
                   config.databaseUser(),
                   config.databasePassword()));
       Jdbi jdbi = database.jdbi();
+      PollWaiters waiters =
+          config.sharedDatabase()
+              ? open(PostgresWakeups.start(
+                      config.jdbcUrl(),
+                      config.databaseUser(),
+                      config.databasePassword(),
+                      config.nodeName() == null ? "unnamed" : config.nodeName(),
+                      jdbi,
+                      WAKE_UP_RECHECK))
+                  .waiters()
+              : new PollWaiters();
       Secrets secrets = new Secrets(data);
       TentacleStore tentacles = new TentacleStore(jdbi);
       CommandQueue queue = new CommandQueue(jdbi, secrets);
@@ -161,7 +176,6 @@ public final class CuttleServer implements AutoCloseable {
 
       ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
       open(workers::shutdownNow);
-      PollWaiters waiters = new PollWaiters();
       refused = new RefusedConnections();
       Orchestration orchestration = new Orchestration(jdbi, queue);
       Orchestrator orchestrator =

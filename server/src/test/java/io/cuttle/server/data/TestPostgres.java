@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * folder on a free loopback port, stopped afterwards. PostgreSQL refuses to run as root, so under
  * root (as in CI) it runs as the package's {@code postgres} user.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
   private final Path data;
   private final int port;
   private final Process server;
@@ -29,7 +29,7 @@ final class TestPostgres implements AutoCloseable {
     this.server = server;
   }
 
-  static TestPostgres start(Path folder) throws Exception {
+  public static TestPostgres start(Path folder) throws Exception {
     Path bin = binaries();
     Path data = folder.resolve("pgdata");
     Files.createDirectories(data);
@@ -78,16 +78,16 @@ final class TestPostgres implements AutoCloseable {
     return postgres;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
-  String user() {
+  public String user() {
     return "cuttle";
   }
 
   /** Drops everything, so each test starts from an empty database. */
-  void reset() throws SQLException {
+  public void reset() throws SQLException {
     try (var connection = DriverManager.getConnection(jdbcUrl(), user(), "");
         var statement = connection.createStatement()) {
       statement.execute("DROP SCHEMA public CASCADE");
