@@ -72,6 +72,7 @@ public final class CuttleServer implements AutoCloseable {
   private final WebServer web;
   private final PublicPort publicPort;
   private final RefusedConnections refused;
+  private final PollWaiters waiters;
   private final Deque<AutoCloseable> closeInReverse;
 
   private CuttleServer(Builder b) {
@@ -85,6 +86,7 @@ public final class CuttleServer implements AutoCloseable {
     this.web = b.web;
     this.publicPort = b.publicPort;
     this.refused = b.refused;
+    this.waiters = b.waiters;
     this.closeInReverse = b.opened;
   }
 
@@ -117,6 +119,7 @@ public final class CuttleServer implements AutoCloseable {
     PublicPort publicPort;
     TaskEngine engine;
     RefusedConnections refused;
+    PollWaiters waiters;
 
     Builder(ServerConfig config) {
       this.config = config;
@@ -142,7 +145,7 @@ public final class CuttleServer implements AutoCloseable {
                   config.databaseUser(),
                   config.databasePassword()));
       Jdbi jdbi = database.jdbi();
-      PollWaiters waiters =
+      waiters =
           config.sharedDatabase()
               ? open(PostgresWakeups.start(
                       config.jdbcUrl(),
@@ -372,6 +375,14 @@ public final class CuttleServer implements AutoCloseable {
    */
   public Path adminPasswordFile() {
     return adminPasswordFile;
+  }
+
+  /**
+   * Whether the tentacle has a poll held on this node now: which of several nodes its connection
+   * reached.
+   */
+  public boolean holdsPollOf(String tentacleId) {
+    return waiters.isWaiting(tentacleId);
   }
 
   public RefusedConnections refusedConnections() {
