@@ -130,6 +130,14 @@ final class ServerCommand implements Callable<Integer> {
           "--trusted-proxy is only used with --routed-polling-port: add the port your router"
               + " sends polling traffic to");
     }
+    if (nodeName != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+      throw new IllegalArgumentException(
+          "--node-name "
+              + nodeName
+              + " is for several servers sharing one PostgreSQL database: add --db"
+              + " jdbc:postgresql://HOST:5432/DATABASE (the embedded H2 database serves one"
+              + " server)");
+    }
     if (maxPackageMb < 1) {
       throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
     }

@@ -11,6 +11,7 @@ import io.cuttle.router.RouterServer;
 import io.cuttle.router.config.RouterFileParser;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
+import io.cuttle.server.data.Secrets;
 import io.cuttle.server.data.TestPostgres;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
@@ -84,9 +85,12 @@ class HighAvailabilityTest {
 
   private CuttleServer startNode(int number) throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    // The same server identity on every node, as the doc says: copied from the first.
+    // The same server identity and secrets key on every node, as the doc says: copied from the
+    // first.
+    Path first = dir.resolve("node-1");
     Path data = dir.resolve("node-" + number);
-    copyTree(dir.resolve("node-1").resolve("identity"), data.resolve("identity"));
+    copyTree(first.resolve("identity"), data.resolve("identity"));
+    Files.copy(first.resolve(Secrets.FILE), data.resolve(Secrets.FILE));
     return CuttleServer.start(
         node(number, ServerConfig.builder())
             .publicAddress(new InetSocketAddress(loopback, TestFleet.freePort()))

@@ -157,6 +157,9 @@ public final class CuttleServer implements AutoCloseable {
                   .waiters()
               : new PollWaiters();
       Secrets secrets = new Secrets(data);
+      if (config.sharedDatabase()) {
+        secrets.ensureKey();
+      }
       TentacleStore tentacles = new TentacleStore(jdbi);
       CommandQueue queue = new CommandQueue(jdbi, secrets);
       ApiKeyStore apiKeys = new ApiKeyStore(jdbi);

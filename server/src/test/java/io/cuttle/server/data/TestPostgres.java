@@ -50,32 +50,43 @@ public final class TestPostgres implements AutoCloseable {
                 "-E",
                 "UTF8",
                 "--no-sync")));
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
+    // The free port found here can be taken by another program before PostgreSQL binds it.
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      Path log = folder.resolve("postgres.log");
+      Process server =
+          new ProcessBuilder(
+                  asServerUser(
+                      root,
+                      List.of(
+                          bin.resolve("postgres").toString(),
+                          "-D",
+                          data.toString(),
+                          "-p",
+                          String.valueOf(port),
+                          "-k",
+                          data.toString(),
+                          "-c",
+                          "listen_addresses=127.0.0.1",
+                          "-c",
+                          "fsync=off")))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      TestPostgres postgres = new TestPostgres(data, port, server);
+      try {
+        postgres.awaitReady(log);
+        return postgres;
+      } catch (IllegalStateException e) {
+        postgres.close();
+        if (attempt == 3 || !Files.readString(log).contains("Address already in use")) {
+          throw e;
+        }
+      }
     }
-    Process server =
-        new ProcessBuilder(
-                asServerUser(
-                    root,
-                    List.of(
-                        bin.resolve("postgres").toString(),
-                        "-D",
-                        data.toString(),
-                        "-p",
-                        String.valueOf(port),
-                        "-k",
-                        data.toString(),
-                        "-c",
-                        "listen_addresses=127.0.0.1",
-                        "-c",
-                        "fsync=off")))
-            .redirectErrorStream(true)
-            .redirectOutput(folder.resolve("postgres.log").toFile())
-            .start();
-    TestPostgres postgres = new TestPostgres(data, port, server);
-    postgres.awaitReady(folder.resolve("postgres.log"));
-    return postgres;
   }
 
   public String jdbcUrl() {
