@@ -91,6 +91,15 @@ final class ServerCommand implements Callable<Integer> {
   String dbPasswordEnv;
 
   @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = {
+        "This node's name when several servers share one PostgreSQL database (--db",
+        "jdbc:postgresql://...), e.g. node-1; see docs/high-availability.md."
+      })
+  String nodeName;
+
+  @Option(
       names = "--package-dir",
       paramLabel = "DIR",
       description = {
@@ -121,6 +130,14 @@ final class ServerCommand implements Callable<Integer> {
           "--trusted-proxy is only used with --routed-polling-port: add the port your router"
               + " sends polling traffic to");
     }
+    if (nodeName != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+      throw new IllegalArgumentException(
+          "--node-name "
+              + nodeName
+              + " is for several servers sharing one PostgreSQL database: add --db"
+              + " jdbc:postgresql://HOST:5432/DATABASE (the embedded H2 database serves one"
+              + " server)");
+    }
     if (maxPackageMb < 1) {
       throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
     }
@@ -136,6 +153,7 @@ final class ServerCommand implements Callable<Integer> {
                     : TentacleVersions.requireValid(
                         "--minimum-tentacle-version", minimumTentacleVersion))
             .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
+            .nodeName(nodeName)
             .build();
     CuttleServer server = CuttleServer.start(config);
     printBanner(spec.commandLine().getOut(), server);

@@ -220,6 +220,13 @@ class CommandLineTest {
             "trustedProxies: '10.0.0.0/33' (expected: an address or CIDR such as 10.0.0.0/8)");
     assertThat(trustWithoutPort.exitCode()).isEqualTo(1);
     assertThat(trustWithoutPort.err()).contains("--trusted-proxy is only used with");
+
+    Run nodeOnH2 = cuttle("server", "--data", data, "--node-name", "node-1");
+    assertThat(nodeOnH2.exitCode()).isEqualTo(1);
+    assertThat(nodeOnH2.err())
+        .contains(
+            "--node-name node-1 is for several servers sharing one PostgreSQL database: add --db"
+                + " jdbc:postgresql://HOST:5432/DATABASE");
   }
 
   @Test

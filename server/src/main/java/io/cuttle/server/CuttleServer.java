@@ -29,6 +29,7 @@ import io.cuttle.server.identity.SwitchingTlsProvider;
 import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
+import io.cuttle.server.polling.PostgresWakeups;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
@@ -57,6 +58,9 @@ import org.jdbi.v3.core.Jdbi;
 public final class CuttleServer implements AutoCloseable {
   public static final String VERSION = versionOf(CuttleServer.class);
 
+  /** How long a wake-up lost between nodes can delay a command at most. */
+  private static final java.time.Duration WAKE_UP_RECHECK = java.time.Duration.ofSeconds(3);
+
   private final ServerConfig config;
   private final ServerIdentities identities;
   private final Path adminApiKeyFile;
@@ -67,6 +71,7 @@ public final class CuttleServer implements AutoCloseable {
   private final WebServer web;
   private final PublicPort publicPort;
   private final RefusedConnections refused;
+  private final PollWaiters waiters;
   private final Deque<AutoCloseable> closeInReverse;
 
   private CuttleServer(Builder b) {
@@ -80,6 +85,7 @@ public final class CuttleServer implements AutoCloseable {
     this.web = b.web;
     this.publicPort = b.publicPort;
     this.refused = b.refused;
+    this.waiters = b.waiters;
     this.closeInReverse = b.opened;
   }
 
@@ -112,6 +118,7 @@ public final class CuttleServer implements AutoCloseable {
     PublicPort publicPort;
     TaskEngine engine;
     RefusedConnections refused;
+    PollWaiters waiters;
 
     Builder(ServerConfig config) {
       this.config = config;
@@ -137,7 +144,21 @@ public final class CuttleServer implements AutoCloseable {
                   config.databaseUser(),
                   config.databasePassword()));
       Jdbi jdbi = database.jdbi();
+      waiters =
+          config.sharedDatabase()
+              ? open(PostgresWakeups.start(
+                      config.jdbcUrl(),
+                      config.databaseUser(),
+                      config.databasePassword(),
+                      config.nodeName() == null ? "unnamed" : config.nodeName(),
+                      jdbi,
+                      WAKE_UP_RECHECK))
+                  .waiters()
+              : new PollWaiters();
       Secrets secrets = new Secrets(data);
+      if (config.sharedDatabase()) {
+        secrets.ensureKey();
+      }
       TentacleStore tentacles = new TentacleStore(jdbi);
       CommandQueue queue = new CommandQueue(jdbi, secrets);
       ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
@@ -161,7 +182,6 @@ public final class CuttleServer implements AutoCloseable {
 
       ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
       open(workers::shutdownNow);
-      PollWaiters waiters = new PollWaiters();
       refused = new RefusedConnections();
       Orchestration orchestration = new Orchestration(jdbi, queue);
       Orchestrator orchestrator =
@@ -359,6 +379,14 @@ public final class CuttleServer implements AutoCloseable {
    */
   public Path adminPasswordFile() {
     return adminPasswordFile;
+  }
+
+  /**
+   * Whether the tentacle has a poll held on this node now: which of several nodes its connection
+   * reached.
+   */
+  public boolean holdsPollOf(String tentacleId) {
+    return waiters.isWaiting(tentacleId);
   }
 
   public RefusedConnections refusedConnections() {

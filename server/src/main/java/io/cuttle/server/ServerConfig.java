@@ -36,8 +36,10 @@ public final class ServerConfig {
   private final String minimumTentacleVersion;
   private final Path packageDirectory;
   private final long maxPackageBytes;
+  private final String nodeName;
 
   private ServerConfig(Builder b) {
+    this.nodeName = b.nodeName;
     this.packageDirectory =
         b.packageDirectory == null ? b.dataDirectory.resolve("packages") : b.packageDirectory;
     this.maxPackageBytes = b.maxPackageBytes;
@@ -152,6 +154,19 @@ public final class ServerConfig {
     return maxPackageBytes;
   }
 
+  /**
+   * This node's name among several sharing one PostgreSQL database, or null for a server that is
+   * the only one. Only for people: logs and the database's list of connections show it.
+   */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /** Whether the database can be shared by several nodes, which then wake each other's polls. */
+  public boolean sharedDatabase() {
+    return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:");
+  }
+
   /** Builds a {@link ServerConfig}, refusing values that cannot work with a message naming them. */
   public static final class Builder {
     private Path dataDirectory = Path.of("cuttle-data");
@@ -172,8 +187,21 @@ public final class ServerConfig {
     private String minimumTentacleVersion;
     private Path packageDirectory;
     private long maxPackageBytes = DEFAULT_MAX_PACKAGE_BYTES;
+    private String nodeName;
 
     private Builder() {}
+
+    /** Null (the default) for a server that is the only node. */
+    public Builder nodeName(String nodeName) {
+      if (nodeName != null && !nodeName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+        throw new IllegalArgumentException(
+            "nodeName: '"
+                + nodeName
+                + "' (expected: 1 to 63 letters, digits, '.', '_' or '-', such as node-1)");
+      }
+      this.nodeName = nodeName;
+      return this;
+    }
 
     /** Null (the default) for {@code packages} in the data directory. */
     public Builder packageDirectory(Path packageDirectory) {
@@ -299,6 +327,14 @@ public final class ServerConfig {
             "trustedProxies: "
                 + trustedProxies
                 + " (expected: none without routedPollingAddress, the port they are trusted on)");
+      }
+      if (nodeName != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
+        throw new IllegalArgumentException(
+            "nodeName: '"
+                + nodeName
+                + "' needs a database every node shares (expected: a jdbc:postgresql:// URL; "
+                + (jdbcUrl == null ? "the embedded H2 database" : jdbcUrl)
+                + " serves a single server)");
       }
       if (silenceTimeout.compareTo(pollWait) <= 0) {
         throw new IllegalArgumentException(

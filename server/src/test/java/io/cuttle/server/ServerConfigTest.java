@@ -45,6 +45,34 @@ class ServerConfigTest {
   }
 
   @Test
+  void aNodeNameNeedsADatabaseEveryNodeShares() {
+    ServerConfig node =
+        ServerConfig.builder()
+            .database("jdbc:postgresql://db:5432/cuttle", "cuttle", null)
+            .nodeName("node-1")
+            .build();
+    assertThat(node.nodeName()).isEqualTo("node-1");
+    assertThat(node.sharedDatabase()).isTrue();
+    assertThat(ServerConfig.builder().build().sharedDatabase()).isFalse();
+
+    assertThatThrownBy(() -> ServerConfig.builder().nodeName("node-1").build())
+        .hasMessage(
+            "nodeName: 'node-1' needs a database every node shares (expected: a"
+                + " jdbc:postgresql:// URL; the embedded H2 database serves a single server)");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.builder()
+                    .database("jdbc:h2:tcp://db/cuttle", null, null)
+                    .nodeName("node-1")
+                    .build())
+        .hasMessageContaining("jdbc:h2:tcp://db/cuttle serves a single server");
+    assertThatThrownBy(() -> ServerConfig.builder().nodeName("node 1"))
+        .hasMessage(
+            "nodeName: 'node 1' (expected: 1 to 63 letters, digits, '.', '_' or '-', such as"
+                + " node-1)");
+  }
+
+  @Test
   void routedPollingPortComesWithTheProxiesItTrusts() {
     ServerConfig config =
         ServerConfig.builder()

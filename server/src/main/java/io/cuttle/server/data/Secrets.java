@@ -84,6 +84,14 @@ public final class Secrets {
     }
   }
 
+  /**
+   * Makes the key now, if it is not there yet. Nodes sharing one database must share one key, so
+   * the first node makes it at its first start, where an operator copies it to the others from.
+   */
+  public void ensureKey() {
+    key();
+  }
+
   private synchronized SecretKey key() {
     if (key == null) {
       key = new SecretKeySpec(loadOrCreate(), "AES");

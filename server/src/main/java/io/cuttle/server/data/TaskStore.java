@@ -6,6 +6,7 @@ import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.api.TaskView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -108,7 +109,7 @@ public final class TaskStore {
                       + UNFINISHED
                       + " AND ("
                       + condition
-                      + ")");
+                      + ") ORDER BY c.task_id, c.id");
           binder.bind(query);
           List<Overdue> overdue =
               query
@@ -121,19 +122,27 @@ public final class TaskStore {
                               (Long) rs.getObject(4, Long.class),
                               rs.getString(5)))
                   .list();
+          // Another node's sweep may fail the same commands at the same moment: task locks are
+          // taken in id order so two sweeps never deadlock, and only the sweep whose update changed
+          // a command reports it.
+          List<Overdue> failed = new ArrayList<>();
           for (Overdue o : overdue) {
             lockTask(h, o.taskId());
-            h.createUpdate(
-                    "UPDATE commands SET state = 'FAILED', message = :message, finished_at = :now"
-                        + " WHERE id = :id AND state "
-                        + UNFINISHED)
-                .bind("message", messageFor.message(o))
-                .bind("now", now)
-                .bind("id", o.commandId())
-                .execute();
-            closeTaskIfDone(h, o.taskId(), now);
+            int updated =
+                h.createUpdate(
+                        "UPDATE commands SET state = 'FAILED', message = :message, finished_at = :now"
+                            + " WHERE id = :id AND state "
+                            + UNFINISHED)
+                    .bind("message", messageFor.message(o))
+                    .bind("now", now)
+                    .bind("id", o.commandId())
+                    .execute();
+            if (updated == 1) {
+              failed.add(o);
+              closeTaskIfDone(h, o.taskId(), now);
+            }
           }
-          return overdue;
+          return failed;
         });
   }
 

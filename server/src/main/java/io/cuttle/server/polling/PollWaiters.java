@@ -3,15 +3,29 @@ package io.cuttle.server.polling;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Wakes the long polls of a tentacle when a command is queued for it. Only a hint: a poll that
  * misses a wake-up still finds the command in the database on its next attempt.
+ *
+ * <p>Polls are held on whichever node the tentacle reached, so a signal is also handed to {@code
+ * otherNodes}, which carries it to the polls held elsewhere (nothing to do on a single node).
  */
 public final class PollWaiters {
   private record Waiter(Runnable wakeUp, Runnable revoked) {}
 
   private final ConcurrentHashMap<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+  private final Consumer<String> otherNodes;
+
+  /** For a server that is the only node. */
+  public PollWaiters() {
+    this(tentacleId -> {});
+  }
+
+  public PollWaiters(Consumer<String> otherNodes) {
+    this.otherNodes = otherNodes;
+  }
 
   /**
    * Registers a held poll until the returned handle is closed, unless the tentacle already holds
@@ -46,13 +60,20 @@ public final class PollWaiters {
                 }));
   }
 
+  /** Wakes the tentacle's polls on this node and on every other. */
   public void signal(String tentacleId) {
+    wakeHere(tentacleId);
+    otherNodes.accept(tentacleId);
+  }
+
+  /** Wakes the tentacle's polls held on this node only (another node asked for it). */
+  public void wakeHere(String tentacleId) {
     waitersOf(tentacleId).forEach(w -> w.wakeUp().run());
   }
 
   /**
-   * Ends the tentacle's held polls at once, for a tentacle no longer trusted: its next call is
-   * refused by the authenticator, so it must not keep a poll open until the wait runs out.
+   * Ends the tentacle's held polls on this node at once, for a tentacle no longer trusted: its next
+   * call is refused by the authenticator, so it must not keep a poll open until the wait runs out.
    */
   public void revoke(String tentacleId) {
     waitersOf(tentacleId).forEach(w -> w.revoked().run());
@@ -60,6 +81,11 @@ public final class PollWaiters {
 
   private Set<Waiter> waitersOf(String tentacleId) {
     return waiting.getOrDefault(tentacleId, Set.of());
+  }
+
+  /** Makes every poll held on this node look again, after wake-ups may have been missed. */
+  public void wakeAllHere() {
+    waiting.values().forEach(set -> set.forEach(w -> w.wakeUp().run()));
   }
 
   /** Tentacles with a poll open on this node right now. */

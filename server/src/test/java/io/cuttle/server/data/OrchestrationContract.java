@@ -270,6 +270,62 @@ abstract class OrchestrationContract {
     assertThat(taskState()).isEqualTo(TaskState.SUCCEEDED);
   }
 
+  /**
+   * Every node sweeps every running deployment, with no owner: the task's row lock and PENDING to
+   * QUEUED being a conditional update are what keep a step's window, and each command queued once.
+   */
+  @Test
+  void nodesAdvancingOneDeploymentAtOnceQueueEachCommandOnce() throws Exception {
+    deploy(new Step(List.of("t-1", "t-2", "t-3"), 1), new Step(List.of("t-1"), null));
+    List<Database> nodes = List.of(openDatabase(), openDatabase(), openDatabase());
+    try {
+      assertThat(advanceTogether(nodes)).as("one target of the window, woken once").hasSize(1);
+      assertThat(states())
+          .containsExactly(
+              "step-0/t-1=QUEUED",
+              "step-0/t-2=PENDING",
+              "step-0/t-3=PENDING",
+              "step-1/t-1=PENDING");
+
+      run("t-1", CommandState.SUCCEEDED);
+      assertThat(advanceTogether(nodes)).containsExactly("T-t-2");
+      run("t-2", CommandState.SUCCEEDED);
+      assertThat(advanceTogether(nodes)).containsExactly("T-t-3");
+      run("t-3", CommandState.SUCCEEDED);
+      assertThat(advanceTogether(nodes)).containsExactly("T-t-1");
+      run("t-1", CommandState.SUCCEEDED);
+      advanceTogether(nodes);
+      assertThat(taskState()).isEqualTo(TaskState.SUCCEEDED);
+    } finally {
+      nodes.forEach(Database::close);
+    }
+  }
+
+  /** Advances the deployment from each node's own pool, many times at once; who was woken. */
+  private List<String> advanceTogether(List<Database> nodes) throws Exception {
+    now += 10;
+    long at = now;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes.size() * 4);
+    try {
+      List<java.util.concurrent.Future<List<String>>> moves = new java.util.ArrayList<>();
+      for (int round = 0; round < 4; round++) {
+        for (Database node : nodes) {
+          Orchestration orchestrator =
+              new Orchestration(node.jdbi(), new CommandQueue(node.jdbi(), new Secrets(data)));
+          moves.add(
+              pool.submit(() -> orchestrator.advance(TASK, at, PICKUP_MILLIS).tentaclesToWake()));
+        }
+      }
+      List<String> woken = new java.util.ArrayList<>();
+      for (var move : moves) {
+        woken.addAll(move.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      return woken;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void commandsCarryingSecretsAreStoredEncryptedAndTheirLogsMasked() {
     deploy(List.of("PASSWORD"), new Step(List.of("t-1"), null));

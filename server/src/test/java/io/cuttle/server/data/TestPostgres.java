@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * folder on a free loopback port, stopped afterwards. PostgreSQL refuses to run as root, so under
  * root (as in CI) it runs as the package's {@code postgres} user.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
   private final Path data;
   private final int port;
   private final Process server;
@@ -29,7 +29,7 @@ final class TestPostgres implements AutoCloseable {
     this.server = server;
   }
 
-  static TestPostgres start(Path folder) throws Exception {
+  public static TestPostgres start(Path folder) throws Exception {
     Path bin = binaries();
     Path data = folder.resolve("pgdata");
     Files.createDirectories(data);
@@ -50,44 +50,55 @@ final class TestPostgres implements AutoCloseable {
                 "-E",
                 "UTF8",
                 "--no-sync")));
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
+    // The free port found here can be taken by another program before PostgreSQL binds it.
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      Path log = folder.resolve("postgres.log");
+      Process server =
+          new ProcessBuilder(
+                  asServerUser(
+                      root,
+                      List.of(
+                          bin.resolve("postgres").toString(),
+                          "-D",
+                          data.toString(),
+                          "-p",
+                          String.valueOf(port),
+                          "-k",
+                          data.toString(),
+                          "-c",
+                          "listen_addresses=127.0.0.1",
+                          "-c",
+                          "fsync=off")))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      TestPostgres postgres = new TestPostgres(data, port, server);
+      try {
+        postgres.awaitReady(log);
+        return postgres;
+      } catch (IllegalStateException e) {
+        postgres.close();
+        if (attempt == 3 || !Files.readString(log).contains("Address already in use")) {
+          throw e;
+        }
+      }
     }
-    Process server =
-        new ProcessBuilder(
-                asServerUser(
-                    root,
-                    List.of(
-                        bin.resolve("postgres").toString(),
-                        "-D",
-                        data.toString(),
-                        "-p",
-                        String.valueOf(port),
-                        "-k",
-                        data.toString(),
-                        "-c",
-                        "listen_addresses=127.0.0.1",
-                        "-c",
-                        "fsync=off")))
-            .redirectErrorStream(true)
-            .redirectOutput(folder.resolve("postgres.log").toFile())
-            .start();
-    TestPostgres postgres = new TestPostgres(data, port, server);
-    postgres.awaitReady(folder.resolve("postgres.log"));
-    return postgres;
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
-  String user() {
+  public String user() {
     return "cuttle";
   }
 
   /** Drops everything, so each test starts from an empty database. */
-  void reset() throws SQLException {
+  public void reset() throws SQLException {
     try (var connection = DriverManager.getConnection(jdbcUrl(), user(), "");
         var statement = connection.createStatement()) {
       statement.execute("DROP SCHEMA public CASCADE");
