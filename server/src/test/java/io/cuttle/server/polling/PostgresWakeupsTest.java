@@ -59,7 +59,8 @@ class PostgresWakeupsTest {
     try (PostgresWakeups a = node("a", NEVER_IN_THIS_TEST);
         PostgresWakeups b = node("b", NEVER_IN_THIS_TEST)) {
       AtomicInteger woken = new AtomicInteger();
-      try (AutoCloseable poll = b.waiters().await("T-1", woken::incrementAndGet)) {
+      try (AutoCloseable poll =
+          b.waiters().tryAwait("T-1", 1, woken::incrementAndGet, () -> {}).orElseThrow()) {
         a.waiters().signal("T-1");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(woken).hasValue(1));
 
@@ -90,7 +91,8 @@ class PostgresWakeupsTest {
   void heldPollsLookAgainPeriodicallySoALostWakeUpOnlyDelaysThem() throws Exception {
     try (PostgresWakeups b = node("lossy", Duration.ofMillis(200))) {
       AtomicInteger woken = new AtomicInteger();
-      try (AutoCloseable poll = b.waiters().await("T-9", woken::incrementAndGet)) {
+      try (AutoCloseable poll =
+          b.waiters().tryAwait("T-9", 1, woken::incrementAndGet, () -> {}).orElseThrow()) {
         await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() >= 3);
       }
     }
