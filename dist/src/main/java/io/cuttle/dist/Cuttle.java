@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ScriptCommand.class,
       TaskCommand.class,
       ServerCertificateCommand.class,
+      FleetCommand.class,
       EnvironmentCommand.class,
       ProjectCommand.class,
       ReleaseCommand.class,
