@@ -43,6 +43,7 @@ import io.cuttle.wire.api.RefusedConnection;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import io.cuttle.wire.api.RegistrationToken;
+import io.cuttle.wire.api.RegistrationTokenView;
 import io.cuttle.wire.api.ReleaseView;
 import io.cuttle.wire.api.RetryRequest;
 import io.cuttle.wire.api.RunScriptRequest;
@@ -157,6 +158,21 @@ public final class ApiClient implements AutoCloseable {
         "/api/registration-tokens",
         new CreateRegistrationTokenRequest(expiresInSeconds),
         RegistrationToken.class);
+  }
+
+  /** Registration tokens, newest first, without their values. */
+  public List<RegistrationTokenView> registrationTokens() {
+    return call(
+        HttpMethod.GET, "/api/registration-tokens", null, listOf(RegistrationTokenView.class));
+  }
+
+  /** Revokes a registration token not yet used. */
+  public RegistrationTokenView revokeRegistrationToken(String id) {
+    return call(
+        HttpMethod.DELETE,
+        "/api/registration-tokens/" + encode(id),
+        null,
+        RegistrationTokenView.class);
   }
 
   public List<EnvironmentView> environments() {

@@ -2,8 +2,10 @@ package io.cuttle.dist;
 
 import static io.cuttle.dist.CommandLineTest.cuttle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuttle.client.ApiClient;
+import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.dist.CommandLineTest.Run;
 import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.RegisterTentacleRequest;
@@ -164,23 +166,46 @@ class AdminCommandsTest {
     String token = secretLine(created, "cuttle_rt_");
     try (ApiClient api =
         ApiClient.connect(fleet.server.info().webUrl(), token, fleet.server.thumbprint())) {
-      assertThat(
-              api.register(
-                      new RegisterTentacleRequest(
-                          "token-made-1",
-                          io.cuttle.common.pki.SelfSignedCertificates.create("t", List.of())
-                              .thumbprint()
-                              .toString(),
-                          "Test",
-                          List.of("web"),
-                          CommsStyle.LEGACY_PORT,
-                          "https://localhost:10943",
-                          null,
-                          false))
-                  .id())
-          .isNotBlank();
+      assertThat(api.register(registration("token-made-1")).id()).isNotBlank();
     }
     assertThat(zero.exitCode()).isEqualTo(1);
     assertThat(zero.err()).contains("expiresInSeconds");
+    assertThat(admin("registration-token", "list").out()).contains("used by token-made-1 at");
+  }
+
+  @Test
+  void aRevokedRegistrationTokenRegistersNothing() {
+    Run created = admin("registration-token", "create");
+    String token = secretLine(created, "cuttle_rt_");
+    Matcher id = Pattern.compile("Registration token (R-\\S+),").matcher(created.out());
+    assertThat(id.find()).as(created.out()).isTrue();
+
+    Run revoked = admin("registration-token", "revoke", id.group(1));
+    Run again = admin("registration-token", "revoke", id.group(1));
+    Run unknown = admin("registration-token", "revoke", "R-nothing");
+
+    assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("was revoked already");
+    assertThat(unknown.err()).contains("no registration token with id 'R-nothing'");
+    assertThat(admin("registration-token", "list").out())
+        .containsPattern(Pattern.quote(id.group(1)) + ".*revoked at");
+    try (ApiClient api =
+        ApiClient.connect(fleet.server.info().webUrl(), token, fleet.server.thumbprint())) {
+      assertThatThrownBy(() -> api.register(registration("revoked-1")))
+          .hasMessageContaining("the registration token was revoked at");
+    }
+  }
+
+  private static RegisterTentacleRequest registration(String name) {
+    return new RegisterTentacleRequest(
+        name,
+        SelfSignedCertificates.create("t", List.of()).thumbprint().toString(),
+        "Test",
+        List.of("web"),
+        CommsStyle.LEGACY_PORT,
+        "https://localhost:10943",
+        null,
+        false);
   }
 }

@@ -7,3 +7,7 @@ ALTER TABLE commands ADD COLUMN health_check BOOLEAN DEFAULT FALSE NOT NULL;
 ALTER TABLE commands ADD COLUMN health_free_disk_bytes BIGINT;
 ALTER TABLE commands ADD COLUMN health_details VARCHAR(2000);
 CREATE INDEX commands_health ON commands (tentacle_id, health_check, queued_at);
+
+-- An admin may revoke a registration token that was handed out but is no longer wanted; a revoked
+-- token registers nothing, and the list says it was revoked rather than expired.
+ALTER TABLE registration_tokens ADD COLUMN revoked_at BIGINT;
