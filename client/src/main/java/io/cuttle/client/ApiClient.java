@@ -21,8 +21,11 @@ import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.client.proxy.ProxyTunnels;
 import io.cuttle.common.net.LoopbackAwareResolverGroup;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.wire.api.ApiKeyView;
+import io.cuttle.wire.api.CreateApiKeyRequest;
 import io.cuttle.wire.api.CreateRegistrationTokenRequest;
 import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.CreateUserRequest;
 import io.cuttle.wire.api.DeployPackageRequest;
 import io.cuttle.wire.api.DeployRequest;
 import io.cuttle.wire.api.DeploymentView;
@@ -30,6 +33,8 @@ import io.cuttle.wire.api.DeregisterTentacleResponse;
 import io.cuttle.wire.api.EnvironmentOrderRequest;
 import io.cuttle.wire.api.EnvironmentRequest;
 import io.cuttle.wire.api.EnvironmentView;
+import io.cuttle.wire.api.HealthCheckRequest;
+import io.cuttle.wire.api.HealthCheckStarted;
 import io.cuttle.wire.api.PackageView;
 import io.cuttle.wire.api.Problem;
 import io.cuttle.wire.api.ProjectRequest;
@@ -38,14 +43,17 @@ import io.cuttle.wire.api.RefusedConnection;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import io.cuttle.wire.api.RegistrationToken;
+import io.cuttle.wire.api.RegistrationTokenView;
 import io.cuttle.wire.api.ReleaseView;
 import io.cuttle.wire.api.RetryRequest;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.ServerCertificateStatus;
 import io.cuttle.wire.api.ServerInfo;
+import io.cuttle.wire.api.SetPasswordRequest;
 import io.cuttle.wire.api.TaskLog;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.api.TentacleView;
+import io.cuttle.wire.api.UserView;
 import io.cuttle.wire.api.VariableRequest;
 import io.cuttle.wire.api.VariableView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -150,6 +158,21 @@ public final class ApiClient implements AutoCloseable {
         "/api/registration-tokens",
         new CreateRegistrationTokenRequest(expiresInSeconds),
         RegistrationToken.class);
+  }
+
+  /** Registration tokens, newest first, without their values. */
+  public List<RegistrationTokenView> registrationTokens() {
+    return call(
+        HttpMethod.GET, "/api/registration-tokens", null, listOf(RegistrationTokenView.class));
+  }
+
+  /** Revokes a registration token not yet used. */
+  public RegistrationTokenView revokeRegistrationToken(String id) {
+    return call(
+        HttpMethod.DELETE,
+        "/api/registration-tokens/" + encode(id),
+        null,
+        RegistrationTokenView.class);
   }
 
   public List<EnvironmentView> environments() {
@@ -276,6 +299,59 @@ public final class ApiClient implements AutoCloseable {
         "/api/tentacles",
         null,
         json.getTypeFactory().constructCollectionType(List.class, TentacleView.class));
+  }
+
+  /** One tentacle, by name or id. */
+  public TentacleView tentacle(String name) {
+    return call(HttpMethod.GET, "/api/tentacles/" + encode(name), null, TentacleView.class);
+  }
+
+  /** Queues a health check of one tentacle, unless one is pending. */
+  public HealthCheckStarted checkHealth(String name) {
+    return call(
+        HttpMethod.POST,
+        "/api/tentacles/" + encode(name) + "/health-check",
+        null,
+        HealthCheckStarted.class);
+  }
+
+  /** Queues a health check of every tentacle the filter matches. */
+  public HealthCheckStarted checkHealth(HealthCheckRequest filter) {
+    return call(HttpMethod.POST, "/api/tentacles/health-check", filter, HealthCheckStarted.class);
+  }
+
+  public List<UserView> users() {
+    return call(HttpMethod.GET, "/api/users", null, listOf(UserView.class));
+  }
+
+  public UserView createUser(CreateUserRequest request) {
+    return call(HttpMethod.POST, "/api/users", request, UserView.class);
+  }
+
+  public UserView setPassword(String user, String password) {
+    return call(
+        HttpMethod.PUT,
+        "/api/users/" + encode(user) + "/password",
+        new SetPasswordRequest(password),
+        UserView.class);
+  }
+
+  /** API keys, all or those of {@code user} (null: all). */
+  public List<ApiKeyView> apiKeys(String user) {
+    return call(
+        HttpMethod.GET,
+        "/api/api-keys" + (user == null ? "" : "?user=" + encode(user)),
+        null,
+        listOf(ApiKeyView.class));
+  }
+
+  /** A new API key; its value is in this answer only. */
+  public ApiKeyView.Created createApiKey(CreateApiKeyRequest request) {
+    return call(HttpMethod.POST, "/api/api-keys", request, ApiKeyView.Created.class);
+  }
+
+  public ApiKeyView revokeApiKey(String id) {
+    return call(HttpMethod.DELETE, "/api/api-keys/" + encode(id), null, ApiKeyView.class);
   }
 
   public List<RefusedConnection> refusedConnections() {

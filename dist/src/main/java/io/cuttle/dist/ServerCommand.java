@@ -78,6 +78,26 @@ final class ServerCommand implements Callable<Integer> {
   String minimumTentacleVersion;
 
   @Option(
+      names = "--health-check-interval-seconds",
+      paramLabel = "SECONDS",
+      description = {
+        "How often every tentacle is health-checked, spread over that time (default:",
+        "${DEFAULT-VALUE}, an hour); 0 turns scheduled checks off."
+      },
+      defaultValue = "3600")
+  long healthCheckIntervalSeconds;
+
+  @Option(
+      names = "--min-free-disk-mb",
+      paramLabel = "MB",
+      description = {
+        "A tentacle whose health check finds less free disk than this (MiB) on its home's file",
+        "system is unhealthy (default: ${DEFAULT-VALUE})."
+      },
+      defaultValue = "1024")
+  long minFreeDiskMb;
+
+  @Option(
       names = "--db",
       description = "JDBC URL of the database (default: embedded H2 in the data directory).")
   String jdbcUrl;
@@ -141,8 +161,20 @@ final class ServerCommand implements Callable<Integer> {
     if (maxPackageMb < 1) {
       throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
     }
+    if (healthCheckIntervalSeconds < 0) {
+      throw new IllegalArgumentException(
+          "--health-check-interval-seconds: "
+              + healthCheckIntervalSeconds
+              + " (expected: >= 0, 0 to turn scheduled checks off)");
+    }
+    if (minFreeDiskMb < 0) {
+      throw new IllegalArgumentException(
+          "--min-free-disk-mb: " + minFreeDiskMb + " (expected: >= 0)");
+    }
     ServerConfig config =
         config(data, publicHost, bind, port, legacyPort)
+            .healthCheckInterval(java.time.Duration.ofSeconds(healthCheckIntervalSeconds))
+            .minimumFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
             .packageDirectory(packageDirectory)
             .maxPackageBytes(maxPackageMb * 1024 * 1024)
             .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))

@@ -233,7 +233,17 @@ class CommandLineTest {
   void everyRoleHasASubcommand() {
     Run run = cuttle("--help");
 
-    assertThat(run.out()).contains("server", "tentacle", "router", "script", "demo");
+    assertThat(run.out())
+        .contains(
+            "server",
+            "tentacle",
+            "router",
+            "script",
+            "demo",
+            "fleet",
+            "user",
+            "api-key",
+            "registration-token");
     assertThat(List.of(run.exitCode())).containsExactly(0);
   }
 }

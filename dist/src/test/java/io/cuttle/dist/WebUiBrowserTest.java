@@ -38,7 +38,8 @@ class WebUiBrowserTest {
 
   @BeforeAll
   static void startFleet() throws Exception {
-    fleet = new TestFleet(fleetDir);
+    // No scheduled health checks: a check the page shows is the one it asked for.
+    fleet = new TestFleet(fleetDir, b -> b.healthCheckInterval(java.time.Duration.ZERO));
     fleet.start(fleet.register("routed-1", true));
     fleet.start(fleet.register("legacy-1", false));
     url = fleet.server.info().webUrl() + "/";
@@ -130,6 +131,20 @@ class WebUiBrowserTest {
 
     signOut();
     assertThat(browser.fetch("GET", "/api/session", Map.of(), null).get("status")).isEqualTo(401L);
+  }
+
+  @Test
+  void anAdminChecksATentaclesHealthAndSeesTheResultArrive() throws Exception {
+    browser.open(url);
+    signIn("admin", adminPassword());
+    browser.awaitText("tr[data-name=legacy-1] td.health", "not checked yet");
+
+    browser.shown("tr[data-name=legacy-1] button.check").click();
+
+    browser.awaitText("tr[data-name=legacy-1] td.health", "MiB free on the disk of");
+    browser.awaitText("tr[data-name=legacy-1] td.state", "online");
+    assertThat(browser.find("tr[data-name=routed-1] td.health").getText())
+        .isEqualTo("not checked yet");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DeploymentStore;
 import io.cuttle.server.data.EnvironmentStore;
+import io.cuttle.server.data.HealthCheckStore;
 import io.cuttle.server.data.Orchestration;
 import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.ProjectStore;
@@ -31,6 +32,7 @@ import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.PostgresWakeups;
 import io.cuttle.server.polling.RefusedConnections;
+import io.cuttle.server.tasks.HealthChecks;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
 import io.cuttle.server.web.WebServer;
@@ -226,6 +228,21 @@ public final class CuttleServer implements AutoCloseable {
                       config.silenceTimeout(),
                       java.time.Duration.ofSeconds(1)),
                   workers));
+      // A running tentacle polls at least this often.
+      java.time.Duration onlineWindow = config.pollWait().plusSeconds(30);
+      HealthChecks healthChecks =
+          open(
+              new HealthChecks(
+                  tentacles,
+                  new HealthCheckStore(jdbi, queue, tasks),
+                  waiters,
+                  config.clock(),
+                  new HealthChecks.Settings(
+                      config.healthCheckInterval(),
+                      config.minimumFreeDiskBytes(),
+                      onlineWindow,
+                      config.pickupTimeout()),
+                  workers));
       Listeners listeners = open(new Listeners());
       polling =
           listeners.add(
@@ -257,8 +274,6 @@ public final class CuttleServer implements AutoCloseable {
                     () -> polling.openRoutedDoor(routed, config.trustedProxies())));
       }
       AtomicInteger advertisedPort = new AtomicInteger();
-      // A running tentacle polls at least this often.
-      java.time.Duration onlineWindow = config.pollWait().plusSeconds(30);
       web =
           listeners.add(
               WebServer.start(
@@ -287,6 +302,7 @@ public final class CuttleServer implements AutoCloseable {
                           waiters,
                           config.clock()),
                       engine,
+                      healthChecks,
                       new Environments(environmentStore, config.clock()),
                       projects,
                       deployments,

@@ -34,6 +34,8 @@ public final class ServerConfig {
   private final Duration silenceTimeout;
   private final Clock clock;
   private final String minimumTentacleVersion;
+  private final Duration healthCheckInterval;
+  private final long minimumFreeDiskBytes;
   private final Path packageDirectory;
   private final long maxPackageBytes;
   private final String nodeName;
@@ -44,6 +46,8 @@ public final class ServerConfig {
         b.packageDirectory == null ? b.dataDirectory.resolve("packages") : b.packageDirectory;
     this.maxPackageBytes = b.maxPackageBytes;
     this.minimumTentacleVersion = b.minimumTentacleVersion;
+    this.healthCheckInterval = b.healthCheckInterval;
+    this.minimumFreeDiskBytes = b.minimumFreeDiskBytes;
     this.dataDirectory = b.dataDirectory;
     this.publicHost = b.publicHost;
     this.publicAddress = b.publicAddress;
@@ -140,6 +144,16 @@ public final class ServerConfig {
     return minimumTentacleVersion;
   }
 
+  /** How often each tentacle is health-checked; zero when scheduled checks are off. */
+  public Duration healthCheckInterval() {
+    return healthCheckInterval;
+  }
+
+  /** A health check finding less free disk than this on the tentacle's home marks it unhealthy. */
+  public long minimumFreeDiskBytes() {
+    return minimumFreeDiskBytes;
+  }
+
   /**
    * Where package bytes are kept: {@code packages} in the data directory unless set. Several nodes
    * serving one database must share it (a network file system), as any node may be asked for any
@@ -185,6 +199,8 @@ public final class ServerConfig {
     private Duration silenceTimeout = Duration.ofMinutes(3);
     private Clock clock = Clock.systemUTC();
     private String minimumTentacleVersion;
+    private Duration healthCheckInterval = Duration.ofMinutes(60);
+    private long minimumFreeDiskBytes = 1024L * 1024 * 1024;
     private Path packageDirectory;
     private long maxPackageBytes = DEFAULT_MAX_PACKAGE_BYTES;
     private String nodeName;
@@ -309,6 +325,25 @@ public final class ServerConfig {
     public Builder minimumTentacleVersion(String version) {
       this.minimumTentacleVersion =
           version == null ? null : TentacleVersions.requireValid("minimumTentacleVersion", version);
+      return this;
+    }
+
+    /** Zero turns scheduled health checks off; checks on demand still run. */
+    public Builder healthCheckInterval(Duration interval) {
+      Objects.requireNonNull(interval, "healthCheckInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException(
+            "healthCheckInterval: " + interval + " (expected: >= 0, zero to turn it off)");
+      }
+      this.healthCheckInterval = interval;
+      return this;
+    }
+
+    public Builder minimumFreeDiskBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("minimumFreeDiskBytes: " + bytes + " (expected: >= 0)");
+      }
+      this.minimumFreeDiskBytes = bytes;
       return this;
     }
 

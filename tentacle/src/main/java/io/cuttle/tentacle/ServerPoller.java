@@ -15,6 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,12 @@ final class ServerPoller implements AutoCloseable {
   // is more surprise than help.
   private static final Duration ACKNOWLEDGE_PATIENCE = Duration.ofMinutes(10);
   private static final List<String> PACKAGE_CAPABILITIES = List.of("package:zip", "package:tar.gz");
+  // Tells the server it may send HealthCheck commands; an older tentacle is never sent one.
+  private static final String HEALTH_CHECK_CAPABILITY = "health-check";
 
   private final TentacleConfig config;
   private final ServerLink server;
+  private final Path homeDirectory;
   private final PollingConnection connection;
   private final IdentityWatcher identityWatcher;
   private final ServerPins serverPins;
@@ -97,6 +101,7 @@ final class ServerPoller implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.server = server;
+    this.homeDirectory = home.directory();
     String suffix = folderSuffix(config, server);
     this.threadPrefix = "tentacle-" + config.name() + suffix;
     URI polling = URI.create(server.pollingUrl());
@@ -141,6 +146,7 @@ final class ServerPoller implements AutoCloseable {
             .setVersion(TentacleAgent.VERSION)
             .addAllCapabilities(Interpreters.capabilities())
             .addAllCapabilities(PACKAGE_CAPABILITIES)
+            .addCapabilities(HEALTH_CHECK_CAPABILITY)
             .setPlatform(
                 System.getProperty("os.name")
                     + " "
@@ -225,7 +231,10 @@ final class ServerPoller implements AutoCloseable {
         backoff.reset();
         serverPins.afterPoll(response).ifPresent(connection::switchPins);
         response.getCancelCommandIdsList().forEach(this::cancel);
-        if (response.hasCommand()) {
+        if (response.hasCommand() && response.getCommand().hasHealthCheck()) {
+          // Needs no slot and runs beside anything, so it may come even on a busy poll.
+          checkHealth(response.getCommand().getCommandId());
+        } else if (response.hasCommand()) {
           if (work) {
             held = accept(response.getCommand());
           } else {
@@ -363,6 +372,24 @@ final class ServerPoller implements AutoCloseable {
     };
   }
 
+  /**
+   * Reports facts about this tentacle on the side, without a slot, journal entry or
+   * acknowledgement: running a check twice (after a lost answer) is harmless.
+   */
+  private void checkHealth(String id) {
+    executor.execute(
+        () -> {
+          ResultReport report =
+              SelfCheck.run(homeDirectory)
+                  .setTentacleId(server.tentacleId())
+                  .setCommandId(id)
+                  .build();
+          if (deliver(report)) {
+            log.debug("Health check {} from {} reported", id, server.serverUrl());
+          }
+        });
+  }
+
   private void cancel(String id) {
     try {
       if (!journal.unfinished(id)) {
@@ -452,12 +479,24 @@ final class ServerPoller implements AutoCloseable {
   }
 
   private void report(ResultReport report) {
+    if (!deliver(report)) {
+      return;
+    }
+    try {
+      journal.reported(report.getCommandId());
+    } catch (IOException e) {
+      log.warn(
+          "Could not note that command {} was reported: {}", report.getCommandId(), e.toString());
+    }
+  }
+
+  /** Reports until the server has recorded it; false when it never will (or we stop first). */
+  private boolean deliver(ResultReport report) {
     Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     while (!stopping) {
       try {
         if (connection.calls.reportResult(report).getRecorded()) {
-          journal.reported(report.getCommandId());
-          return;
+          return true;
         }
         log.debug("Server is missing output of {}; waiting for the shipper", report.getCommandId());
       } catch (StatusRuntimeException e) {
@@ -467,15 +506,12 @@ final class ServerPoller implements AutoCloseable {
               server.serverUrl(),
               report.getCommandId(),
               e.getStatus().getDescription());
-          return;
+          return false;
         }
-      } catch (IOException e) {
-        log.warn(
-            "Could not note that command {} was reported: {}", report.getCommandId(), e.toString());
-        return;
       }
       sleep(backoff.next());
     }
+    return false;
   }
 
   private static String describe(ResultReport report) {

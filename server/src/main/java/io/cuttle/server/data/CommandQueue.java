@@ -155,15 +155,15 @@ public final class CommandQueue {
           List<IsolationRule.Slot> active =
               h.createQuery(
                       "SELECT id, allow_concurrency, mutex FROM commands WHERE tentacle_id = :t"
-                          + " AND state IN ('DISPATCHED', 'RUNNING')")
+                          + " AND state IN ('DISPATCHED', 'RUNNING') AND health_check = FALSE")
                   .bind("t", tentacleId)
                   .map(CommandQueue::slot)
                   .list();
           List<Candidate> candidates =
               h.createQuery(
                       "SELECT id, state, dispatch_count, allow_concurrency, mutex FROM commands"
-                          + " WHERE tentacle_id = :t AND pickup_deadline > :now"
-                          + " AND (state = 'QUEUED'"
+                          + " WHERE tentacle_id = :t AND health_check = FALSE"
+                          + " AND pickup_deadline > :now AND (state = 'QUEUED'"
                           + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
                           + " ORDER BY queued_at, id FETCH FIRST 200 ROWS ONLY")
                   .bind("t", tentacleId)
@@ -181,22 +181,51 @@ public final class CommandQueue {
           }
           Candidate c =
               candidates.stream().filter(x -> x.slot().equals(chosen.get())).findFirst().get();
-          int updated =
-              h.createUpdate(
-                      "UPDATE commands SET state = 'DISPATCHED', dispatched_at = :now,"
-                          + " dispatch_count = dispatch_count + 1, route = :route"
-                          + " WHERE id = :id AND state = :state AND dispatch_count = :count")
-                  .bind("now", now)
-                  .bind("route", route.name())
-                  .bind("id", c.slot().id())
-                  .bind("state", c.state())
-                  .bind("count", c.dispatchCount())
-                  .execute();
-          if (updated != 1) {
-            return Optional.empty(); // changed meanwhile (cancelled, expired): the next poll looks
-          }
-          return Optional.of(payloadOf(h, c.slot().id()));
+          return dispatch(h, c, route, now);
         });
+  }
+
+  /**
+   * Hands the tentacle's waiting health check to a poll, busy or not: a check needs no command slot
+   * and runs beside anything, so a long script must not hold it back.
+   */
+  public Optional<Command> claimHealthCheck(
+      String tentacleId, Route route, long now, long redeliverBefore) {
+    return jdbi.inTransaction(
+        h ->
+            h.createQuery(
+                    "SELECT id, state, dispatch_count, allow_concurrency, mutex FROM commands"
+                        + " WHERE tentacle_id = :t AND health_check = TRUE"
+                        + " AND pickup_deadline > :now AND (state = 'QUEUED'"
+                        + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
+                        + " ORDER BY queued_at, id FETCH FIRST 1 ROWS ONLY")
+                .bind("t", tentacleId)
+                .bind("now", now)
+                .bind("redeliverBefore", redeliverBefore)
+                .map(
+                    (rs, ctx) ->
+                        new Candidate(
+                            slot(rs, ctx), rs.getString("state"), rs.getInt("dispatch_count")))
+                .findOne()
+                .flatMap(c -> dispatch(h, c, route, now)));
+  }
+
+  private Optional<Command> dispatch(Handle h, Candidate c, Route route, long now) {
+    int updated =
+        h.createUpdate(
+                "UPDATE commands SET state = 'DISPATCHED', dispatched_at = :now,"
+                    + " dispatch_count = dispatch_count + 1, route = :route"
+                    + " WHERE id = :id AND state = :state AND dispatch_count = :count")
+            .bind("now", now)
+            .bind("route", route.name())
+            .bind("id", c.slot().id())
+            .bind("state", c.state())
+            .bind("count", c.dispatchCount())
+            .execute();
+    if (updated != 1) {
+      return Optional.empty(); // changed meanwhile (cancelled, expired): the next poll looks
+    }
+    return Optional.of(payloadOf(h, c.slot().id()));
   }
 
   private static IsolationRule.Slot slot(java.sql.ResultSet rs, StatementContext ctx)
@@ -317,6 +346,25 @@ public final class CommandQueue {
               .execute();
           return Optional.of(newThrough);
         });
+  }
+
+  /**
+   * Keeps what the tentacle found, if the command is its unfinished health check: a report attached
+   * to any other command changes nothing.
+   */
+  public void recordHealthReport(
+      String tentacleId, String commandId, long freeDiskBytes, String details) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE commands SET health_free_disk_bytes = :free, health_details = :details"
+                        + " WHERE id = :id AND tentacle_id = :t AND health_check = TRUE AND state "
+                        + TaskStore.UNFINISHED)
+                .bind("free", freeDiskBytes)
+                .bind("details", details)
+                .bind("id", commandId)
+                .bind("t", tentacleId)
+                .execute());
   }
 
   /** The command, if it was sent to this tentacle and has no outcome yet. */

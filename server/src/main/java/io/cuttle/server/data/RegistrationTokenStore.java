@@ -1,5 +1,7 @@
 package io.cuttle.server.data;
 
+import io.cuttle.wire.api.RegistrationTokenView;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -19,7 +21,7 @@ public final class RegistrationTokenStore {
   }
 
   /** A stored token as the authorizer sees it. */
-  public record Token(String id, long expiresAt, Long usedAt, String usedBy) {}
+  public record Token(String id, long expiresAt, Long usedAt, String usedBy, Long revokedAt) {}
 
   /** A new token: the value is returned here once and never stored. */
   public record Created(String id, String token, long expiresAt) {}
@@ -45,7 +47,7 @@ public final class RegistrationTokenStore {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT id, expires_at, used_at, used_by FROM registration_tokens"
+                    "SELECT id, expires_at, used_at, used_by, revoked_at FROM registration_tokens"
                         + " WHERE token_hash = :hash")
                 .bind("hash", BearerSecrets.sha256Hex(token))
                 .map(
@@ -54,8 +56,46 @@ public final class RegistrationTokenStore {
                             rs.getString(1),
                             rs.getLong(2),
                             (Long) rs.getObject(3, Long.class),
-                            rs.getString(4)))
+                            rs.getString(4),
+                            (Long) rs.getObject(5, Long.class)))
                 .findOne());
+  }
+
+  /** Every token, newest first. */
+  public List<RegistrationTokenView> list() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id, created_by, created_at, expires_at, used_at, used_by, revoked_at"
+                        + " FROM registration_tokens ORDER BY created_at DESC, id")
+                .map(
+                    (rs, ctx) ->
+                        new RegistrationTokenView(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            (Long) rs.getObject(5, Long.class),
+                            rs.getString(6),
+                            (Long) rs.getObject(7, Long.class)))
+                .list());
+  }
+
+  public Optional<RegistrationTokenView> findById(String id) {
+    return list().stream().filter(t -> t.id().equals(id)).findFirst();
+  }
+
+  /** Revokes a token not yet used or revoked; false when there was nothing to revoke. */
+  public boolean revoke(String id, long now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE registration_tokens SET revoked_at = :now WHERE id = :id"
+                            + " AND used_at IS NULL AND revoked_at IS NULL")
+                    .bind("now", now)
+                    .bind("id", id)
+                    .execute())
+        == 1;
   }
 
   /**
@@ -63,12 +103,13 @@ public final class RegistrationTokenStore {
    * that fails leaves the token usable, and two registrations racing with one token cannot both
    * succeed.
    *
-   * @return false when the token was used or expired meanwhile
+   * @return false when the token was used, revoked or expired meanwhile
    */
   public boolean use(Handle h, String id, String tentacleName, long now) {
     return h.createUpdate(
                 "UPDATE registration_tokens SET used_at = :now, used_by = :name"
-                    + " WHERE id = :id AND used_at IS NULL AND expires_at > :now")
+                    + " WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL"
+                    + " AND expires_at > :now")
             .bind("now", now)
             .bind("name", tentacleName)
             .bind("id", id)

@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One held poll: answers with the cancel requests for commands the tentacle is running, else with
- * the first command queued for it, or empty when the wait ends. A busy poll takes no work but does
- * take cancel requests: while a script runs it may be the tentacle's only open poll. A poll with
- * free slots takes one command per answer, so a tentacle gets no more than it said it can run.
- * Claims run one at a time per poll; whatever was claimed for a poll whose caller has gone
- * meanwhile is released.
+ * its pending health check, else with the first command queued for it, or empty when the wait ends.
+ * A busy poll takes no work but does take cancel requests and health checks (which need no slot):
+ * while a script runs it may be the tentacle's only open poll. A poll with free slots takes one
+ * command per answer, so a tentacle gets no more than it said it can run. Claims run one at a time
+ * per poll; whatever was claimed for a poll whose caller has gone meanwhile is released.
  */
 final class LongPoll {
   /**
@@ -121,11 +121,12 @@ final class LongPoll {
       }
       return;
     }
-    if (busy) {
-      return;
-    }
+    long redeliverBefore = now - redeliverAfter.toMillis();
     Optional<Command> command =
-        queue.claimNext(tentacle.id(), tentacle.route(), now, now - redeliverAfter.toMillis());
+        queue.claimHealthCheck(tentacle.id(), tentacle.route(), now, redeliverBefore);
+    if (command.isEmpty() && !busy) {
+      command = queue.claimNext(tentacle.id(), tentacle.route(), now, redeliverBefore);
+    }
     if (command.isEmpty()) {
       return;
     }

@@ -17,6 +17,7 @@ import io.cuttle.wire.polling.v1.CheckResponse;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.DeployPackage;
 import io.cuttle.wire.polling.v1.FetchPackageChunkRequest;
+import io.cuttle.wire.polling.v1.HealthReport;
 import io.cuttle.wire.polling.v1.PackageChunk;
 import io.cuttle.wire.polling.v1.PollRequest;
 import io.cuttle.wire.polling.v1.PollResponse;
@@ -195,6 +196,13 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
       reply(observer, ResultResponse.newBuilder().setRecorded(false).build());
       return;
     }
+    if (request.hasHealth()) {
+      HealthReport health = request.getHealth();
+      context
+          .queue()
+          .recordHealthReport(
+              caller.id(), request.getCommandId(), health.getFreeDiskBytes(), describe(health));
+    }
     boolean completed = request.getOutcome() == ResultReport.Outcome.COMPLETED;
     CommandState state =
         switch (request.getOutcome()) {
@@ -223,6 +231,20 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     // from this tentacle's open polls: let them look again now rather than at their timeout.
     context.waiters().signal(caller.id());
     reply(observer, ResultResponse.newBuilder().setRecorded(true).build());
+  }
+
+  /** A health report in the words the tentacles page shows. */
+  private static String describe(HealthReport health) {
+    String text =
+        "version "
+            + health.getVersion()
+            + "; "
+            + health.getFreeDiskBytes() / (1024 * 1024)
+            + " MiB free on the disk of "
+            + health.getHome()
+            + "; can run "
+            + String.join(", ", health.getInterpretersList());
+    return text.length() <= 2000 ? text : text.substring(0, 2000);
   }
 
   /**

@@ -167,23 +167,7 @@ public final class TaskEngine implements AutoCloseable {
 
   private List<TentacleRecord> targets(
       String environmentFilter, List<String> roleFilter, List<String> nameFilter) {
-    String environment =
-        environmentFilter == null ? null : Validation.name("environment", environmentFilter);
-    List<String> roles = Validation.names("roles", roleFilter);
-    List<String> names = Validation.names("tentacles", nameFilter);
-    List<TentacleRecord> targets =
-        tentacles.list().stream()
-            .filter(t -> environment == null || t.environment().equalsIgnoreCase(environment))
-            .filter(t -> roles.isEmpty() || t.roles().stream().anyMatch(roles::contains))
-            .filter(t -> names.isEmpty() || names.contains(t.name()))
-            .toList();
-    if (targets.isEmpty()) {
-      throw ApiException.badRequest(
-          "no registered tentacle matches "
-              + describeFilter(environment, roles, names)
-              + "; list them with GET /api/tentacles");
-    }
-    return targets;
+    return Targets.select(tentacles.list(), environmentFilter, roleFilter, nameFilter);
   }
 
   private static String count(List<TentacleRecord> targets) {
@@ -276,18 +260,6 @@ public final class TaskEngine implements AutoCloseable {
           outcome.tentaclesToTell().size());
     }
     return tasks.find(taskId).orElseThrow();
-  }
-
-  private static String describeFilter(String environment, List<String> roles, List<String> names) {
-    StringBuilder text = new StringBuilder();
-    text.append(environment == null ? "any environment" : "environment '" + environment + "'");
-    if (!roles.isEmpty()) {
-      text.append(" with a role in ").append(roles);
-    }
-    if (!names.isEmpty()) {
-      text.append(" named one of ").append(names);
-    }
-    return text.toString();
   }
 
   private void sweepSafely() {

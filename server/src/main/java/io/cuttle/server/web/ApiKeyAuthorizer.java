@@ -143,6 +143,13 @@ final class ApiKeyAuthorizer implements DecoratingHttpServiceFunction {
               + Instant.ofEpochMilli(t.usedAt())
               + "; a token works once: ask an admin for a new one");
     }
+    if (t.revokedAt() != null) {
+      return problems.response(
+          HttpStatus.UNAUTHORIZED,
+          "the registration token was revoked at "
+              + Instant.ofEpochMilli(t.revokedAt())
+              + "; ask an admin for a new one");
+    }
     if (t.expiresAt() <= clock.millis()) {
       return problems.response(
           HttpStatus.UNAUTHORIZED,

@@ -3,10 +3,14 @@ package io.cuttle.server.web;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Delete;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.wire.api.CreateRegistrationTokenRequest;
 import io.cuttle.wire.api.RegistrationToken;
+import io.cuttle.wire.api.RegistrationTokenView;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -44,6 +48,34 @@ final class RegistrationTokenApi {
         tokens.create(ctx.attr(ApiKeyAuthorizer.CALLER), now, now + expiry.toMillis());
     return responses.created(
         new RegistrationToken(created.id(), created.token(), created.expiresAt()));
+  }
+
+  /** Every token, newest first, without values: who made it, until when, and what became of it. */
+  @Get("/registration-tokens")
+  public HttpResponse list() {
+    return responses.ok(tokens.list());
+  }
+
+  /** Revokes a token not yet used, so it registers nothing. */
+  @Delete("/registration-tokens/{id}")
+  public HttpResponse revoke(ServiceRequestContext ctx, @Param("id") String id) {
+    RegistrationTokenView token =
+        tokens
+            .findById(id)
+            .orElseThrow(() -> ApiException.notFound("no registration token with id '" + id + "'"));
+    if (token.usedMillis() != null) {
+      throw ApiException.conflict(
+          "registration token '"
+              + id
+              + "' was already used, by tentacle '"
+              + token.usedBy()
+              + "'; to remove that tentacle, deregister it");
+    }
+    if (!tokens.revoke(id, clock.millis())) {
+      throw ApiException.conflict("registration token '" + id + "' was revoked already");
+    }
+    ctx.setAttr(ApiKeyAuthorizer.AUDIT_TARGET, "registration token " + id);
+    return responses.ok(tokens.findById(id).orElseThrow());
   }
 
   private static Duration expiry(Long seconds) {

@@ -12,17 +12,23 @@ import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
+import io.cuttle.server.tasks.HealthChecks;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TentacleVersions;
+import io.cuttle.wire.api.HealthCheckRequest;
+import io.cuttle.wire.api.HealthCheckView;
 import io.cuttle.wire.api.RegisterTentacleRequest;
+import io.cuttle.wire.api.TentacleStatus;
 import io.cuttle.wire.api.TentacleView;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /** {@code /api/tentacles}: register and deregister tentacles, and see the fleet. */
 final class TentacleApi {
   private final TentacleStore tentacles;
   private final Registrations registrations;
+  private final HealthChecks healthChecks;
   private final PollWaiters waiters;
   private final RefusedConnections refused;
   private final Clock clock;
@@ -34,6 +40,7 @@ final class TentacleApi {
   TentacleApi(
       TentacleStore tentacles,
       Registrations registrations,
+      HealthChecks healthChecks,
       PollWaiters waiters,
       RefusedConnections refused,
       Clock clock,
@@ -43,6 +50,7 @@ final class TentacleApi {
       JsonResponses responses) {
     this.tentacles = tentacles;
     this.registrations = registrations;
+    this.healthChecks = healthChecks;
     this.waiters = waiters;
     this.refused = refused;
     this.clock = clock;
@@ -90,6 +98,23 @@ final class TentacleApi {
     return responses.ok(refused.list());
   }
 
+  /**
+   * Queues a health check for every tentacle the body's filter matches (no body: all), except those
+   * with one pending and those too old to run one; the answer names each group.
+   */
+  @Post("/tentacles/health-check")
+  public HttpResponse checkHealth(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+    HealthCheckRequest filter =
+        request.content().isEmpty() ? null : bodies.read(request, HealthCheckRequest.class);
+    return responses.ok(healthChecks.check(filter, ctx.attr(ApiKeyAuthorizer.CALLER)));
+  }
+
+  /** Queues a health check for one tentacle, unless one is pending already. */
+  @Post("/tentacles/{name}/health-check")
+  public HttpResponse checkHealthOf(ServiceRequestContext ctx, @Param("name") String name) {
+    return responses.ok(healthChecks.checkOne(name, ctx.attr(ApiKeyAuthorizer.CALLER)));
+  }
+
   @Get("/tentacles/{name}")
   public HttpResponse get(@Param("name") String name) {
     TentacleRecord tentacle =
@@ -106,6 +131,22 @@ final class TentacleApi {
     boolean polling = waiters.isWaiting(t.id());
     Long lastSeen = polling ? Long.valueOf(now) : t.lastSeenAt();
     boolean recentlySeen = lastSeen != null && now - lastSeen <= onlineWindow.toMillis();
+    boolean needsUpgrade = TentacleVersions.isOlder(t.version(), minimumVersion);
+    HealthCheckView lastCheck = healthChecks.latest(t).orElse(null);
+    String problem =
+        !recentlySeen
+            ? offline(lastSeen)
+            : needsUpgrade
+                ? "version "
+                    + t.version()
+                    + " is older than the server's minimum "
+                    + minimumVersion
+                    + "; upgrade it"
+                : lastCheck == null ? null : healthChecks.problem(lastCheck).orElse(null);
+    TentacleStatus status =
+        !recentlySeen
+            ? TentacleStatus.OFFLINE
+            : problem == null ? TentacleStatus.ONLINE : TentacleStatus.UNHEALTHY;
     return new TentacleView(
         t.id(),
         t.name(),
@@ -122,6 +163,20 @@ final class TentacleApi {
         t.lastAddress(),
         lastSeen,
         t.registeredAt(),
-        TentacleVersions.isOlder(t.version(), minimumVersion));
+        needsUpgrade,
+        status,
+        problem,
+        lastCheck,
+        healthChecks.isPending(t));
+  }
+
+  private String offline(Long lastSeen) {
+    return lastSeen == null
+        ? "it has never polled; check that it is running and can reach this server"
+        : "not in contact since "
+            + Instant.ofEpochMilli(lastSeen)
+            + " (online means a poll within "
+            + onlineWindow.toSeconds()
+            + " s); check that it is running and can reach this server";
   }
 }

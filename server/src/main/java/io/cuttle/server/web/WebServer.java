@@ -25,6 +25,7 @@ import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.RefusedConnections;
+import io.cuttle.server.tasks.HealthChecks;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
 import io.cuttle.wire.api.ServerInfo;
@@ -64,6 +65,7 @@ public final class WebServer implements Listeners.Listener {
       RegistrationTokenStore registrationTokens,
       Registrations registrations,
       TaskEngine engine,
+      HealthChecks healthChecks,
       Environments environments,
       Projects projects,
       Deployments deployments,
@@ -131,6 +133,7 @@ public final class WebServer implements Listeners.Listener {
             new TentacleApi(
                 parts.tentacles(),
                 parts.registrations(),
+                parts.healthChecks(),
                 parts.waiters(),
                 parts.refused(),
                 parts.clock(),

@@ -104,6 +104,51 @@ abstract class CommandQueueContract {
         .toList();
   }
 
+  private TentacleRecord tentacle(String id) {
+    return new TentacleStore(database.jdbi()).findById(id).orElseThrow();
+  }
+
+  @Test
+  void aHealthCheckIsPendingOnceAndGoesOutBesideAScriptThatRunsAlone() {
+    queue("K-1", "C-1", "T-a", 100);
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1000, 0)).isPresent();
+    HealthCheckStore checks = new HealthCheckStore(database.jdbi(), queue, tasks);
+
+    HealthCheckStore.Queued first =
+        checks.queue(List.of(tentacle("T-a"), tentacle("T-b")), "test", 1000, 60_000);
+    HealthCheckStore.Queued second =
+        checks.queue(List.of(tentacle("T-a"), tentacle("T-b")), "test", 1001, 60_000);
+
+    assertThat(first.queued()).extracting(TentacleRecord::id).containsExactly("T-a", "T-b");
+    assertThat(second.taskId()).as("nothing new to queue, so no task").isNull();
+    assertThat(second.pending()).extracting(TentacleRecord::id).containsExactly("T-a", "T-b");
+    assertThat(queue.claimNext("T-a", Route.ROUTER, 1002, 0))
+        .as("the check is not handed out as ordinary work")
+        .isEmpty();
+    Optional<Command> check = queue.claimHealthCheck("T-a", Route.ROUTER, 1002, 0);
+    assertThat(check)
+        .as("while C-1, which runs alone, is still out")
+        .map(Command::hasHealthCheck)
+        .contains(true);
+
+    queue.recordHealthReport("T-a", check.get().getCommandId(), 42, "facts");
+    tasks.finishCommand("T-a", check.get().getCommandId(), CommandState.SUCCEEDED, 0, null, 1003);
+
+    assertThat(checks.isPending("T-a")).isFalse();
+    assertThat(checks.isPending("T-b")).isTrue();
+    assertThat(checks.latestFinished("T-a"))
+        .hasValueSatisfying(
+            latest -> {
+              assertThat(latest.taskId()).isEqualTo(first.taskId());
+              assertThat(latest.freeDiskBytes()).isEqualTo(42L);
+              assertThat(latest.details()).isEqualTo("facts");
+            });
+    assertThat(checks.lastQueued()).containsEntry("T-a", 1000L).containsEntry("T-b", 1000L);
+    assertThat(checks.queue(List.of(tentacle("T-a")), "test", 1004, 60_000).queued())
+        .as("a new check once the last has ended")
+        .hasSize(1);
+  }
+
   @Test
   void handsOutCommandsOldestFirstAndOnlyToTheirTentacle() {
     queue("K-1", "C-1", "T-a", 100);

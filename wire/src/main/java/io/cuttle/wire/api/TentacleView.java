@@ -20,4 +20,12 @@ public record TentacleView(
     Long lastSeenMillis,
     long registeredMillis,
     // Older than the server's --minimum-tentacle-version.
-    boolean needsUpgrade) {}
+    boolean needsUpgrade,
+    TentacleStatus status,
+    // Why the tentacle is offline or unhealthy, in plain words; null when it is online.
+    String problem,
+    // The latest finished health check; null before the first, or for a tentacle too old to run
+    // them (it lacks the capability "health-check").
+    HealthCheckView lastHealthCheck,
+    // True while a health check is queued or running.
+    boolean healthCheckPending) {}

@@ -5,10 +5,19 @@ import { el, table, ago, section, errorLine } from "../dom.js";
 const ROUTES = { ROUTER: "via router (443)", LEGACY: "legacy port" };
 const STATES = ["online", "unhealthy", "offline"];
 
-// Unhealthy: in contact, but older than the server's minimum tentacle version.
+// The server's judgement: offline (not in contact lately), unhealthy (its last health check failed
+// or found a problem, or it is older than the minimum version) or online.
 export function stateOf(t) {
-  if (!t.online) return "offline";
-  return t.needsUpgrade ? "unhealthy" : "online";
+  return t.status.toLowerCase();
+}
+
+// What the last health check said, or why there is none.
+function healthOf(t) {
+  if (t.healthCheckPending) return "checking…";
+  if (!t.capabilities?.includes("health-check")) return "cannot run checks (older tentacle)";
+  const check = t.lastHealthCheck;
+  if (!check) return "not checked yet";
+  return check.state === "SUCCEEDED" ? `${ago(check.finishedMillis)}: ${check.details}` : `${ago(check.finishedMillis)}: failed`;
 }
 
 export function render(view) {
@@ -18,10 +27,11 @@ export function render(view) {
   const picture = el("div", { id: "fleet-picture", className: "fleet" });
   const list = el("div");
   const error = errorLine();
+  const checkAll = el("button", { id: "check-all", onclick: () => check("/api/tentacles/health-check") }, "Check health of all");
   let latest = [];
   view.append(
     section("Fleet by route and state", picture),
-    section("Tentacles", el("div", { className: "toolbar" }, filter, stateFilter), error, list));
+    section("Tentacles", el("div", { className: "toolbar" }, filter, stateFilter, checkAll), error, list));
 
   function draw() {
     const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -30,14 +40,20 @@ export function render(view) {
       return words.every((w) => text.includes(w)) && (!stateFilter.value || stateOf(t) === stateFilter.value);
     });
     list.replaceChildren(table(
-      ["Name", "State", "Environment", "Roles", "Version", "Route", "Address", "Last contact"], shown,
+      ["Name", "State", "Environment", "Roles", "Version", "Route", "Address", "Last contact", "Health check", ""], shown,
       (t) => el("tr", { "data-name": t.name },
         el("td", {}, t.name),
-        el("td", { className: `state ${stateOf(t)}` }, stateOf(t)),
+        el("td", { className: `state ${stateOf(t)}`, title: t.problem ?? "" }, stateOf(t),
+          t.problem ? el("div", { className: "problem" }, t.problem) : ""),
         el("td", {}, t.environment), el("td", {}, t.roles.join(", ")),
         el("td", { className: t.needsUpgrade ? "warn" : "" }, t.needsUpgrade ? `${t.version} (needs upgrade)` : t.version),
         el("td", {}, ROUTES[t.route] ?? "not yet polled"), el("td", {}, t.address),
-        el("td", {}, ago(t.lastSeenMillis))),
+        el("td", {}, ago(t.lastSeenMillis)),
+        el("td", { className: "health" }, healthOf(t)),
+        el("td", {}, t.capabilities?.includes("health-check")
+          ? el("button", { className: "check", disabled: t.healthCheckPending,
+              onclick: () => check(`/api/tentacles/${encodeURIComponent(t.name)}/health-check`) }, "Check health")
+          : "")),
       latest.length ? "No tentacle matches the filter." : "No tentacles registered yet: see the README for cuttle tentacle register."));
     drawPicture();
   }
@@ -53,6 +69,16 @@ export function render(view) {
           these.map((t) => el("span", { className: `dot ${state}`, title: `${t.name}: ${state}` })));
       }));
     }, "No tentacles yet."));
+  }
+
+  // The result arrives with a later refresh, which shows "checking…" until then.
+  async function check(path) {
+    try {
+      await api(path, { method: "POST" });
+      await refresh();
+    } catch (e) {
+      error.show(e);
+    }
   }
 
   async function refresh() {
