@@ -1,38 +1,18 @@
 package io.cuttle.server.data;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Deployments moving on a real PostgreSQL server, with the same Flyway migrations as H2. */
+/** The same contract on a real PostgreSQL server, with the same Flyway migrations as H2. */
 class PostgresOrchestrationTest extends OrchestrationContract {
-  private static Path folder;
-  private static TestPostgres postgres;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    folder = Files.createTempDirectory("cuttle-pg");
-    postgres = TestPostgres.start(folder);
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) {
-      postgres.close();
-    }
-    try (var files = Files.walk(folder)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
+  @RegisterExtension static final PostgresPerClass postgres = new PostgresPerClass();
 
   @Override
   void emptyDatabase() throws Exception {
-    postgres.reset();
+    postgres.server().reset();
   }
 
   @Override
   Database openDatabase() {
-    return Database.open(postgres.jdbcUrl(), postgres.user(), null);
+    return postgres.open();
   }
 }
