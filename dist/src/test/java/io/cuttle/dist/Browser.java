@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -59,9 +60,16 @@ final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
-  /** Waits until {@code condition} holds, failing with {@code what} after a generous while. */
+  /**
+   * Waits until {@code condition} holds, failing with {@code what} after a generous while. Pages
+   * redraw their tables every few seconds, so an element found in one attempt may be gone in the
+   * next: such an attempt just counts as not yet.
+   */
   <T> T await(String what, ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver, PATIENCE).withMessage(what).until(condition);
+    return new WebDriverWait(driver, PATIENCE)
+        .withMessage(what)
+        .ignoring(StaleElementReferenceException.class)
+        .until(condition);
   }
 
   /** Waits for an element to be on the page and shown. */
@@ -73,6 +81,21 @@ final class Browser implements AutoCloseable {
                 .filter(WebElement::isDisplayed)
                 .findFirst()
                 .orElse(null));
+  }
+
+  /** Clicks the shown element {@code css}, finding it again if the page redrew it meanwhile. */
+  void click(String css) {
+    await(
+        css + " is clicked",
+        d -> {
+          shown(css).click();
+          return true;
+        });
+  }
+
+  /** The text of {@code css} as it is now, read again if the page redrew it meanwhile. */
+  String text(String css) {
+    return await(css + " has text", d -> d.findElement(By.cssSelector(css)).getText());
   }
 
   /** Waits for the text of {@code css} to contain {@code text}. */

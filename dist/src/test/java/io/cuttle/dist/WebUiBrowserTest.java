@@ -139,12 +139,11 @@ class WebUiBrowserTest {
     signIn("admin", adminPassword());
     browser.awaitText("tr[data-name=legacy-1] td.health", "not checked yet");
 
-    browser.shown("tr[data-name=legacy-1] button.check").click();
+    browser.click("tr[data-name=legacy-1] button.check");
 
     browser.awaitText("tr[data-name=legacy-1] td.health", "MiB free on the disk of");
     browser.awaitText("tr[data-name=legacy-1] td.state", "online");
-    assertThat(browser.find("tr[data-name=routed-1] td.health").getText())
-        .isEqualTo("not checked yet");
+    assertThat(browser.text("tr[data-name=routed-1] td.health")).isEqualTo("not checked yet");
   }
 
   @Test
