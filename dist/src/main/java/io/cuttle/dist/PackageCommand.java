@@ -146,14 +146,7 @@ final class PackageCommand implements Runnable {
 
     @CommandLine.Mixin ServerOptions server;
 
-    @Option(names = "--environment", description = "Only tentacles in this environment.")
-    String environment;
-
-    @Option(names = "--role", description = "Only tentacles with one of these roles (repeatable).")
-    List<String> roles = List.of();
-
-    @Option(names = "--tentacle", description = "Only these tentacles, by name (repeatable).")
-    List<String> tentacles = List.of();
+    @CommandLine.Mixin TargetFilter targets;
 
     @Option(
         names = "--syntax",
@@ -195,9 +188,9 @@ final class PackageCommand implements Runnable {
                     version,
                     script,
                     syntax,
-                    environment,
-                    roles,
-                    tentacles,
+                    targets.environment,
+                    targets.roles,
+                    targets.tentacles,
                     pickupTimeoutSeconds,
                     timeoutSeconds,
                     null,

@@ -2,7 +2,6 @@ package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.RunScriptRequest;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,14 +20,7 @@ final class ScriptCommand implements Callable<Integer> {
 
   @CommandLine.Mixin ServerOptions server;
 
-  @Option(names = "--environment", description = "Only tentacles in this environment.")
-  String environment;
-
-  @Option(names = "--role", description = "Only tentacles with one of these roles (repeatable).")
-  List<String> roles = List.of();
-
-  @Option(names = "--tentacle", description = "Only these tentacles, by name (repeatable).")
-  List<String> tentacles = List.of();
+  @CommandLine.Mixin TargetFilter targets;
 
   @Option(
       names = "--syntax",
@@ -77,9 +69,9 @@ final class ScriptCommand implements Callable<Integer> {
               new RunScriptRequest(
                   script,
                   syntax,
-                  environment,
-                  roles,
-                  tentacles,
+                  targets.environment,
+                  targets.roles,
+                  targets.tentacles,
                   pickupTimeoutSeconds,
                   timeoutSeconds,
                   mutex,
