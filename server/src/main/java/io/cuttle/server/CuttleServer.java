@@ -4,6 +4,7 @@ import io.cuttle.common.io.AtomicFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
+import io.cuttle.server.data.ClusterIdentityStore;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DeploymentStore;
@@ -15,6 +16,7 @@ import io.cuttle.server.data.ProjectStore;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.ReleaseStore;
 import io.cuttle.server.data.Secrets;
+import io.cuttle.server.data.ServerNodeStore;
 import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
@@ -24,6 +26,7 @@ import io.cuttle.server.deploy.Environments;
 import io.cuttle.server.deploy.Orchestrator;
 import io.cuttle.server.deploy.Projects;
 import io.cuttle.server.deploy.StepKinds;
+import io.cuttle.server.identity.ClusterIdentity;
 import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
@@ -74,6 +77,7 @@ public final class CuttleServer implements AutoCloseable {
   private final PublicPort publicPort;
   private final RefusedConnections refused;
   private final PollWaiters waiters;
+  private final String nodeName;
   private final Deque<AutoCloseable> closeInReverse;
 
   private CuttleServer(Builder b) {
@@ -88,6 +92,7 @@ public final class CuttleServer implements AutoCloseable {
     this.publicPort = b.publicPort;
     this.refused = b.refused;
     this.waiters = b.waiters;
+    this.nodeName = b.nodeName;
     this.closeInReverse = b.opened;
   }
 
@@ -121,6 +126,7 @@ public final class CuttleServer implements AutoCloseable {
     TaskEngine engine;
     RefusedConnections refused;
     PollWaiters waiters;
+    String nodeName;
 
     Builder(ServerConfig config) {
       this.config = config;
@@ -129,16 +135,7 @@ public final class CuttleServer implements AutoCloseable {
     void start() throws IOException {
       Path data = config.dataDirectory();
       AtomicFiles.createPrivateDirectories(data);
-      identities =
-          ServerIdentities.open(
-              data,
-              "cuttle-server " + config.publicHost(),
-              new LinkedHashSet<>(
-                  List.of(
-                      config.publicHost(),
-                      config.pollingHost(),
-                      "localhost",
-                      "polling.localhost")));
+      nodeName = NodeName.of(config);
       Database database =
           open(
               Database.open(
@@ -146,21 +143,41 @@ public final class CuttleServer implements AutoCloseable {
                   config.databaseUser(),
                   config.databasePassword()));
       Jdbi jdbi = database.jdbi();
+      Secrets secrets = new Secrets(data);
+      ClusterIdentity.Opener openIdentities =
+          () ->
+              ServerIdentities.open(
+                  data,
+                  "cuttle-server " + config.publicHost(),
+                  new LinkedHashSet<>(
+                      List.of(
+                          config.publicHost(),
+                          config.pollingHost(),
+                          "localhost",
+                          "polling.localhost")));
+      ServerCertificates.Activation activation;
+      // Checked before this node writes anything to a shared database: a node refused here
+      // leaves it as it was.
+      if (config.sharedDatabase()) {
+        ClusterIdentity cluster =
+            new ClusterIdentity(new ClusterIdentityStore(jdbi), secrets, nodeName, config.clock());
+        identities = cluster.join(data, openIdentities);
+        activation = () -> cluster.activate(identities);
+      } else {
+        identities = openIdentities.open();
+        activation = identities::activate;
+      }
       waiters =
           config.sharedDatabase()
               ? open(PostgresWakeups.start(
                       config.jdbcUrl(),
                       config.databaseUser(),
                       config.databasePassword(),
-                      config.nodeName() == null ? "unnamed" : config.nodeName(),
+                      nodeName,
                       jdbi,
                       WAKE_UP_RECHECK))
                   .waiters()
               : new PollWaiters();
-      Secrets secrets = new Secrets(data);
-      if (config.sharedDatabase()) {
-        secrets.ensureKey();
-      }
       TentacleStore tentacles = new TentacleStore(jdbi);
       CommandQueue queue = new CommandQueue(jdbi, secrets);
       ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
@@ -182,6 +199,7 @@ public final class CuttleServer implements AutoCloseable {
       AdminUser.ensure(data, users, passwords, config.clock());
       adminPasswordFile = data.resolve(AdminUser.FILE).toAbsolutePath();
 
+      ServerNodeStore nodes = new ServerNodeStore(jdbi);
       ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
       open(workers::shutdownNow);
       refused = new RefusedConnections();
@@ -312,7 +330,10 @@ public final class CuttleServer implements AutoCloseable {
                       config.clock(),
                       onlineWindow,
                       config.minimumTentacleVersion(),
-                      new ServerCertificates(identities, tentacles, config.clock(), onlineWindow)),
+                      new ServerCertificates(
+                          identities, activation, tentacles, config.clock(), onlineWindow),
+                      nodes,
+                      nodeName),
                   workers));
       publicPort =
           open(
@@ -326,12 +347,45 @@ public final class CuttleServer implements AutoCloseable {
                           polling.routedPort(),
                           web.port())));
       advertisedPort.set(publicPort.port());
+      long startedAt = config.clock().millis();
+      String address = nodeAddress(config.publicAddress(), publicPort.port());
+      open(
+          NodeHeartbeat.start(
+              nodes,
+              () ->
+                  new ServerNodeStore.Node(
+                      nodeName,
+                      address,
+                      VERSION,
+                      identities.current().thumbprint().toString(),
+                      startedAt,
+                      config.clock().millis(),
+                      config.nodeHeartbeat().toMillis(),
+                      waiters.tentaclesWaiting(),
+                      waiters.heldPolls()),
+              config.nodeHeartbeat(),
+              workers));
     }
 
     private <T extends AutoCloseable> T open(T resource) {
       opened.push(resource);
       return resource;
     }
+  }
+
+  /**
+   * Where this node itself is reached, past any router: its public port on the address it is bound
+   * to, or on its host name when it listens on every address.
+   */
+  private static String nodeAddress(InetSocketAddress bound, int port) {
+    String host;
+    if (bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()) {
+      host = NodeName.localHostName();
+    } else {
+      String literal = bound.getAddress().getHostAddress();
+      host = literal.contains(":") ? "[" + literal + "]" : literal;
+    }
+    return "https://" + host + ":" + port;
   }
 
   private static ServerInfo info(
@@ -403,6 +457,11 @@ public final class CuttleServer implements AutoCloseable {
    */
   public boolean holdsPollOf(String tentacleId) {
     return waiters.isWaiting(tentacleId);
+  }
+
+  /** The name this node goes by in the node list and the logs. */
+  public String nodeName() {
+    return nodeName;
   }
 
   public RefusedConnections refusedConnections() {

@@ -39,9 +39,11 @@ public final class ServerConfig {
   private final Path packageDirectory;
   private final long maxPackageBytes;
   private final String nodeName;
+  private final Duration nodeHeartbeat;
 
   private ServerConfig(Builder b) {
     this.nodeName = b.nodeName;
+    this.nodeHeartbeat = b.nodeHeartbeat;
     this.packageDirectory =
         b.packageDirectory == null ? b.dataDirectory.resolve("packages") : b.packageDirectory;
     this.maxPackageBytes = b.maxPackageBytes;
@@ -170,10 +172,20 @@ public final class ServerConfig {
 
   /**
    * This node's name among several sharing one PostgreSQL database, or null for a server that is
-   * the only one. Only for people: logs and the database's list of connections show it.
+   * the only one, which is then named after its machine's host name. Only for people: the node
+   * list, logs and the database's list of connections show it; the node list keeps one row per
+   * name.
    */
   public String nodeName() {
     return nodeName;
+  }
+
+  /**
+   * How often this node refreshes its row in the node list; it shows offline after three missed
+   * beats.
+   */
+  public Duration nodeHeartbeat() {
+    return nodeHeartbeat;
   }
 
   /** Whether the database can be shared by several nodes, which then wake each other's polls. */
@@ -204,6 +216,7 @@ public final class ServerConfig {
     private Path packageDirectory;
     private long maxPackageBytes = DEFAULT_MAX_PACKAGE_BYTES;
     private String nodeName;
+    private Duration nodeHeartbeat = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -216,6 +229,11 @@ public final class ServerConfig {
                 + "' (expected: 1 to 63 letters, digits, '.', '_' or '-', such as node-1)");
       }
       this.nodeName = nodeName;
+      return this;
+    }
+
+    public Builder nodeHeartbeat(Duration nodeHeartbeat) {
+      this.nodeHeartbeat = positive("nodeHeartbeat", nodeHeartbeat);
       return this;
     }
 

@@ -23,12 +23,15 @@ class ServerConfigTest {
     assertThat(config.maxPackageBytes()).isEqualTo(1024L * 1024 * 1024);
     assertThat(config.pollingHost()).isEqualTo("polling.localhost");
     assertThat(config.jdbcUrl()).isNull();
+    assertThat(config.nodeHeartbeat()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void refusesValuesThatCannotWorkNamingThem() {
     assertThatThrownBy(() -> ServerConfig.builder().pollWait(Duration.ZERO))
         .hasMessage("pollWait: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().nodeHeartbeat(Duration.ofMillis(-1)))
+        .hasMessage("nodeHeartbeat: PT-0.001S (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxPackageBytes(0))
         .hasMessage("maxPackageBytes: 0 (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().publicHost("not a host"))

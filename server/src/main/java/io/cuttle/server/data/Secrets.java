@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,6 +30,8 @@ public final class Secrets {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] FINGERPRINT_LABEL =
+      "cuttle secrets.key fingerprint v1".getBytes(StandardCharsets.US_ASCII);
 
   private final Path keyFile;
   private SecretKey key;
@@ -90,6 +94,26 @@ public final class Secrets {
    */
   public void ensureKey() {
     key();
+  }
+
+  /** The key file, which may not exist yet. */
+  public Path keyFile() {
+    return keyFile;
+  }
+
+  /**
+   * Tells keys apart without revealing them: an HMAC-SHA256 of a fixed label, keyed with the key
+   * (made now if there is none yet). Equal keys give equal fingerprints; the key cannot be worked
+   * back from one, so it may be stored where the key must not be, such as the database.
+   */
+  public String fingerprint() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key().getEncoded(), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(FINGERPRINT_LABEL));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not fingerprint " + keyFile, e);
+    }
   }
 
   private synchronized SecretKey key() {

@@ -21,17 +21,30 @@ import org.slf4j.LoggerFactory;
 public final class ServerCertificates {
   private static final Logger log = LoggerFactory.getLogger(ServerCertificates.class);
 
+  /** Switches to the next certificate, recording it wherever other nodes must learn of it. */
+  @FunctionalInterface
+  public interface Activation {
+    Identity activate() throws IOException;
+  }
+
   private final ServerIdentities identities;
+  private final Activation activation;
   private final TentacleStore tentacles;
   private final Clock clock;
   private final Duration onlineWindow;
 
   /**
+   * @param activation {@code identities::activate} for a single server
    * @param onlineWindow how recently a tentacle must have polled to count as online
    */
   public ServerCertificates(
-      ServerIdentities identities, TentacleStore tentacles, Clock clock, Duration onlineWindow) {
+      ServerIdentities identities,
+      Activation activation,
+      TentacleStore tentacles,
+      Clock clock,
+      Duration onlineWindow) {
     this.identities = identities;
+    this.activation = activation;
     this.tentacles = tentacles;
     this.clock = clock;
     this.onlineWindow = onlineWindow;
@@ -102,7 +115,7 @@ public final class ServerCertificates {
               + ". Wait until they have polled (see 'cuttle server-certificate status'), or pass"
               + " --force to cut them off; they would then need 'cuttle tentacle register --force'");
     }
-    Identity activated = identities.activate();
+    Identity activated = activation.activate();
     log.warn(
         "Activated server certificate {} (was {}); new connections present it.{}",
         activated.thumbprint(),

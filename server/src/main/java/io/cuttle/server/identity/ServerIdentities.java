@@ -61,6 +61,17 @@ public final class ServerIdentities {
     return identities;
   }
 
+  /**
+   * Whether {@code data} holds a server identity already (or an activation to complete), so that
+   * {@link #open} would make no new key pair.
+   */
+  public static boolean existsIn(Path data) {
+    Path current = data.resolve(CURRENT);
+    return Files.exists(current.resolve(PemFiles.KEY_FILE))
+        || Files.exists(current.resolve(PemFiles.CERTIFICATE_FILE))
+        || (Files.isDirectory(data.resolve(NEXT)) && Files.isDirectory(data.resolve(PREVIOUS)));
+  }
+
   private static Identity readIfPresent(Path directory) throws IOException {
     return Files.isDirectory(directory) ? PemFiles.read(directory) : null;
   }

@@ -88,6 +88,16 @@ public final class PollWaiters {
     waiting.values().forEach(set -> set.forEach(w -> w.wakeUp().run()));
   }
 
+  /** How many tentacles hold a poll on this node now. */
+  public int tentaclesWaiting() {
+    return waiting.size();
+  }
+
+  /** How many polls are held on this node now, several per tentacle that runs several commands. */
+  public int heldPolls() {
+    return waiting.values().stream().mapToInt(Set::size).sum();
+  }
+
   /** Tentacles with a poll open on this node right now. */
   public boolean isWaiting(String tentacleId) {
     return waiting.containsKey(tentacleId);

@@ -14,6 +14,7 @@ import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.RegistrationTokenStore;
+import io.cuttle.server.data.ServerNodeStore;
 import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
@@ -75,7 +76,9 @@ public final class WebServer implements Listeners.Listener {
       Clock clock,
       Duration onlineWindow,
       String minimumTentacleVersion,
-      ServerCertificates serverCertificates) {}
+      ServerCertificates serverCertificates,
+      ServerNodeStore nodes,
+      String nodeName) {}
 
   /**
    * @param tls the server's certificate, asked for on every new connection so that an activated one
@@ -154,7 +157,8 @@ public final class WebServer implements Listeners.Listener {
             new EnvironmentApi(parts.environments(), bodies, responses),
             new ProjectApi(parts.projects(), parts.deployments(), bodies, responses),
             new DeploymentApi(parts.deployments(), bodies, responses),
-            new ServerCertificateApi(parts.serverCertificates(), responses))) {
+            new ServerCertificateApi(parts.serverCertificates(), responses),
+            new NodeApi(parts.nodes(), parts.nodeName(), parts.clock(), responses))) {
       builder
           .annotatedService()
           .pathPrefix("/api")
