@@ -35,6 +35,7 @@ import io.cuttle.wire.api.EnvironmentRequest;
 import io.cuttle.wire.api.EnvironmentView;
 import io.cuttle.wire.api.HealthCheckRequest;
 import io.cuttle.wire.api.HealthCheckStarted;
+import io.cuttle.wire.api.NodeView;
 import io.cuttle.wire.api.PackageView;
 import io.cuttle.wire.api.Problem;
 import io.cuttle.wire.api.ProjectRequest;
@@ -360,6 +361,15 @@ public final class ApiClient implements AutoCloseable {
         "/api/refused-connections",
         null,
         json.getTypeFactory().constructCollectionType(List.class, RefusedConnection.class));
+  }
+
+  /** The server nodes using the server's database, the one answering marked. */
+  public List<NodeView> nodes() {
+    return call(
+        HttpMethod.GET,
+        "/api/nodes",
+        null,
+        json.getTypeFactory().constructCollectionType(List.class, NodeView.class));
   }
 
   /** Where a rotation of the server's own certificate stands. */

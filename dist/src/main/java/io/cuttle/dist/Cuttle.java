@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       TaskCommand.class,
       ServerCertificateCommand.class,
       FleetCommand.class,
+      NodeCommand.class,
       UserCommand.class,
       ApiKeyCommand.class,
       RegistrationTokenCommand.class,
