@@ -11,6 +11,7 @@ import * as dashboard from "./pages/dashboard.js";
 import * as projects from "./pages/projects.js";
 import * as releases from "./pages/releases.js";
 import * as packages from "./pages/packages.js";
+import * as nodes from "./pages/nodes.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +30,7 @@ const ROUTES = [
   { pattern: /^#\/refused$/, page: refused, nav: "refused" },
   { pattern: /^#\/users$/, page: users, nav: "users" },
   { pattern: /^#\/audit$/, page: audit, nav: "audit" },
+  { pattern: /^#\/nodes$/, page: nodes, nav: "nodes" },
 ];
 
 let session = null;
