@@ -11,7 +11,7 @@ import io.cuttle.router.RouterServer;
 import io.cuttle.router.config.RouterFileParser;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
-import io.cuttle.server.data.Secrets;
+import io.cuttle.server.data.NodeFiles;
 import io.cuttle.server.data.TestPostgres;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
@@ -21,14 +21,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,10 +85,7 @@ class HighAvailabilityTest {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     // The same server identity and secrets key on every node, as the doc says: copied from the
     // first.
-    Path first = dir.resolve("node-1");
-    Path data = dir.resolve("node-" + number);
-    copyTree(first.resolve("identity"), data.resolve("identity"));
-    Files.copy(first.resolve(Secrets.FILE), data.resolve(Secrets.FILE));
+    NodeFiles.copyIdentity(dir.resolve("node-1"), dir.resolve("node-" + number));
     return CuttleServer.start(
         node(number, ServerConfig.builder())
             .publicAddress(new InetSocketAddress(loopback, TestFleet.freePort()))
@@ -99,19 +94,6 @@ class HighAvailabilityTest {
             .redeliverAfter(Duration.ofSeconds(2))
             .silenceTimeout(Duration.ofSeconds(30))
             .build());
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 
   private String routerYaml(int routerPort) {
