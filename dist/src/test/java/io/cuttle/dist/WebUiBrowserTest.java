@@ -168,6 +168,10 @@ class WebUiBrowserTest {
     assertThat(browser.all("#new-user")).isEmpty();
     assertThat(browser.all("#new-api-key")).isEmpty();
     assertThat(browser.all("#api-keys button")).isEmpty();
+    browser.find("a[data-page=nodes]").click();
+    String thisNode = "tr[data-name=\"" + fleet.server.nodeName() + "\"]";
+    browser.awaitText(thisNode, "(served this page)");
+    browser.awaitText(thisNode + " td.state", "online");
 
     String csrf =
         (String)

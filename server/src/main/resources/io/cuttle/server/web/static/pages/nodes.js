@@ -13,11 +13,12 @@ export function render(view) {
     try {
       const nodes = await api("/api/nodes");
       error.show(null);
-      list.replaceChildren(table(["Name", "State", "Version", "Address", "Tentacles polling", "Started", "Last seen"], nodes,
+      list.replaceChildren(table(["Name", "State", "Version", "Address", "Certificate", "Tentacles polling", "Started", "Last seen"], nodes,
         (n) => el("tr", { "data-name": n.name, className: n.thisNode ? "this-node" : "" },
           el("td", {}, n.name, n.thisNode ? el("span", { className: "hint" }, " (served this page)") : ""),
           el("td", { className: `state ${n.online ? "online" : "offline"}` }, n.online ? "online" : "offline"),
           el("td", {}, n.version), el("td", {}, n.address),
+          el("td", { className: "id", title: n.thumbprint }, `${n.thumbprint.slice(0, 16)}…`),
           el("td", {}, `${n.tentaclesPolling} (${n.heldPolls} polls)`),
           el("td", {}, when(n.startedMillis)), el("td", {}, ago(n.lastSeenMillis))),
         "No nodes recorded yet."));
