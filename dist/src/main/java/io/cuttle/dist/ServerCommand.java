@@ -115,7 +115,8 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = {
         "This node's name when several servers share one PostgreSQL database (--db",
-        "jdbc:postgresql://...), e.g. node-1; see docs/high-availability.md."
+        "jdbc:postgresql://...), e.g. node-1 (default: the host name); 'cuttle node list' shows",
+        "it. See docs/high-availability.md."
       })
   String nodeName;
 

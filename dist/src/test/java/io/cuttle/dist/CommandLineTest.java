@@ -241,6 +241,7 @@ class CommandLineTest {
             "script",
             "demo",
             "fleet",
+            "node",
             "user",
             "api-key",
             "registration-token");
