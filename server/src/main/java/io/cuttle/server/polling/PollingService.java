@@ -161,7 +161,17 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     if (!isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
-    Optional<Long> stored =
+    Optional<String> problem = ProgressBatchCheck.problem(request);
+    if (problem.isPresent()) {
+      log.warn(
+          "Refused a progress batch of tentacle '{}' for command {}: {}",
+          caller.name(),
+          request.getCommandId(),
+          problem.get());
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(problem.get()).asRuntimeException());
+      return;
+    }
+    Optional<CommandQueue.LogProgress> stored =
         context
             .queue()
             .appendLog(
@@ -173,7 +183,12 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
       observer.onError(unknownCommand(request.getCommandId()));
       return;
     }
-    reply(observer, ProgressResponse.newBuilder().setStoredThrough(stored.get()).build());
+    reply(
+        observer,
+        ProgressResponse.newBuilder()
+            .setStoredThrough(stored.get().storedThrough())
+            .setOutputTruncated(stored.get().truncated())
+            .build());
   }
 
   @Override
@@ -182,16 +197,16 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     if (!isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
-    Optional<Long> storedThrough =
+    Optional<CommandQueue.LogProgress> logged =
         context
             .queue()
             .appendLog(
                 caller.id(), request.getCommandId(), java.util.List.of(), context.clock().millis());
-    if (storedThrough.isEmpty()) {
+    if (logged.isEmpty()) {
       observer.onError(unknownCommand(request.getCommandId()));
       return;
     }
-    if (storedThrough.get() < request.getLastSequence()) {
+    if (logged.get().storedThrough() < request.getLastSequence()) {
       // Lines are missing: the tentacle resends them, then the result.
       reply(observer, ResultResponse.newBuilder().setRecorded(false).build());
       return;

@@ -3,6 +3,7 @@ package io.cuttle.server.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cuttle.server.ServerConfig;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
@@ -68,7 +69,9 @@ abstract class OrchestrationContract {
 
   private void openStores() throws Exception {
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi(), new Secrets(data));
+    queue =
+        new CommandQueue(
+            database.jdbi(), new Secrets(data), ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
     tasks = new TaskStore(database.jdbi(), taskId -> {});
     orchestration = new Orchestration(database.jdbi(), queue);
   }
@@ -311,7 +314,12 @@ abstract class OrchestrationContract {
       for (int round = 0; round < 4; round++) {
         for (Database node : nodes) {
           Orchestration orchestrator =
-              new Orchestration(node.jdbi(), new CommandQueue(node.jdbi(), new Secrets(data)));
+              new Orchestration(
+                  node.jdbi(),
+                  new CommandQueue(
+                      node.jdbi(),
+                      new Secrets(data),
+                      ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES));
           moves.add(
               pool.submit(() -> orchestrator.advance(TASK, at, PICKUP_MILLIS).tentaclesToWake()));
         }
