@@ -47,13 +47,19 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final TaskStore tasks;
   private final TentacleCertificates certificates;
   private final PackageStore packages;
+  private final ProgressReportsInFlight progressInFlight;
 
   PollingService(
-      PollingContext context, TentacleStore tentacles, TaskStore tasks, PackageStore packages) {
+      PollingContext context,
+      TentacleStore tentacles,
+      TaskStore tasks,
+      PackageStore packages,
+      ProgressReportsInFlight progressInFlight) {
     this.context = context;
     this.tentacles = tentacles;
     this.tasks = tasks;
     this.packages = packages;
+    this.progressInFlight = progressInFlight;
     this.certificates = new TentacleCertificates(tentacles, context.clock());
   }
 
@@ -171,14 +177,33 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
       observer.onError(Status.INVALID_ARGUMENT.withDescription(problem.get()).asRuntimeException());
       return;
     }
-    Optional<CommandQueue.LogProgress> stored =
-        context
-            .queue()
-            .appendLog(
-                caller.id(),
-                request.getCommandId(),
-                request.getLinesList(),
-                context.clock().millis());
+    Optional<ProgressReportsInFlight.Turn> turn = progressInFlight.tryEnter(caller.id());
+    if (turn.isEmpty()) {
+      observer.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "tentacle '"
+                      + caller.name()
+                      + "' already has "
+                      + ProgressReportsInFlight.MAX_PER_TENTACLE
+                      + " batches of output being stored on this server, the most it may; send"
+                      + " this one again once one of those is answered")
+              .asRuntimeException());
+      return;
+    }
+    Optional<CommandQueue.LogProgress> stored;
+    try {
+      stored =
+          context
+              .queue()
+              .appendLog(
+                  caller.id(),
+                  request.getCommandId(),
+                  request.getLinesList(),
+                  context.clock().millis());
+    } finally {
+      turn.get().end();
+    }
     if (stored.isEmpty()) {
       observer.onError(unknownCommand(request.getCommandId()));
       return;
