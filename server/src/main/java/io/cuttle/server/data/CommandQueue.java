@@ -3,6 +3,7 @@ package io.cuttle.server.data;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.Route;
+import io.cuttle.wire.polling.ProgressLimits;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import java.util.ArrayList;
@@ -383,7 +384,7 @@ public final class CommandQueue {
           .bind("taskId", log.taskId())
           .bind("sequence", line.getSequence())
           .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
-          .bind("text", mask(line.getText(), secretValues))
+          .bind("text", fitColumn(mask(line.getText(), secretValues)))
           .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
           .add();
     }
@@ -444,6 +445,19 @@ public final class CommandQueue {
         .filter(v -> v != null && !v.isEmpty())
         .sorted(Comparator.comparingInt(String::length).reversed())
         .toList();
+  }
+
+  /**
+   * Masking can lengthen a line past what the log's column holds (a seven-character secret becomes
+   * eight asterisks), which would fail the whole batch again at every resend; its end is cut
+   * instead. The cut comes after masking, so it can only shorten asterisks, never show a secret.
+   */
+  private static String fitColumn(String text) {
+    if (text.length() <= ProgressLimits.MAX_LINE_CHARS) {
+      return text;
+    }
+    int end = ProgressLimits.MAX_LINE_CHARS;
+    return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
   }
 
   static String mask(String text, List<String> secretValues) {

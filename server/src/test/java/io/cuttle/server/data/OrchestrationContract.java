@@ -366,5 +366,24 @@ abstract class OrchestrationContract {
         .singleElement()
         .satisfies(
             line -> assertThat(line.text()).isEqualTo("password is ********, really ********"));
+
+    // Each seven-character secret masked by eight asterisks: longer than the log's column holds.
+    String secrets = "hunter2".repeat(2200);
+    assertThat(
+            queue.appendLog(
+                "T-t-1",
+                command.getCommandId(),
+                List.of(
+                    LogLine.newBuilder()
+                        .setSequence(2)
+                        .setStream(LogLine.Stream.STDOUT)
+                        .setText(secrets)
+                        .build()),
+                now))
+        .map(CommandQueue.LogProgress::storedThrough)
+        .contains(2L);
+    assertThat(tasks.log(TASK, 0, 10))
+        .last()
+        .satisfies(line -> assertThat(line.text()).isEqualTo("********".repeat(2048)));
   }
 }
