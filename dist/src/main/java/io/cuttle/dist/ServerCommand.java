@@ -136,6 +136,19 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = "1024")
   long maxPackageMb;
 
+  /** The most MiB that still count in bytes without overflowing a long. */
+  private static final long MAX_OUTPUT_MB = Long.MAX_VALUE / (1024 * 1024);
+
+  @Option(
+      names = "--max-command-output-mb",
+      paramLabel = "MB",
+      description = {
+        "How much output of one command the server stores, in MiB (default: ${DEFAULT-VALUE});",
+        "beyond it a line saying so is stored and the rest dropped."
+      },
+      defaultValue = "1024")
+  long maxCommandOutputMb;
+
   @Override
   public Integer call() throws Exception {
     // Said in the words of the flags; ServerConfig would say the same in its own names.
@@ -162,6 +175,14 @@ final class ServerCommand implements Callable<Integer> {
     if (maxPackageMb < 1) {
       throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
     }
+    if (maxCommandOutputMb < 1 || maxCommandOutputMb > MAX_OUTPUT_MB) {
+      throw new IllegalArgumentException(
+          "--max-command-output-mb: "
+              + maxCommandOutputMb
+              + " (expected: 1 to "
+              + MAX_OUTPUT_MB
+              + ")");
+    }
     if (healthCheckIntervalSeconds < 0) {
       throw new IllegalArgumentException(
           "--health-check-interval-seconds: "
@@ -178,6 +199,7 @@ final class ServerCommand implements Callable<Integer> {
             .minimumFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
             .packageDirectory(packageDirectory)
             .maxPackageBytes(maxPackageMb * 1024 * 1024)
+            .maxCommandOutputBytes(maxCommandOutputMb * 1024 * 1024)
             .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))
             .trustedProxies(trustedProxies)
             .minimumTentacleVersion(

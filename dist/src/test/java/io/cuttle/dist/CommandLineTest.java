@@ -230,6 +230,15 @@ class CommandLineTest {
   }
 
   @Test
+  void theCapOnACommandsOutputMustBeAtLeastOneMebibyte(@TempDir Path dir) {
+    Run none =
+        cuttle("server", "--data", dir.resolve("data").toString(), "--max-command-output-mb", "0");
+
+    assertThat(none.exitCode()).isEqualTo(1);
+    assertThat(none.err()).contains("--max-command-output-mb: 0 (expected: 1 to 8796093022207)");
+  }
+
+  @Test
   void everyRoleHasASubcommand() {
     Run run = cuttle("--help");
 

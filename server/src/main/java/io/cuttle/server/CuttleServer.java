@@ -179,7 +179,7 @@ public final class CuttleServer implements AutoCloseable {
                   .waiters()
               : new PollWaiters();
       TentacleStore tentacles = new TentacleStore(jdbi);
-      CommandQueue queue = new CommandQueue(jdbi, secrets);
+      CommandQueue queue = new CommandQueue(jdbi, secrets, config.maxCommandOutputBytes());
       ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
       EnvironmentStore environmentStore = new EnvironmentStore(jdbi);

@@ -18,6 +18,7 @@ public final class ServerConfig {
   public static final int DEFAULT_PUBLIC_PORT = 8443;
   public static final int DEFAULT_LEGACY_POLLING_PORT = 10943;
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 1024L * 1024 * 1024;
+  public static final long DEFAULT_MAX_COMMAND_OUTPUT_BYTES = 1024L * 1024 * 1024;
 
   private final Path dataDirectory;
   private final String publicHost;
@@ -38,6 +39,7 @@ public final class ServerConfig {
   private final long minimumFreeDiskBytes;
   private final Path packageDirectory;
   private final long maxPackageBytes;
+  private final long maxCommandOutputBytes;
   private final String nodeName;
   private final Duration nodeHeartbeat;
 
@@ -47,6 +49,7 @@ public final class ServerConfig {
     this.packageDirectory =
         b.packageDirectory == null ? b.dataDirectory.resolve("packages") : b.packageDirectory;
     this.maxPackageBytes = b.maxPackageBytes;
+    this.maxCommandOutputBytes = b.maxCommandOutputBytes;
     this.minimumTentacleVersion = b.minimumTentacleVersion;
     this.healthCheckInterval = b.healthCheckInterval;
     this.minimumFreeDiskBytes = b.minimumFreeDiskBytes;
@@ -171,6 +174,14 @@ public final class ServerConfig {
   }
 
   /**
+   * How much output of one command the server stores, in UTF-8 bytes of its lines (each counting
+   * one more for its line break); beyond it a line saying so is stored and the rest dropped.
+   */
+  public long maxCommandOutputBytes() {
+    return maxCommandOutputBytes;
+  }
+
+  /**
    * This node's name among several sharing one PostgreSQL database, or null for a server that is
    * the only one, which is then named after its machine's host name. Only for people: the node
    * list, logs and the database's list of connections show it; the node list keeps one row per
@@ -215,6 +226,7 @@ public final class ServerConfig {
     private long minimumFreeDiskBytes = 1024L * 1024 * 1024;
     private Path packageDirectory;
     private long maxPackageBytes = DEFAULT_MAX_PACKAGE_BYTES;
+    private long maxCommandOutputBytes = DEFAULT_MAX_COMMAND_OUTPUT_BYTES;
     private String nodeName;
     private Duration nodeHeartbeat = Duration.ofSeconds(5);
 
@@ -249,6 +261,15 @@ public final class ServerConfig {
             "maxPackageBytes: " + maxPackageBytes + " (expected: > 0)");
       }
       this.maxPackageBytes = maxPackageBytes;
+      return this;
+    }
+
+    public Builder maxCommandOutputBytes(long maxCommandOutputBytes) {
+      if (maxCommandOutputBytes <= 0) {
+        throw new IllegalArgumentException(
+            "maxCommandOutputBytes: " + maxCommandOutputBytes + " (expected: > 0)");
+      }
+      this.maxCommandOutputBytes = maxCommandOutputBytes;
       return this;
     }
 

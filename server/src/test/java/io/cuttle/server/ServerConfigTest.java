@@ -21,6 +21,7 @@ class ServerConfigTest {
     assertThat(config.legacyPollingAddress().getPort()).isEqualTo(10943);
     assertThat(config.packageDirectory()).isEqualTo(Path.of("cuttle-data", "packages"));
     assertThat(config.maxPackageBytes()).isEqualTo(1024L * 1024 * 1024);
+    assertThat(config.maxCommandOutputBytes()).isEqualTo(1024L * 1024 * 1024);
     assertThat(config.pollingHost()).isEqualTo("polling.localhost");
     assertThat(config.jdbcUrl()).isNull();
     assertThat(config.nodeHeartbeat()).isEqualTo(Duration.ofSeconds(5));
@@ -34,6 +35,8 @@ class ServerConfigTest {
         .hasMessage("nodeHeartbeat: PT-0.001S (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxPackageBytes(0))
         .hasMessage("maxPackageBytes: 0 (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().maxCommandOutputBytes(-1))
+        .hasMessage("maxCommandOutputBytes: -1 (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().publicHost("not a host"))
         .hasMessageContaining("publicHost: 'not a host'");
     assertThatThrownBy(() -> ServerConfig.builder().database("postgres://db", null, null))

@@ -1,5 +1,6 @@
 package io.cuttle.tentacle;
 
+import io.cuttle.wire.polling.ProgressLimits;
 import io.cuttle.wire.polling.v1.LogLine;
 import io.cuttle.wire.polling.v1.PollingServiceGrpc;
 import io.cuttle.wire.polling.v1.ProgressReport;
@@ -15,16 +16,20 @@ import org.slf4j.LoggerFactory;
  * Numbers a command's output lines and ships them to the server in batches, keeping each line until
  * the server says it has stored it. Memory is bounded: when {@link #MAX_PENDING} lines or {@link
  * #MAX_PENDING_CHARS} characters wait, the script's readers block, and so does the script writing
- * to its pipe. A batch holds at most {@link #MAX_BATCH_CHARS} characters, so that it stays well
- * within the server's request size limit even in three-byte UTF-8.
+ * to its pipe. Batches are cut within the server's {@link ProgressLimits}. Once the server says the
+ * command's output went over its cap, the rest of the output is read and dropped here: the script
+ * runs on, and nothing the server would drop is sent or held.
  */
 final class OutputShipper implements LineSink {
   private static final Logger log = LoggerFactory.getLogger(OutputShipper.class);
   static final int MAX_PENDING = 10_000;
-  static final int MAX_BATCH = 500;
+  static final int MAX_BATCH = ProgressLimits.MAX_LINES_PER_BATCH;
   static final int MAX_LINE_CHARS = 8000;
   static final int MAX_PENDING_CHARS = 4_000_000;
-  static final int MAX_BATCH_CHARS = 1_000_000;
+
+  /** A character takes at most three bytes in UTF-8 (a surrogate pair four for its two). */
+  static final int MAX_BATCH_CHARS = ProgressLimits.MAX_TEXT_BYTES_PER_BATCH / 3;
+
   private static final Duration BATCH_PAUSE = Duration.ofMillis(100);
 
   private final String tentacleId;
@@ -34,6 +39,7 @@ final class OutputShipper implements LineSink {
   private long pendingChars;
   private long lastSequence;
   private long storedThrough;
+  private boolean dropping;
 
   OutputShipper(
       String tentacleId, String commandId, PollingServiceGrpc.PollingServiceBlockingStub calls) {
@@ -48,9 +54,13 @@ final class OutputShipper implements LineSink {
    */
   @Override
   public synchronized void add(LogLine.Stream stream, String text) throws InterruptedException {
-    while (pending.size() >= MAX_PENDING
-        || (!pending.isEmpty() && pendingChars + text.length() > MAX_PENDING_CHARS)) {
+    while (!dropping
+        && (pending.size() >= MAX_PENDING
+            || (!pending.isEmpty() && pendingChars + text.length() > MAX_PENDING_CHARS))) {
       wait();
+    }
+    if (dropping) {
+      return;
     }
     pending.add(
         LogLine.newBuilder()
@@ -88,7 +98,7 @@ final class OutputShipper implements LineSink {
                     .setCommandId(commandId)
                     .addAllLines(batch)
                     .build());
-        acknowledge(response.getStoredThrough());
+        acknowledge(response);
         backoff.reset();
       } catch (RuntimeException e) {
         log.debug("Could not ship output of {}; will resend", commandId, e);
@@ -117,10 +127,21 @@ final class OutputShipper implements LineSink {
     return new Batch(batch, false);
   }
 
-  private synchronized void acknowledge(long through) {
-    storedThrough = Math.max(storedThrough, through);
+  private synchronized void acknowledge(ProgressResponse response) {
+    storedThrough = Math.max(storedThrough, response.getStoredThrough());
     while (!pending.isEmpty() && pending.peek().getSequence() <= storedThrough) {
       pendingChars -= pending.poll().getText().length();
+    }
+    if (response.getOutputTruncated() && !dropping) {
+      log.warn(
+          "The server stores no more output of command {}: it went over the server's cap; the"
+              + " script runs on, its further output is dropped",
+          commandId);
+      dropping = true;
+      pending.clear();
+      pendingChars = 0;
+      // The result must not claim lines the server never received.
+      lastSequence = storedThrough;
     }
     notifyAll();
   }

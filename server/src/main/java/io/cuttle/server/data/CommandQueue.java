@@ -3,6 +3,7 @@ package io.cuttle.server.data;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.Route;
+import io.cuttle.wire.polling.ProgressLimits;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import java.util.ArrayList;
@@ -25,10 +26,15 @@ public final class CommandQueue {
 
   private final Jdbi jdbi;
   private final Secrets secrets;
+  private final OutputCap outputCap;
 
-  public CommandQueue(Jdbi jdbi, Secrets secrets) {
+  /**
+   * @param maxOutputBytes how much output of one command is stored, see {@link OutputCap}
+   */
+  public CommandQueue(Jdbi jdbi, Secrets secrets, long maxOutputBytes) {
     this.jdbi = jdbi;
     this.secrets = secrets;
+    this.outputCap = new OutputCap(maxOutputBytes);
   }
 
   public void enqueue(
@@ -276,9 +282,18 @@ public final class CommandQueue {
   }
 
   /**
+   * How far a command's log reaches: the highest sequence received without a gap, and whether its
+   * output went over the cap, so that later lines are counted but dropped.
+   */
+  public record LogProgress(long storedThrough, boolean truncated) {}
+
+  /**
    * Stores the lines that extend the command's log without a gap, ignoring ones already stored (a
-   * resent batch). Returns the highest sequence stored, or empty if the command is not this
-   * tentacle's.
+   * resent batch). Returns how far the log reaches, or empty if the command is not this tentacle's.
+   *
+   * <p>The line that would take the command's output over the cap is stored as a marker saying so
+   * instead; it and every later line are counted as received but not stored, so the command's
+   * result is still recorded.
    *
    * <p>Readers page through a task's log by line id ({@code id > after}). Ids are handed out at
    * insert but become visible at commit, so two targets' batches committing out of id order would
@@ -286,7 +301,7 @@ public final class CommandQueue {
    * therefore take the task's row lock first (the order {@code TaskStore.finishCommand} uses too),
    * which makes id order and commit order the same for that task, on one node or many.
    */
-  public Optional<Long> appendLog(
+  public Optional<LogProgress> appendLog(
       String tentacleId, String commandId, List<LogLine> lines, long now) {
     return jdbi.inTransaction(
         h -> {
@@ -295,8 +310,8 @@ public final class CommandQueue {
           }
           Optional<LogCursor> cursor =
               h.createQuery(
-                      "SELECT task_id, log_through, state, masked_names FROM commands WHERE id = :id"
-                          + " AND tentacle_id = :t FOR UPDATE")
+                      "SELECT task_id, log_through, log_bytes, log_truncated, state, masked_names"
+                          + " FROM commands WHERE id = :id AND tentacle_id = :t FOR UPDATE")
                   .bind("id", commandId)
                   .bind("t", tentacleId)
                   .map(
@@ -304,15 +319,18 @@ public final class CommandQueue {
                           new LogCursor(
                               rs.getString("task_id"),
                               rs.getLong("log_through"),
+                              rs.getLong("log_bytes"),
+                              rs.getBoolean("log_truncated"),
                               rs.getString("state"),
                               rs.getString("masked_names")))
                   .findOne();
           if (cursor.isEmpty()) {
             return Optional.empty();
           }
-          long through = cursor.get().logThrough();
-          if (CommandState.valueOf(cursor.get().state()).finished()) {
-            return Optional.of(through);
+          LogCursor log = cursor.get();
+          long through = log.logThrough();
+          if (CommandState.valueOf(log.state()).finished()) {
+            return Optional.of(new LogProgress(through, log.truncated()));
           }
           List<LogLine> fresh = new ArrayList<>();
           for (LogLine line : lines) {
@@ -321,31 +339,56 @@ public final class CommandQueue {
             }
           }
           if (fresh.isEmpty()) {
-            return Optional.of(through);
+            return Optional.of(new LogProgress(through, log.truncated()));
           }
-          List<String> secretValues = secretValues(h, commandId, cursor.get().maskedNames());
-          var batch =
-              h.prepareBatch(
-                  "INSERT INTO log_lines (command_id, task_id, sequence, stream, text, logged_at)"
-                      + " VALUES (:commandId, :taskId, :sequence, :stream, :text, :loggedAt)");
-          for (LogLine line : fresh) {
-            batch
-                .bind("commandId", commandId)
-                .bind("taskId", cursor.get().taskId())
-                .bind("sequence", line.getSequence())
-                .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
-                .bind("text", mask(line.getText(), secretValues))
-                .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
-                .add();
+          OutputCap.Fit fit =
+              log.truncated() ? new OutputCap.Fit(0, 0) : outputCap.fit(log.logBytes(), fresh);
+          boolean truncatesNow = !log.truncated() && fit.lines() < fresh.size();
+          List<LogLine> stored = new ArrayList<>(fresh.subList(0, fit.lines()));
+          if (truncatesNow) {
+            stored.add(
+                LogLine.newBuilder()
+                    .setSequence(through + fit.lines() + 1)
+                    .setStream(LogLine.Stream.STDERR)
+                    .setText(outputCap.marker())
+                    .setTimestampMillis(now)
+                    .build());
           }
-          batch.execute();
+          insertLines(h, commandId, log, stored, now);
           long newThrough = through + fresh.size();
-          h.createUpdate("UPDATE commands SET log_through = :through WHERE id = :id")
+          h.createUpdate(
+                  "UPDATE commands SET log_through = :through, log_bytes = :bytes,"
+                      + " log_truncated = :truncated WHERE id = :id")
               .bind("through", newThrough)
+              .bind("bytes", log.logBytes() + fit.bytes())
+              .bind("truncated", log.truncated() || truncatesNow)
               .bind("id", commandId)
               .execute();
-          return Optional.of(newThrough);
+          return Optional.of(new LogProgress(newThrough, log.truncated() || truncatesNow));
         });
+  }
+
+  private void insertLines(
+      Handle h, String commandId, LogCursor log, List<LogLine> lines, long now) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    List<String> secretValues = secretValues(h, commandId, log.maskedNames());
+    var batch =
+        h.prepareBatch(
+            "INSERT INTO log_lines (command_id, task_id, sequence, stream, text, logged_at)"
+                + " VALUES (:commandId, :taskId, :sequence, :stream, :text, :loggedAt)");
+    for (LogLine line : lines) {
+      batch
+          .bind("commandId", commandId)
+          .bind("taskId", log.taskId())
+          .bind("sequence", line.getSequence())
+          .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
+          .bind("text", fitColumn(mask(line.getText(), secretValues)))
+          .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
+          .add();
+    }
+    batch.execute();
   }
 
   /**
@@ -404,6 +447,19 @@ public final class CommandQueue {
         .toList();
   }
 
+  /**
+   * Masking can lengthen a line past what the log's column holds (a seven-character secret becomes
+   * eight asterisks), which would fail the whole batch again at every resend; its end is cut
+   * instead. The cut comes after masking, so it can only shorten asterisks, never show a secret.
+   */
+  private static String fitColumn(String text) {
+    if (text.length() <= ProgressLimits.MAX_LINE_CHARS) {
+      return text;
+    }
+    int end = ProgressLimits.MAX_LINE_CHARS;
+    return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
+  }
+
   static String mask(String text, List<String> secretValues) {
     String masked = text;
     for (String value : secretValues) {
@@ -431,5 +487,11 @@ public final class CommandQueue {
 
   private record Candidate(IsolationRule.Slot slot, String state, int dispatchCount) {}
 
-  private record LogCursor(String taskId, long logThrough, String state, String maskedNames) {}
+  private record LogCursor(
+      String taskId,
+      long logThrough,
+      long logBytes,
+      boolean truncated,
+      String state,
+      String maskedNames) {}
 }

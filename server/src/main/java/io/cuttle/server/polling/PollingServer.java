@@ -85,7 +85,8 @@ public final class PollingServer implements Listeners.Listener {
             packages,
             context,
             refused,
-            workers);
+            workers,
+            new ProgressReportsInFlight());
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
@@ -174,13 +175,14 @@ public final class PollingServer implements Listeners.Listener {
       PackageStore packages,
       PollingContext context,
       RefusedConnections refused,
-      ScheduledExecutorService workers) {
+      ScheduledExecutorService workers,
+      ProgressReportsInFlight progressInFlight) {
 
     Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
-              .addService(new PollingService(context, tentacles, tasks, packages))
+              .addService(new PollingService(context, tentacles, tasks, packages, progressInFlight))
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)

@@ -47,13 +47,19 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final TaskStore tasks;
   private final TentacleCertificates certificates;
   private final PackageStore packages;
+  private final ProgressReportsInFlight progressInFlight;
 
   PollingService(
-      PollingContext context, TentacleStore tentacles, TaskStore tasks, PackageStore packages) {
+      PollingContext context,
+      TentacleStore tentacles,
+      TaskStore tasks,
+      PackageStore packages,
+      ProgressReportsInFlight progressInFlight) {
     this.context = context;
     this.tentacles = tentacles;
     this.tasks = tasks;
     this.packages = packages;
+    this.progressInFlight = progressInFlight;
     this.certificates = new TentacleCertificates(tentacles, context.clock());
   }
 
@@ -161,19 +167,53 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     if (!isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
-    Optional<Long> stored =
-        context
-            .queue()
-            .appendLog(
-                caller.id(),
-                request.getCommandId(),
-                request.getLinesList(),
-                context.clock().millis());
+    Optional<String> problem = ProgressBatchCheck.problem(request);
+    if (problem.isPresent()) {
+      log.warn(
+          "Refused a progress batch of tentacle '{}' for command {}: {}",
+          caller.name(),
+          request.getCommandId(),
+          problem.get());
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(problem.get()).asRuntimeException());
+      return;
+    }
+    Optional<ProgressReportsInFlight.Turn> turn = progressInFlight.tryEnter(caller.id());
+    if (turn.isEmpty()) {
+      observer.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "tentacle '"
+                      + caller.name()
+                      + "' already has "
+                      + ProgressReportsInFlight.MAX_PER_TENTACLE
+                      + " batches of output being stored on this server, the most it may; send"
+                      + " this one again once one of those is answered")
+              .asRuntimeException());
+      return;
+    }
+    Optional<CommandQueue.LogProgress> stored;
+    try {
+      stored =
+          context
+              .queue()
+              .appendLog(
+                  caller.id(),
+                  request.getCommandId(),
+                  request.getLinesList(),
+                  context.clock().millis());
+    } finally {
+      turn.get().end();
+    }
     if (stored.isEmpty()) {
       observer.onError(unknownCommand(request.getCommandId()));
       return;
     }
-    reply(observer, ProgressResponse.newBuilder().setStoredThrough(stored.get()).build());
+    reply(
+        observer,
+        ProgressResponse.newBuilder()
+            .setStoredThrough(stored.get().storedThrough())
+            .setOutputTruncated(stored.get().truncated())
+            .build());
   }
 
   @Override
@@ -182,16 +222,16 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     if (!isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
-    Optional<Long> storedThrough =
+    Optional<CommandQueue.LogProgress> logged =
         context
             .queue()
             .appendLog(
                 caller.id(), request.getCommandId(), java.util.List.of(), context.clock().millis());
-    if (storedThrough.isEmpty()) {
+    if (logged.isEmpty()) {
       observer.onError(unknownCommand(request.getCommandId()));
       return;
     }
-    if (storedThrough.get() < request.getLastSequence()) {
+    if (logged.get().storedThrough() < request.getLastSequence()) {
       // Lines are missing: the tentacle resends them, then the result.
       reply(observer, ResultResponse.newBuilder().setRecorded(false).build());
       return;

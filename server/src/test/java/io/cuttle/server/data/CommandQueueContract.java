@@ -2,6 +2,7 @@ package io.cuttle.server.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.server.ServerConfig;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
@@ -39,7 +40,11 @@ abstract class CommandQueueContract {
   void open() throws Exception {
     emptyDatabase();
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
+    queue =
+        new CommandQueue(
+            database.jdbi(),
+            new Secrets(secretsDirectory),
+            ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
     tasks = new TaskStore(database.jdbi(), taskId -> {});
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     for (String id : List.of("T-a", "T-b")) {
@@ -90,6 +95,44 @@ abstract class CommandQueueContract {
               queue.enqueue(h, taskId, tentacleId, command, now, now + 60_000);
             });
     return command;
+  }
+
+  @Test
+  void outputOverTheCapIsReplacedByOneMarkerAndLaterLinesAreCountedButDropped() {
+    // "line 1" to "line 9" take 7 bytes each with their line break: five fit in 40.
+    CommandQueue capped = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory), 40);
+    queue("K-1", "C-1", "T-a", 100);
+
+    assertThat(capped.appendLog("T-a", "C-1", lines(1, 3), 1))
+        .contains(new CommandQueue.LogProgress(3, false));
+    assertThat(capped.appendLog("T-a", "C-1", lines(4, 7), 2))
+        .contains(new CommandQueue.LogProgress(7, true));
+    assertThat(capped.appendLog("T-a", "C-1", lines(4, 9), 3))
+        .as("a resent batch and the lines after it: counted, not stored")
+        .contains(new CommandQueue.LogProgress(9, true));
+
+    assertThat(tasks.log("K-1", 0, 100))
+        .extracting(e -> e.sequence() + ":" + e.stream() + ":" + e.text())
+        .containsExactly(
+            "1:stdout:line 1",
+            "2:stdout:line 2",
+            "3:stdout:line 3",
+            "4:stdout:line 4",
+            "5:stdout:line 5",
+            "6:stderr:output truncated: more than 40 bytes of output; the rest was dropped (the"
+                + " server keeps at most that much per command: cuttle server"
+                + " --max-command-output-mb)");
+    assertThat(tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 4)).isTrue();
+    assertThat(capped.appendLog("T-a", "C-1", lines(10, 10), 5))
+        .as("finished: nothing more is stored")
+        .contains(new CommandQueue.LogProgress(9, true));
+  }
+
+  private Optional<Long> storedThrough(
+      String tentacleId, String commandId, List<LogLine> lines, long now) {
+    return queue
+        .appendLog(tentacleId, commandId, lines, now)
+        .map(CommandQueue.LogProgress::storedThrough);
   }
 
   private static List<LogLine> lines(long from, long to) {
@@ -322,13 +365,11 @@ abstract class CommandQueueContract {
   void logLinesAreStoredOnceAndOnlyWithoutGaps() {
     queue("K-1", "C-1", "T-a", 100);
 
-    assertThat(queue.appendLog("T-a", "C-1", lines(1, 3), 1)).contains(3L);
-    assertThat(queue.appendLog("T-a", "C-1", lines(1, 5), 2))
+    assertThat(storedThrough("T-a", "C-1", lines(1, 3), 1)).contains(3L);
+    assertThat(storedThrough("T-a", "C-1", lines(1, 5), 2))
         .as("a resent batch adds only what is new")
         .contains(5L);
-    assertThat(queue.appendLog("T-a", "C-1", lines(8, 9), 3))
-        .as("a gap is not stored")
-        .contains(5L);
+    assertThat(storedThrough("T-a", "C-1", lines(8, 9), 3)).as("a gap is not stored").contains(5L);
     assertThat(queue.appendLog("T-b", "C-1", lines(6, 6), 4))
         .as("not this tentacle's command")
         .isEmpty();
@@ -445,7 +486,11 @@ abstract class CommandQueueContract {
     database.close();
 
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
+    queue =
+        new CommandQueue(
+            database.jdbi(),
+            new Secrets(secretsDirectory),
+            ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
 
     Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
     assertThat(claimed).map(Command::getCommandId).contains("C-1");

@@ -3,6 +3,7 @@ package io.cuttle.server.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cuttle.server.ServerConfig;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
@@ -68,7 +69,9 @@ abstract class OrchestrationContract {
 
   private void openStores() throws Exception {
     database = openDatabase();
-    queue = new CommandQueue(database.jdbi(), new Secrets(data));
+    queue =
+        new CommandQueue(
+            database.jdbi(), new Secrets(data), ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
     tasks = new TaskStore(database.jdbi(), taskId -> {});
     orchestration = new Orchestration(database.jdbi(), queue);
   }
@@ -311,7 +314,12 @@ abstract class OrchestrationContract {
       for (int round = 0; round < 4; round++) {
         for (Database node : nodes) {
           Orchestration orchestrator =
-              new Orchestration(node.jdbi(), new CommandQueue(node.jdbi(), new Secrets(data)));
+              new Orchestration(
+                  node.jdbi(),
+                  new CommandQueue(
+                      node.jdbi(),
+                      new Secrets(data),
+                      ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES));
           moves.add(
               pool.submit(() -> orchestrator.advance(TASK, at, PICKUP_MILLIS).tentaclesToWake()));
         }
@@ -358,5 +366,24 @@ abstract class OrchestrationContract {
         .singleElement()
         .satisfies(
             line -> assertThat(line.text()).isEqualTo("password is ********, really ********"));
+
+    // Each seven-character secret masked by eight asterisks: longer than the log's column holds.
+    String secrets = "hunter2".repeat(2200);
+    assertThat(
+            queue.appendLog(
+                "T-t-1",
+                command.getCommandId(),
+                List.of(
+                    LogLine.newBuilder()
+                        .setSequence(2)
+                        .setStream(LogLine.Stream.STDOUT)
+                        .setText(secrets)
+                        .build()),
+                now))
+        .map(CommandQueue.LogProgress::storedThrough)
+        .contains(2L);
+    assertThat(tasks.log(TASK, 0, 10))
+        .last()
+        .satisfies(line -> assertThat(line.text()).isEqualTo("********".repeat(2048)));
   }
 }
