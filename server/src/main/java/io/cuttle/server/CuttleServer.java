@@ -255,6 +255,7 @@ public final class CuttleServer implements AutoCloseable {
                               config.legacyPollingAddress(),
                               config.pollWait(),
                               config.redeliverAfter(),
+                              config.handshakeTimeout(),
                               config.clock()),
                           identities,
                           tentacles,
@@ -313,6 +314,7 @@ public final class CuttleServer implements AutoCloseable {
                       onlineWindow,
                       config.minimumTentacleVersion(),
                       new ServerCertificates(identities, tentacles, config.clock(), onlineWindow)),
+                  config.handshakeTimeout(),
                   workers));
       publicPort =
           open(
@@ -324,7 +326,8 @@ public final class CuttleServer implements AutoCloseable {
                           config.publicAddress(),
                           config.pollingHost(),
                           polling.routedPort(),
-                          web.port())));
+                          web.port(),
+                          config.handshakeTimeout())));
       advertisedPort.set(publicPort.port());
     }
 

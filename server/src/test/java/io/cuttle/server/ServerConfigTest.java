@@ -23,6 +23,7 @@ class ServerConfigTest {
     assertThat(config.maxPackageBytes()).isEqualTo(1024L * 1024 * 1024);
     assertThat(config.pollingHost()).isEqualTo("polling.localhost");
     assertThat(config.jdbcUrl()).isNull();
+    assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -31,6 +32,8 @@ class ServerConfigTest {
         .hasMessage("pollWait: PT0S (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxPackageBytes(0))
         .hasMessage("maxPackageBytes: 0 (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().handshakeTimeout(Duration.ofNanos(999_999)))
+        .hasMessage("handshakeTimeout: PT0.000999999S (expected: >= 1ms)");
     assertThatThrownBy(() -> ServerConfig.builder().publicHost("not a host"))
         .hasMessageContaining("publicHost: 'not a host'");
     assertThatThrownBy(() -> ServerConfig.builder().database("postgres://db", null, null))
