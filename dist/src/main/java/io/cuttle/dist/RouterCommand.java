@@ -91,7 +91,10 @@ final class RouterCommand implements Callable<Integer> {
     Optional<RouterReloader> reloader =
         config == null ? Optional.empty() : Optional.of(new RouterReloader(config, router, file));
     AdminServer adminServer =
-        file.admin().isEmpty() ? null : AdminServer.start(file.admin().get(), router, reloader);
+        file.admin().isEmpty()
+            ? null
+            : AdminServer.start(
+                file.admin().get(), router, reloader, AdminServer.DEFAULT_REQUEST_TIMEOUT);
     reloader.ifPresent(Hangup::reloadOn);
     out.println("Cuttle router listening on " + router.localAddresses());
     if (adminServer != null) {

@@ -88,6 +88,16 @@ final class ServerCommand implements Callable<Integer> {
   long healthCheckIntervalSeconds;
 
   @Option(
+      names = "--handshake-timeout-seconds",
+      paramLabel = "SECONDS",
+      description = {
+        "How long a new connection on any port has to send its ClientHello or PROXY header and",
+        "finish its TLS handshake before it is closed (default: ${DEFAULT-VALUE})."
+      },
+      defaultValue = "10")
+  long handshakeTimeoutSeconds;
+
+  @Option(
       names = "--min-free-disk-mb",
       paramLabel = "MB",
       description = {
@@ -189,6 +199,10 @@ final class ServerCommand implements Callable<Integer> {
               + healthCheckIntervalSeconds
               + " (expected: >= 0, 0 to turn scheduled checks off)");
     }
+    if (handshakeTimeoutSeconds < 1) {
+      throw new IllegalArgumentException(
+          "--handshake-timeout-seconds: " + handshakeTimeoutSeconds + " (expected: > 0)");
+    }
     if (minFreeDiskMb < 0) {
       throw new IllegalArgumentException(
           "--min-free-disk-mb: " + minFreeDiskMb + " (expected: >= 0)");
@@ -197,6 +211,7 @@ final class ServerCommand implements Callable<Integer> {
         config(data, publicHost, bind, port, legacyPort)
             .healthCheckInterval(java.time.Duration.ofSeconds(healthCheckIntervalSeconds))
             .minimumFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
+            .handshakeTimeout(java.time.Duration.ofSeconds(handshakeTimeoutSeconds))
             .packageDirectory(packageDirectory)
             .maxPackageBytes(maxPackageMb * 1024 * 1024)
             .maxCommandOutputBytes(maxCommandOutputMb * 1024 * 1024)

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,60 @@ class PackageCommandTest {
           cuttle("package", "delete", "--server", server, "--api-key", key, "Acme.Web", "1.2.0");
       assertThat(again.exitCode()).isEqualTo(1);
       assertThat(again.err()).contains("no package Acme.Web 1.2.0 is stored");
+    }
+  }
+
+  @Test
+  void namesThatCouldLeaveThePackageStoreAreRefusedSayingWhatIsAllowed(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir)) {
+      String server = fleet.server.info().webUrl();
+      String key = fleet.server.adminApiKey();
+      Path file = dir.resolve("app.zip");
+      try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+        zip.putNextEntry(new ZipEntry("deploy.sh"));
+      }
+      Path store = dir.resolve("server").resolve("packages");
+      List<Path> storeBefore = everything(store);
+
+      for (String id : List.of("../escaped", "a/b", "a\\b", "%2e%2e")) {
+        CommandLineTest.Run push =
+            cuttle(
+                "package",
+                "push",
+                "--server",
+                server,
+                "--api-key",
+                key,
+                "--id",
+                id,
+                "--version",
+                "1.0.0",
+                file.toString());
+        assertThat(push.exitCode()).as(id).isEqualTo(1);
+        // A '..' anywhere in the URL is refused by the web server before the route reads it.
+        assertThat(push.err())
+            .as(id)
+            .containsAnyOf(
+                "package id: '" + id + "' (expected: 1 to 100 letters, digits",
+                "never contain '..'");
+      }
+      for (String version : List.of("../1.0.0", "1.0/..", "latest")) {
+        CommandLineTest.Run delete =
+            cuttle("package", "delete", "--server", server, "--api-key", key, "App", version);
+        assertThat(delete.exitCode()).as(version).isEqualTo(1);
+        assertThat(delete.err())
+            .as(version)
+            .containsAnyOf("package version: '" + version + "' (expected:", "never contain '..'");
+      }
+      assertThat(everything(store)).isEqualTo(storeBefore);
+      assertThat(dir.resolve("server").resolve("escaped")).doesNotExist();
+    }
+  }
+
+  private static List<Path> everything(Path folder) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(folder)) {
+      return all.sorted().toList();
     }
   }
 }

@@ -9,11 +9,11 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /** Real ClientHellos, made by the JDK's own TLS client, and ways to cut them up. */
-final class ClientHellos {
+public final class ClientHellos {
   private ClientHellos() {}
 
   /** The first flight of a JDK TLS client asking for {@code serverName} (null: no SNI). */
-  static byte[] from(String serverName) throws Exception {
+  public static byte[] from(String serverName) throws Exception {
     return from(serverName, List.of());
   }
 

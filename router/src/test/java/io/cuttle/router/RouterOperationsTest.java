@@ -230,7 +230,11 @@ class RouterOperationsTest {
     router = RouterServer.start(config.router());
     RouterReloader reloader = new RouterReloader(file, router, config);
     try (AdminServer admin =
-        AdminServer.start(new InetSocketAddress(LOOPBACK, 0), router, Optional.of(reloader))) {
+        AdminServer.start(
+            new InetSocketAddress(LOOPBACK, 0),
+            router,
+            Optional.of(reloader),
+            AdminServer.DEFAULT_REQUEST_TIMEOUT)) {
       assertThat(talk("localhost", webCert, List.of())).isEqualTo("web:hi");
       HttpResponse<String> metrics = get(admin, "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);

@@ -273,6 +273,7 @@ public final class CuttleServer implements AutoCloseable {
                               config.legacyPollingAddress(),
                               config.pollWait(),
                               config.redeliverAfter(),
+                              config.handshakeTimeout(),
                               config.clock()),
                           identities,
                           tentacles,
@@ -334,6 +335,7 @@ public final class CuttleServer implements AutoCloseable {
                           identities, activation, tentacles, config.clock(), onlineWindow),
                       nodes,
                       nodeName),
+                  config.handshakeTimeout(),
                   workers));
       publicPort =
           open(
@@ -345,7 +347,8 @@ public final class CuttleServer implements AutoCloseable {
                           config.publicAddress(),
                           config.pollingHost(),
                           polling.routedPort(),
-                          web.port())));
+                          web.port(),
+                          config.handshakeTimeout())));
       advertisedPort.set(publicPort.port());
       long startedAt = config.clock().millis();
       String address = nodeAddress(config.publicAddress(), publicPort.port());

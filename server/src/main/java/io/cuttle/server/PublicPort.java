@@ -8,6 +8,7 @@ import io.cuttle.router.RouterServer;
 import io.cuttle.router.Upstream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The built-in router on the public port: connections whose SNI is the polling host go to the
@@ -26,7 +27,11 @@ final class PublicPort implements AutoCloseable {
   }
 
   static PublicPort start(
-      InetSocketAddress bind, String pollingHost, int pollingPort, int webPort) {
+      InetSocketAddress bind,
+      String pollingHost,
+      int pollingPort,
+      int webPort,
+      Duration clientHelloTimeout) {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     Route polling =
         new Route(
@@ -42,7 +47,12 @@ final class PublicPort implements AutoCloseable {
                     WEB_ROUTE, Upstream.single(new InetSocketAddress(loopback, webPort), false)))
             .build();
     return new PublicPort(
-        RouterServer.start(RouterConfig.builder().bindAddress(bind).routes(routes).build()));
+        RouterServer.start(
+            RouterConfig.builder()
+                .bindAddress(bind)
+                .routes(routes)
+                .clientHelloTimeout(clientHelloTimeout)
+                .build()));
   }
 
   int port() {

@@ -20,6 +20,12 @@ public final class ServerConfig {
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 1024L * 1024 * 1024;
   public static final long DEFAULT_MAX_COMMAND_OUTPUT_BYTES = 1024L * 1024 * 1024;
 
+  /**
+   * Long enough for a tentacle on a slow, lossy link (a TLS 1.3 handshake is two round trips),
+   * short enough that a client which connects and stalls frees its connection soon.
+   */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
   private final Path dataDirectory;
   private final String publicHost;
   private final InetSocketAddress publicAddress;
@@ -33,6 +39,7 @@ public final class ServerConfig {
   private final Duration redeliverAfter;
   private final Duration pickupTimeout;
   private final Duration silenceTimeout;
+  private final Duration handshakeTimeout;
   private final Clock clock;
   private final String minimumTentacleVersion;
   private final Duration healthCheckInterval;
@@ -55,6 +62,7 @@ public final class ServerConfig {
     this.minimumFreeDiskBytes = b.minimumFreeDiskBytes;
     this.dataDirectory = b.dataDirectory;
     this.publicHost = b.publicHost;
+    this.handshakeTimeout = b.handshakeTimeout;
     this.publicAddress = b.publicAddress;
     this.legacyPollingAddress = b.legacyPollingAddress;
     this.routedPollingAddress = b.routedPollingAddress;
@@ -140,6 +148,15 @@ public final class ServerConfig {
     return silenceTimeout;
   }
 
+  /**
+   * How long a new connection on any of the server's ports has, from being accepted, to finish what
+   * it must send first: the ClientHello on the public port, the PROXY header on a routed polling
+   * port, and the whole TLS handshake everywhere. It is closed when the time is up.
+   */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
   public Clock clock() {
     return clock;
   }
@@ -220,6 +237,7 @@ public final class ServerConfig {
     private Duration redeliverAfter = Duration.ofSeconds(30);
     private Duration pickupTimeout = Duration.ofMinutes(10);
     private Duration silenceTimeout = Duration.ofMinutes(3);
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Clock clock = Clock.systemUTC();
     private String minimumTentacleVersion;
     private Duration healthCheckInterval = Duration.ofMinutes(60);
@@ -353,6 +371,17 @@ public final class ServerConfig {
 
     public Builder silenceTimeout(Duration silenceTimeout) {
       this.silenceTimeout = positive("silenceTimeout", silenceTimeout);
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration handshakeTimeout) {
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+      // The timers count whole milliseconds: anything shorter would be no time at all.
+      if (handshakeTimeout.toMillis() <= 0) {
+        throw new IllegalArgumentException(
+            "handshakeTimeout: " + handshakeTimeout + " (expected: >= 1ms)");
+      }
+      this.handshakeTimeout = handshakeTimeout;
       return this;
     }
 

@@ -25,6 +25,7 @@ class ServerConfigTest {
     assertThat(config.pollingHost()).isEqualTo("polling.localhost");
     assertThat(config.jdbcUrl()).isNull();
     assertThat(config.nodeHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -37,6 +38,8 @@ class ServerConfigTest {
         .hasMessage("maxPackageBytes: 0 (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxCommandOutputBytes(-1))
         .hasMessage("maxCommandOutputBytes: -1 (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().handshakeTimeout(Duration.ofNanos(999_999)))
+        .hasMessage("handshakeTimeout: PT0.000999999S (expected: >= 1ms)");
     assertThatThrownBy(() -> ServerConfig.builder().publicHost("not a host"))
         .hasMessageContaining("publicHost: 'not a host'");
     assertThatThrownBy(() -> ServerConfig.builder().database("postgres://db", null, null))

@@ -105,18 +105,25 @@ final class ArchiveExtractor {
 
   private static void link(Budget budget, TarReader.Entry entry, Path destination)
       throws IOException, Refused {
-    Path pointsTo = destination.getParent().resolve(entry.linkTarget()).normalize();
-    if (Path.of(entry.linkTarget()).isAbsolute() || !pointsTo.startsWith(budget.root)) {
-      throw new Refused(
-          "entry '"
-              + entry.name()
-              + "' is a symbolic link to '"
-              + entry.linkTarget()
-              + "', outside the folder the package is extracted to");
+    Path target = Path.of(entry.linkTarget());
+    if (target.isAbsolute()) {
+      throw linkOutside(entry);
     }
     budget.createParents(destination);
+    if (!budget.staysInside(destination.getParent().toRealPath(), target)) {
+      throw linkOutside(entry);
+    }
     Files.deleteIfExists(destination);
-    Files.createSymbolicLink(destination, Path.of(entry.linkTarget()));
+    Files.createSymbolicLink(destination, target);
+  }
+
+  private static Refused linkOutside(TarReader.Entry entry) {
+    return new Refused(
+        "entry '"
+            + entry.name()
+            + "' is a symbolic link to '"
+            + entry.linkTarget()
+            + "', outside the folder the package is extracted to");
   }
 
   private static void writeFile(InputStream in, Path destination, Budget budget, boolean executable)
@@ -192,6 +199,37 @@ final class ArchiveExtractor {
 
     private static boolean isDot(String name) {
       return name.equals(".") || name.equals("./");
+    }
+
+    /**
+     * Whether {@code relative}, followed from {@code folder} the way the file system follows it
+     * (through links extracted earlier, with {@code ..} taken after them, not as text), stays
+     * inside the folder at every step. A link that does not lead anywhere yet counts as leaving:
+     * where it would lead cannot be checked.
+     */
+    boolean staysInside(Path folder, Path relative) throws IOException {
+      Path at = folder;
+      for (Path step : relative) {
+        String name = step.toString();
+        if (name.equals("..")) {
+          at = at.getParent();
+        } else if (!name.equals(".")) {
+          at = at.resolve(name);
+        }
+        if (at == null || !at.startsWith(root)) {
+          return false;
+        }
+        if (Files.isSymbolicLink(at)) {
+          if (!Files.exists(at)) {
+            return false;
+          }
+          at = at.toRealPath();
+          if (!at.startsWith(root)) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     /**

@@ -121,6 +121,42 @@ class ArchiveExtractorTest {
   }
 
   @Test
+  void linksLeadingOutsideThroughALinkExtractedEarlierAreRefused() throws Exception {
+    // Each second link looks inside when its path is read as text, but "here" is the folder
+    // itself, so following it as the file system does leads one level above the folder.
+    List<List<TarEntry>> attacks =
+        List.of(
+            List.of(TarEntry.symlink("here", "."), TarEntry.symlink("here/up", "..")),
+            List.of(TarEntry.symlink("here", "."), TarEntry.symlink("out", "here/../escaped")));
+    int i = 0;
+    for (List<TarEntry> attack : attacks) {
+      Path target = dir.resolve("chain-" + i++).resolve("package");
+      TarEntry escape = attack.get(1);
+
+      assertThatThrownBy(() -> EXTRACTOR.extractTarGz(tarGz(attack), target))
+          .as(escape.name())
+          .isInstanceOf(ArchiveExtractor.Refused.class)
+          .hasMessageContaining("entry '" + escape.name() + "'");
+      assertThat(target.resolve(escape.name())).as(escape.name()).doesNotExist();
+      assertThat(Files.isSymbolicLink(target.resolve(escape.name()))).isFalse();
+    }
+  }
+
+  @Test
+  void zipEntriesWithWindowsSeparatorsOrDrivesCannotLeaveEither() throws Exception {
+    for (String name : List.of("..\\escaped.txt", "web\\..\\..\\escaped.txt", "C:\\escaped.txt")) {
+      Path zip = zip(List.of("fine.txt", name), "bad");
+      Path target = dir.resolve("win-" + Math.abs(name.hashCode())).resolve("package");
+
+      assertThatThrownBy(() -> EXTRACTOR.extractZip(zip, target))
+          .as(name)
+          .isInstanceOf(ArchiveExtractor.Refused.class)
+          .hasMessageContaining("entry '" + name + "'");
+      assertThat(everything(target.getParent())).allMatch(p -> p.startsWith(target));
+    }
+  }
+
+  @Test
   void tooManyEntriesOrTooManyBytesAreRefused() throws Exception {
     ArchiveExtractor small = new ArchiveExtractor(new ArchiveExtractor.Limits(3, 1000));
 

@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerTlsConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.cuttle.common.net.Cidr;
+import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
@@ -52,7 +53,11 @@ public final class PollingServer implements Listeners.Listener {
 
   /** Settings the polling listener needs beyond its collaborators. */
   public record Settings(
-      InetSocketAddress legacyAddress, Duration pollWait, Duration redeliverAfter, Clock clock) {}
+      InetSocketAddress legacyAddress,
+      Duration pollWait,
+      Duration redeliverAfter,
+      Duration handshakeTimeout,
+      Clock clock) {}
 
   public static PollingServer start(
       Settings settings,
@@ -191,7 +196,8 @@ public final class PollingServer implements Listeners.Listener {
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
-          .childChannelPipelineCustomizer(gate)
+          .childChannelPipelineCustomizer(
+              gate.andThen(new HandshakeDeadline(settings.handshakeTimeout())))
           // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
           // a caller is, and refuses every poll without a registered certificate. Without one, a
           // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
+import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
@@ -47,6 +48,13 @@ public final class WebServer implements Listeners.Listener {
   static final long MAX_REQUEST_BYTES = 1024 * 1024;
   private static final Duration PACKAGE_UPLOAD_TIMEOUT = Duration.ofHours(1);
 
+  /**
+   * A connection with no request in flight is closed after this long. Armeria's timer does not
+   * count bytes of a request whose headers are incomplete, so this is also the deadline for a
+   * request's headers: a client trickling them a byte at a time is closed when it runs out.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
+
   private final Server server;
 
   private WebServer(Server server) {
@@ -84,7 +92,8 @@ public final class WebServer implements Listeners.Listener {
    * @param tls the server's certificate, asked for on every new connection so that an activated one
    *     is presented without a restart
    */
-  public static WebServer start(TlsProvider tls, Parts parts, ScheduledExecutorService workers) {
+  public static WebServer start(
+      TlsProvider tls, Parts parts, Duration handshakeTimeout, ScheduledExecutorService workers) {
     ObjectMapper json =
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     Problems problems = new Problems(json);
@@ -103,7 +112,9 @@ public final class WebServer implements Listeners.Listener {
         Server.builder()
             .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
             .tlsProvider(tls)
+            .childChannelPipelineCustomizer(new HandshakeDeadline(handshakeTimeout))
             .maxRequestLength(MAX_REQUEST_BYTES)
+            .idleTimeout(IDLE_TIMEOUT)
             .errorHandler(problems.forRefusedRequests())
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.

@@ -88,7 +88,10 @@ class ApiTest {
             new Case(registration("ok-1", "1234"), "thumbprint: '1234' (expected: 64 hex digits"),
             new Case(
                 registration("ok-1", thumbprint).replace("LEGACY_PORT", "CARRIER_PIGEON"),
-                "not valid JSON"),
+                "commsStyle: 'CARRIER_PIGEON' (expected: one of POLLING_ADDRESS, LEGACY_PORT)"),
+            new Case(
+                registration("ok-1", thumbprint).replace("[\"web\"]", "\"web\""),
+                "roles: wrong type (expected: a list)"),
             new Case(
                 registration("ok-1", thumbprint).replace("\"commsStyle\":\"LEGACY_PORT\",", ""),
                 "commsStyle is required"),

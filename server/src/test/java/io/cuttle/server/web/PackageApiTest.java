@@ -129,6 +129,79 @@ class PackageApiTest {
   }
 
   @Test
+  void everyPackageRouteRefusesIdsAndVersionsThatCouldNameAPathNamingWhatIsAllowed()
+      throws Exception {
+    List<String> filesBefore = filesOutsideTheDatabase();
+    String listBefore = api.admin(HttpMethod.GET, "/api/packages", null).contentUtf8();
+    List<String> badIds =
+        List.of("../Kept", "a/b", "a\\b", "a\0b", "%2e%2e", "..", "x".repeat(101), "/etc");
+    List<String> badVersions = List.of("../1.0.0", "1.0/..", "1.0\\..", "1.0\0", "%2e%2e");
+    // A NUL in a URL is refused by the HTTP client before it is sent: the JSON route takes it.
+    record Attempt(String id, String version, String expected) {}
+    List<Attempt> attempts = new java.util.ArrayList<>();
+    badIds.forEach(
+        id -> attempts.add(new Attempt(id, "1.0.0", "letters, digits, '.', '_' or '-'")));
+    badVersions.forEach(
+        version -> attempts.add(new Attempt("Safe", version, "1 to 4 numbers separated by dots")));
+    for (Attempt a : attempts) {
+      String what = "id " + a.id() + " version " + a.version();
+      String query = "id=" + encoded(a.id()) + "&version=" + encoded(a.version());
+      String path = "/api/packages/" + encoded(a.id()) + "/" + encoded(a.version());
+      String deploy =
+          JSON.createObjectNode()
+              .put("packageId", a.id())
+              .put("version", a.version())
+              .put("environment", "Dev")
+              .toString();
+      List<AggregatedHttpResponse> responses =
+          new java.util.ArrayList<>(
+              List.of(api.admin(HttpMethod.POST, "/api/tasks/packages", deploy)));
+      if (!what.contains("\0")) {
+        responses.add(push(query, zipLike(10, (byte) 7)));
+        responses.add(api.admin(HttpMethod.GET, path, null));
+        responses.add(api.admin(HttpMethod.DELETE, path, null));
+      }
+      for (AggregatedHttpResponse response : responses) {
+        assertThat(response.status().code()).as(what).isEqualTo(400);
+        assertThat(problem(response))
+            .as(what)
+            .satisfiesAnyOf(
+                detail -> assertThat(detail).contains(a.expected()),
+                detail -> assertThat(detail).contains("never contain '..'"));
+      }
+    }
+    assertThat(filesOutsideTheDatabase()).isEqualTo(filesBefore);
+    assertThat(api.admin(HttpMethod.GET, "/api/packages", null).contentUtf8())
+        .isEqualTo(listBefore);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Every byte but letters and digits percent-encoded, so the server decodes what was meant. */
+  private static String encoded(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      if (Character.isLetterOrDigit(b)) {
+        out.append((char) b);
+      } else {
+        out.append('%').append(String.format("%02X", b));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Every path under the server's data folder but the database's own files, which change. */
+  private static List<String> filesOutsideTheDatabase() throws java.io.IOException {
+    try (Stream<Path> all = Files.walk(data)) {
+      return all.map(p -> data.relativize(p).toString())
+          .filter(p -> !p.endsWith(".db") && !p.contains(".db."))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void deployingNeedsAStoredPackageAndTentaclesThatReportedTheyCanExtractIt() throws Exception {
     String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     assertThat(
