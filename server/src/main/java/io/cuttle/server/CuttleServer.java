@@ -73,7 +73,6 @@ public final class CuttleServer implements AutoCloseable {
   private final WebServer web;
   private final PublicPort publicPort;
   private final RefusedConnections refused;
-  private final PollWaiters waiters;
   private final Deque<AutoCloseable> closeInReverse;
 
   private CuttleServer(Builder b) {
@@ -87,7 +86,6 @@ public final class CuttleServer implements AutoCloseable {
     this.web = b.web;
     this.publicPort = b.publicPort;
     this.refused = b.refused;
-    this.waiters = b.waiters;
     this.closeInReverse = b.opened;
   }
 
@@ -395,14 +393,6 @@ public final class CuttleServer implements AutoCloseable {
    */
   public Path adminPasswordFile() {
     return adminPasswordFile;
-  }
-
-  /**
-   * Whether the tentacle has a poll held on this node now: which of several nodes its connection
-   * reached.
-   */
-  public boolean holdsPollOf(String tentacleId) {
-    return waiters.isWaiting(tentacleId);
   }
 
   public RefusedConnections refusedConnections() {
