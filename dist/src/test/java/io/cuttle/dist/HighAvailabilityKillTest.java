@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on its old data directory while the scripts still run. The deployment finishes, every target's
  * log is whole, and every script ran exactly once.
  */
-@Timeout(300)
+// Five JVMs and a database on what may be a busy machine: generous, as the bounds inside are.
+@Timeout(420)
 class HighAvailabilityKillTest {
   @RegisterExtension static final PostgresPerClass POSTGRES = new PostgresPerClass();
 
@@ -204,11 +205,13 @@ class HighAvailabilityKillTest {
     first.start();
     first.process.awaitListening(first.publicPort);
     first.awaitAnswering();
-    Files.createFile(gate);
-
     List<LogEntry> log = new ArrayList<>();
     TaskView finished;
     try (ApiClient api = ApiClient.connect(survivor.webUrl(), apiKey, thumbprint)) {
+      assertThat(api.task(taskId).state())
+          .as("the deployment, when node-1 is back")
+          .isEqualTo(TaskState.RUNNING);
+      Files.createFile(gate);
       new TaskFollower(api).follow(taskId, log::add);
       finished = api.task(taskId);
     }
