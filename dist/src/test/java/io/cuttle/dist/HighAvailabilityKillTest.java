@@ -163,11 +163,26 @@ class HighAvailabilityKillTest {
     }
   }
 
+  /**
+   * Stops every process and tentacle, newest first; one failing to stop does not spare the rest.
+   */
   @AfterEach
   void stopEverything() throws Exception {
     Collections.reverse(running);
+    Exception failure = null;
     for (AutoCloseable each : running) {
-      each.close();
+      try {
+        each.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
