@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A program in its own process (nginx, HAProxy, or cuttle in a JVM of its own) that a test starts
@@ -72,9 +73,17 @@ final class ExternalProcess implements AutoCloseable {
   /** {@code cuttle ...} in its own JVM with a fixed small heap that it must not outgrow. */
   static ExternalProcess cuttle(String name, Path output, String heap, String... args)
       throws IOException {
+    return cuttle(name, output, heap, List.of(), args);
+  }
+
+  /** As above, with more options for the JVM. */
+  static ExternalProcess cuttle(
+      String name, Path output, String heap, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
+    command.addAll(jvmOptions);
     // Out of memory, it dies loudly instead of limping on with some threads dead.
     command.add("-XX:+ExitOnOutOfMemoryError");
     command.add("-cp");
@@ -86,17 +95,39 @@ final class ExternalProcess implements AutoCloseable {
 
   /** Waits until the program accepts connections on the loopback port, or fails with its output. */
   void awaitListening(int port) {
-    await(name + " listening on port " + port)
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              if (!process.isAlive()) {
-                throw new AssertionError(
-                    name + " exited with code " + process.exitValue() + ":\n" + output());
-              }
-              return accepts(port);
-            });
+    try {
+      await(name + " listening on port " + port)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                if (!process.isAlive()) {
+                  throw new AssertionError(
+                      name + " exited with code " + process.exitValue() + ":\n" + output());
+                }
+                return accepts(port);
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(name + " is not listening on port " + port + ":\n" + output(), e);
+    }
+  }
+
+  /** The process itself, for checks on what it is (which executable, what children). */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  /**
+   * Kills the program at once (SIGKILL), as a crash, the OOM killer or a pulled plug would: no
+   * shutdown hook runs, and the kernel cuts its connections.
+   */
+  void kill() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " still runs 10 s after SIGKILL");
+    }
   }
 
   boolean isAlive() {

@@ -110,6 +110,17 @@ public final class RouterMetrics {
         .set(up ? 1 : 0);
   }
 
+  /**
+   * Publishes the connections the router carries to {@code endpoint} now, whichever upstreams list
+   * it: with several server nodes, which node holds which share of the tentacles.
+   */
+  void endpointConnections(InetSocketAddress endpoint, AtomicInteger active) {
+    registry.gauge(
+        PREFIX + "upstream.endpoint.connections.active",
+        Tags.of("endpoint", hostPort(endpoint)),
+        active);
+  }
+
   public long accepted() {
     return (long) accepted.count();
   }

@@ -28,7 +28,13 @@ final class UpstreamPool {
   }
 
   EndpointState state(InetSocketAddress endpoint) {
-    return endpoints.computeIfAbsent(endpoint, e -> new EndpointState());
+    return endpoints.computeIfAbsent(
+        endpoint,
+        e -> {
+          EndpointState state = new EndpointState();
+          metrics.endpointConnections(e, state.active);
+          return state;
+        });
   }
 
   /**

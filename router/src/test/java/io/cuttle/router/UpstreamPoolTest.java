@@ -14,7 +14,8 @@ class UpstreamPoolTest {
   private static final InetSocketAddress B = InetSocketAddress.createUnresolved("b", 1);
   private static final InetSocketAddress C = InetSocketAddress.createUnresolved("c", 1);
 
-  private final UpstreamPool pool = new UpstreamPool(new RouterMetrics());
+  private final RouterMetrics metrics = new RouterMetrics();
+  private final UpstreamPool pool = new UpstreamPool(metrics);
 
   private static Upstream.Builder threeNodes() {
     return Upstream.builder("nodes").endpoint(A).endpoint(B).endpoint(C);
@@ -42,6 +43,19 @@ class UpstreamPoolTest {
     pool.disconnected(A);
     pool.disconnected(A);
     assertThat(pool.order(upstream).get(2)).isEqualTo(C);
+  }
+
+  @Test
+  void eachEndpointsOpenConnectionsArePublished() {
+    Upstream upstream = threeNodes().build();
+    pool.connected(upstream, A);
+    pool.connected(upstream, A);
+    pool.connected(upstream, B);
+    pool.disconnected(B);
+
+    assertThat(metrics.scrape())
+        .contains("cuttle_router_upstream_endpoint_connections_active{endpoint=\"a:1\"} 2")
+        .contains("cuttle_router_upstream_endpoint_connections_active{endpoint=\"b:1\"} 0");
   }
 
   @Test

@@ -76,7 +76,6 @@ public final class CuttleServer implements AutoCloseable {
   private final WebServer web;
   private final PublicPort publicPort;
   private final RefusedConnections refused;
-  private final PollWaiters waiters;
   private final String nodeName;
   private final Deque<AutoCloseable> closeInReverse;
 
@@ -91,7 +90,6 @@ public final class CuttleServer implements AutoCloseable {
     this.web = b.web;
     this.publicPort = b.publicPort;
     this.refused = b.refused;
-    this.waiters = b.waiters;
     this.nodeName = b.nodeName;
     this.closeInReverse = b.opened;
   }
@@ -452,14 +450,6 @@ public final class CuttleServer implements AutoCloseable {
    */
   public Path adminPasswordFile() {
     return adminPasswordFile;
-  }
-
-  /**
-   * Whether the tentacle has a poll held on this node now: which of several nodes its connection
-   * reached.
-   */
-  public boolean holdsPollOf(String tentacleId) {
-    return waiters.isWaiting(tentacleId);
   }
 
   /** The name this node goes by in the node list and the logs. */
