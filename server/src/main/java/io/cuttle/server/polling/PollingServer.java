@@ -9,6 +9,7 @@ import io.cuttle.common.net.Cidr;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.identity.ServerIdentities;
@@ -63,6 +64,7 @@ public final class PollingServer implements Listeners.Listener {
       PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
+      DatabaseAvailability database,
       ScheduledExecutorService workers) {
     PollingContext context =
         new PollingContext(
@@ -85,6 +87,7 @@ public final class PollingServer implements Listeners.Listener {
             packages,
             context,
             refused,
+            database,
             workers);
 
     AtomicInteger routedPort = new AtomicInteger(-1);
@@ -174,6 +177,7 @@ public final class PollingServer implements Listeners.Listener {
       PackageStore packages,
       PollingContext context,
       RefusedConnections refused,
+      DatabaseAvailability database,
       ScheduledExecutorService workers) {
 
     Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
@@ -184,7 +188,7 @@ public final class PollingServer implements Listeners.Listener {
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
-              .exceptionHandler(new PollingFailures())
+              .exceptionHandler(new PollingFailures(database))
               .maxRequestMessageLength(MAX_MESSAGE_BYTES)
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);
