@@ -70,6 +70,9 @@ public final class PostgresWakeups implements AutoCloseable {
     }
     properties.setProperty("ApplicationName", "cuttle wake-ups " + nodeName);
     properties.setProperty("connectTimeout", "5");
+    // A database that accepts the connection but never answers (hung) must not hold this
+    // listener in its login for good: it gives up and tries again.
+    properties.setProperty("loginTimeout", "10");
     PostgresWakeups wakeups = new PostgresWakeups(jdbcUrl, properties, pooled, recheck);
     wakeups.listener.start();
     try {
