@@ -37,7 +37,7 @@ final class PollingFailures implements GrpcExceptionHandlerFunction {
     // Before lost calls: a database connection reset is an IOException too, but not the peer's.
     if (database.failed(cause)) {
       return Status.UNAVAILABLE.withDescription(
-          "the server's database is unavailable; nothing was recorded, retry later");
+          "the server's database is unavailable; retry later");
     }
     if (isLostCall(cause)) {
       log.debug("Polling call {} ended by the peer: {}", ctx.id(), cause.toString());

@@ -30,7 +30,7 @@ final class Problems implements ExceptionHandlerFunction {
   private static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json");
 
   /** Seconds a client is asked to wait before trying again while the database is unavailable. */
-  static final int RETRY_AFTER_SECONDS = 5;
+  private static final int RETRY_AFTER_SECONDS = 5;
 
   private final ObjectMapper json;
   private final DatabaseAvailability database;
@@ -79,7 +79,7 @@ final class Problems implements ExceptionHandlerFunction {
             HttpStatus.SERVICE_UNAVAILABLE,
             "the server's database is unavailable"
                 + database.unavailableSince().map(since -> " (since " + since + ")").orElse("")
-                + "; nothing was changed, retry later");
+                + "; retry later");
     return AggregatedHttpResponse.of(
             problem.headers().toBuilder()
                 .setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS)
