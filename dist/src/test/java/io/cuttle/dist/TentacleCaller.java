@@ -19,9 +19,9 @@ import java.util.Set;
  * Raw polling calls made with a registered tentacle's own certificate and id, over the same mutual
  * TLS its agent uses, for tests that send what a well-behaved agent never would.
  */
-final class TentacleCaller implements AutoCloseable {
-  final String tentacleId;
-  final PollingServiceGrpc.PollingServiceBlockingStub polling;
+public final class TentacleCaller implements AutoCloseable {
+  public final String tentacleId;
+  public final PollingServiceGrpc.PollingServiceBlockingStub polling;
   final PollingServiceGrpc.PollingServiceFutureStub pollingAsync;
 
   /** The bare channel, for calls with bytes no stub would send. */
@@ -29,7 +29,8 @@ final class TentacleCaller implements AutoCloseable {
 
   private final ClientFactory factory;
 
-  TentacleCaller(TestFleet fleet, TentacleHome home, Duration responseTimeout) throws IOException {
+  public TentacleCaller(TestFleet fleet, TentacleHome home, Duration responseTimeout)
+      throws IOException {
     TentacleConfig config = TentacleConfig.load(home);
     Identity identity = PemFiles.read(home.directory());
     this.tentacleId = config.tentacleId();

@@ -7,6 +7,7 @@ import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.ClusterIdentityStore;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.DeploymentStore;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.HealthCheckStore;
@@ -65,6 +66,9 @@ public final class CuttleServer implements AutoCloseable {
 
   /** How long a wake-up lost between nodes can delay a command at most. */
   private static final java.time.Duration WAKE_UP_RECHECK = java.time.Duration.ofSeconds(3);
+
+  // How soon a database outage nobody ran into, and the end of any outage, are noticed.
+  private static final java.time.Duration DATABASE_PROBE_INTERVAL = java.time.Duration.ofSeconds(2);
 
   private final ServerConfig config;
   private final ServerIdentities identities;
@@ -165,6 +169,9 @@ public final class CuttleServer implements AutoCloseable {
         identities = openIdentities.open();
         activation = identities::activate;
       }
+      DatabaseAvailability availability =
+          open(
+              DatabaseAvailability.watch(database::check, config.clock(), DATABASE_PROBE_INTERVAL));
       waiters =
           config.sharedDatabase()
               ? open(PostgresWakeups.start(
@@ -210,6 +217,7 @@ public final class CuttleServer implements AutoCloseable {
                   config.clock(),
                   config.pickupTimeout(),
                   java.time.Duration.ofSeconds(2),
+                  availability,
                   workers));
       TaskStore tasks = new TaskStore(jdbi, orchestrator::advanceSoon);
       ProjectStore projectStore = new ProjectStore(jdbi);
@@ -243,6 +251,7 @@ public final class CuttleServer implements AutoCloseable {
                       config.pickupTimeout(),
                       config.silenceTimeout(),
                       java.time.Duration.ofSeconds(1)),
+                  availability,
                   workers));
       // A running tentacle polls at least this often.
       java.time.Duration onlineWindow = config.pollWait().plusSeconds(30);
@@ -258,6 +267,7 @@ public final class CuttleServer implements AutoCloseable {
                       config.minimumFreeDiskBytes(),
                       onlineWindow,
                       config.pickupTimeout()),
+                  availability,
                   workers));
       Listeners listeners = open(new Listeners());
       polling =
@@ -280,6 +290,7 @@ public final class CuttleServer implements AutoCloseable {
                           packages,
                           waiters,
                           refused,
+                          availability,
                           workers)));
       InetSocketAddress routed = config.routedPollingAddress();
       if (routed != null) {
@@ -302,6 +313,7 @@ public final class CuttleServer implements AutoCloseable {
                               identities.current().thumbprint(),
                               advertisedPort.get(),
                               polling.legacyPort()),
+                      availability,
                       tentacles,
                       tasks,
                       apiKeys,

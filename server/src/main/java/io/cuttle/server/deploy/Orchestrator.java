@@ -1,5 +1,6 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.Orchestration;
 import io.cuttle.server.polling.PollWaiters;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class Orchestrator implements AutoCloseable {
   private final Clock clock;
   private final Duration pickupTimeout;
   private final Executor executor;
+  private final DatabaseAvailability database;
   private final ScheduledFuture<?> sweeper;
 
   public Orchestrator(
@@ -34,12 +36,14 @@ public final class Orchestrator implements AutoCloseable {
       Clock clock,
       Duration pickupTimeout,
       Duration sweepInterval,
+      DatabaseAvailability database,
       ScheduledExecutorService scheduler) {
     this.orchestration = orchestration;
     this.waiters = waiters;
     this.clock = clock;
     this.pickupTimeout = pickupTimeout;
     this.executor = scheduler;
+    this.database = database;
     long every = sweepInterval.toMillis();
     this.sweeper =
         scheduler.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
@@ -71,6 +75,9 @@ public final class Orchestrator implements AutoCloseable {
     try {
       advance(taskId);
     } catch (RuntimeException e) {
+      if (database.failed(e)) {
+        return; // the next sweep after it is back retries
+      }
       log.warn(
           "Could not advance deployment task {}; the next sweep retries: {}", taskId, e.toString());
       log.debug("Advance failure", e);
@@ -81,6 +88,9 @@ public final class Orchestrator implements AutoCloseable {
     try {
       sweep();
     } catch (RuntimeException e) {
+      if (database.failed(e)) {
+        return;
+      }
       log.warn("Could not sweep deployments; will retry: {}", e.toString());
       log.debug("Sweep failure", e);
     }

@@ -102,7 +102,14 @@ final class LongPoll {
     observer.setOnCancelHandler(this::finish);
     timeout = scheduler.schedule(this::expire, wait.toMillis(), TimeUnit.MILLISECONDS);
     // A command queued before the registration above sent its signal to nobody: look once now.
-    attempt();
+    try {
+      attempt();
+    } catch (RuntimeException e) {
+      // The call ends with this failure (PollingFailures answers it, e.g. UNAVAILABLE while the
+      // database is): its wait must not stay behind, holding one of the tentacle's poll places.
+      finish();
+      throw e;
+    }
   }
 
   private synchronized void attempt() {

@@ -3,6 +3,7 @@ package io.cuttle.server.polling;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.stream.ClosedStreamException;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -15,16 +16,28 @@ import org.slf4j.LoggerFactory;
 /**
  * One policy for what goes wrong in polling calls. Refusals the service chose carry their own
  * status. Calls the tentacle cancelled or lost with its connection are routine (a tentacle cancels
- * its busy poll every time a command ends): they are logged at DEBUG only. Anything else is a
- * server fault: logged with its stack, answered with a generic INTERNAL.
+ * its busy poll every time a command ends): they are logged at DEBUG only. A database that cannot
+ * be reached is answered UNAVAILABLE, which tentacles retry with backoff (DatabaseAvailability logs
+ * the outage once). Anything else is a server fault: logged with its stack, answered with a generic
+ * INTERNAL.
  */
 final class PollingFailures implements GrpcExceptionHandlerFunction {
   private static final Logger log = LoggerFactory.getLogger(PollingFailures.class);
+  private final DatabaseAvailability database;
+
+  PollingFailures(DatabaseAvailability database) {
+    this.database = database;
+  }
 
   @Override
   public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
     if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
       return Status.fromThrowable(cause);
+    }
+    // Before lost calls: a database connection reset is an IOException too, but not the peer's.
+    if (database.failed(cause)) {
+      return Status.UNAVAILABLE.withDescription(
+          "the server's database is unavailable; retry later");
     }
     if (isLostCall(cause)) {
       log.debug("Polling call {} ended by the peer: {}", ctx.id(), cause.toString());

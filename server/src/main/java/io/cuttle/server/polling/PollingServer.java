@@ -10,6 +10,7 @@ import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.identity.ServerIdentities;
@@ -68,6 +69,7 @@ public final class PollingServer implements Listeners.Listener {
       PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
+      DatabaseAvailability database,
       ScheduledExecutorService workers) {
     PollingContext context =
         new PollingContext(
@@ -90,6 +92,7 @@ public final class PollingServer implements Listeners.Listener {
             packages,
             context,
             refused,
+            database,
             workers,
             new ProgressReportsInFlight());
 
@@ -180,6 +183,7 @@ public final class PollingServer implements Listeners.Listener {
       PackageStore packages,
       PollingContext context,
       RefusedConnections refused,
+      DatabaseAvailability database,
       ScheduledExecutorService workers,
       ProgressReportsInFlight progressInFlight) {
 
@@ -191,7 +195,7 @@ public final class PollingServer implements Listeners.Listener {
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
-              .exceptionHandler(new PollingFailures())
+              .exceptionHandler(new PollingFailures(database))
               .maxRequestMessageLength(MAX_MESSAGE_BYTES)
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);

@@ -70,6 +70,9 @@ public final class PostgresWakeups implements AutoCloseable {
     }
     properties.setProperty("ApplicationName", "cuttle wake-ups " + nodeName);
     properties.setProperty("connectTimeout", "5");
+    // A database that accepts the connection but never answers (hung) must not hold this
+    // listener in its login for good: it gives up and tries again.
+    properties.setProperty("loginTimeout", "10");
     PostgresWakeups wakeups = new PostgresWakeups(jdbcUrl, properties, pooled, recheck);
     wakeups.listener.start();
     try {
@@ -108,11 +111,17 @@ public final class PostgresWakeups implements AutoCloseable {
   }
 
   private void listenWhileRunning() {
+    // Said once per outage, not once per attempt to reconnect.
+    boolean lost = false;
     while (running) {
       try (Connection connection = DriverManager.getConnection(jdbcUrl, connectionProperties)) {
         listening = connection;
         try (var statement = connection.createStatement()) {
           statement.execute("LISTEN " + CHANNEL);
+        }
+        if (lost) {
+          log.info("Hearing other nodes' wake-ups again");
+          lost = false;
         }
         // Whatever was sent while nobody here listened is found by looking once now.
         waiters.wakeAllHere();
@@ -120,11 +129,16 @@ public final class PostgresWakeups implements AutoCloseable {
         hear(connection.unwrap(PGConnection.class), connection);
       } catch (SQLException | RuntimeException e) {
         if (running) {
-          log.warn(
-              "Lost the database connection that hears other nodes' wake-ups; polls here look"
-                  + " again every {} ms until it is back: {}",
-              RECONNECT_PAUSE.toMillis(),
-              e.toString());
+          if (!lost) {
+            log.warn(
+                "Lost the database connection that hears other nodes' wake-ups; polls here look"
+                    + " again every {} ms until it is back: {}",
+                RECONNECT_PAUSE.toMillis(),
+                e.toString());
+            lost = true;
+          } else {
+            log.debug("Still cannot listen for other nodes' wake-ups: {}", e.toString());
+          }
           pauseThenRecheck();
         }
       } finally {

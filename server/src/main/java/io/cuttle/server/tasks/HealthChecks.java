@@ -1,5 +1,6 @@
 package io.cuttle.server.tasks;
 
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.HealthCheckStore;
 import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
@@ -51,6 +52,7 @@ public final class HealthChecks implements AutoCloseable {
   private final PollWaiters waiters;
   private final Clock clock;
   private final Settings settings;
+  private final DatabaseAvailability database;
   private final ScheduledFuture<?> schedule;
 
   public HealthChecks(
@@ -59,12 +61,14 @@ public final class HealthChecks implements AutoCloseable {
       PollWaiters waiters,
       Clock clock,
       Settings settings,
+      DatabaseAvailability database,
       ScheduledExecutorService scheduler) {
     this.tentacles = tentacles;
     this.store = store;
     this.waiters = waiters;
     this.clock = clock;
     this.settings = settings;
+    this.database = database;
     long interval = settings.interval().toMillis();
     if (interval > 0) {
       // Ticks fine enough to keep each tentacle near its moment, coarse enough to cost nothing.
@@ -170,6 +174,9 @@ public final class HealthChecks implements AutoCloseable {
     try {
       runSchedule();
     } catch (RuntimeException e) {
+      if (database.failed(e)) {
+        return;
+      }
       log.warn("Could not queue scheduled health checks; will retry: {}", e.toString());
       log.debug("Health-check schedule failure", e);
     }

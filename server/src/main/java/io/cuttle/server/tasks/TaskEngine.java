@@ -2,6 +2,7 @@ package io.cuttle.server.tasks;
 
 import io.cuttle.server.data.Cancellations;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleRecord;
@@ -51,6 +52,7 @@ public final class TaskEngine implements AutoCloseable {
   private final PollWaiters waiters;
   private final Clock clock;
   private final Timing timing;
+  private final DatabaseAvailability database;
   private final ScheduledFuture<?> sweeper;
 
   public TaskEngine(
@@ -61,6 +63,7 @@ public final class TaskEngine implements AutoCloseable {
       PollWaiters waiters,
       Clock clock,
       Timing timing,
+      DatabaseAvailability database,
       ScheduledExecutorService scheduler) {
     this.tentacles = tentacles;
     this.tasks = tasks;
@@ -70,6 +73,7 @@ public final class TaskEngine implements AutoCloseable {
     this.waiters = waiters;
     this.clock = clock;
     this.timing = timing;
+    this.database = database;
     long every = timing.sweepInterval().toMillis();
     this.sweeper =
         scheduler.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
@@ -266,6 +270,9 @@ public final class TaskEngine implements AutoCloseable {
     try {
       sweep();
     } catch (RuntimeException e) {
+      if (database.failed(e)) {
+        return;
+      }
       log.warn("Could not check for overdue commands; will retry: {}", e.toString());
       log.debug("Sweep failure", e);
     }
@@ -274,6 +281,13 @@ public final class TaskEngine implements AutoCloseable {
   /** Fails commands that can no longer finish. Public so tests can run it without waiting. */
   public void sweep() {
     long now = clock.millis();
+    long silentBefore = now - timing.silenceTimeout().toMillis();
+    // While the database was unavailable no tentacle could collect, report or be seen: give them
+    // a silence timeout after it is back before holding any of that against them.
+    if (database.lastOutageEnded().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)
+        > silentBefore) {
+      return;
+    }
     int expired =
         tasks.failWhere(
             "c.state IN ('QUEUED', 'DISPATCHED') AND c.pickup_deadline <= :now",
@@ -288,7 +302,6 @@ public final class TaskEngine implements AutoCloseable {
                     + "); check that the tentacle is running and can reach "
                     + o.commsAddress(),
             now);
-    long silentBefore = now - timing.silenceTimeout().toMillis();
     int silent =
         tasks.failWhere(
             "c.state = 'RUNNING' AND (t.last_seen_at IS NULL OR t.last_seen_at < :silentBefore)",

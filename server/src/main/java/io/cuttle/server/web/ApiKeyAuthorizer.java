@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,95 +72,116 @@ final class ApiKeyAuthorizer implements DecoratingHttpServiceFunction {
   }
 
   @Override
-  public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req)
-      throws Exception {
+  public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {
+    // The lookups below read the database: never on the event loop, which a slow or unreachable
+    // database would hold up for every connection it serves (the health check's too). A lookup
+    // that fails ends in Problems' handler for failures outside a service.
+    return HttpResponse.of(
+        CompletableFuture.supplyAsync(() -> refusal(ctx, req), ctx.blockingTaskExecutor())
+            .thenApplyAsync(
+                refusal -> refusal.orElseGet(() -> serveAudited(delegate, ctx, req)),
+                ctx.eventLoop()));
+  }
+
+  /** Why the caller may not make this request, or empty once its name is on {@code ctx}. */
+  private Optional<HttpResponse> refusal(ServiceRequestContext ctx, HttpRequest req) {
     Optional<String> key = presentedKey(req);
     if (key.isPresent() && key.get().startsWith(RegistrationTokenStore.PREFIX)) {
-      return serveWithToken(delegate, ctx, req, key.get());
+      return tokenRefusal(ctx, req, key.get());
     }
     Optional<String> cookie = sessionCookie(req.headers());
     ApiKeyStore.Caller caller;
     if (key.isPresent()) {
       Optional<ApiKeyStore.Caller> known = keys.callerOf(key.get());
       if (known.isEmpty()) {
-        return problems.response(
-            HttpStatus.UNAUTHORIZED, "the API key is not valid on this server (or was revoked)");
+        return Optional.of(
+            problems.response(
+                HttpStatus.UNAUTHORIZED,
+                "the API key is not valid on this server (or was revoked)"));
       }
       caller = known.get();
     } else if (cookie.isPresent()) {
       Optional<SessionStore.Session> session = sessions.find(cookie.get(), clock.millis());
       if (session.isEmpty()) {
-        return problems.response(HttpStatus.UNAUTHORIZED, "your session has ended; sign in again");
+        return Optional.of(
+            problems.response(HttpStatus.UNAUTHORIZED, "your session has ended; sign in again"));
       }
       if (isWrite(req) && !csrfMatches(req, session.get().csrfToken())) {
-        return problems.response(
-            HttpStatus.FORBIDDEN,
-            "a change made with a session cookie needs the session's CSRF token in the "
-                + "X-CSRF-Token header (the web UI sends it); reload the page and try again");
+        return Optional.of(
+            problems.response(
+                HttpStatus.FORBIDDEN,
+                "a change made with a session cookie needs the session's CSRF token in the "
+                    + "X-CSRF-Token header (the web UI sends it); reload the page and try again"));
       }
       caller = new ApiKeyStore.Caller(session.get().userName(), session.get().role());
     } else {
-      return problems.response(
-          HttpStatus.UNAUTHORIZED,
-          "this endpoint needs an API key: send it as 'Authorization: Bearer <key>'"
-              + " (the server wrote its bootstrap admin key to admin-api-key in its data directory)"
-              + ", or sign in to the web UI");
+      return Optional.of(
+          problems.response(
+              HttpStatus.UNAUTHORIZED,
+              "this endpoint needs an API key: send it as 'Authorization: Bearer <key>'"
+                  + " (the server wrote its bootstrap admin key to admin-api-key in its data directory)"
+                  + ", or sign in to the web UI"));
     }
     if (isWrite(req) && caller.role() != Role.ADMIN) {
-      return problems.response(
-          HttpStatus.FORBIDDEN,
-          "'"
-              + caller.name()
-              + "' has the "
-              + caller.role().id()
-              + " role, which can read but not change anything; ask an admin to do this,"
-              + " or to give you the admin role");
+      return Optional.of(
+          problems.response(
+              HttpStatus.FORBIDDEN,
+              "'"
+                  + caller.name()
+                  + "' has the "
+                  + caller.role().id()
+                  + " role, which can read but not change anything; ask an admin to do this,"
+                  + " or to give you the admin role"));
     }
     ctx.setAttr(CALLER, caller.name());
-    return serveAudited(delegate, ctx, req);
+    return Optional.empty();
   }
 
-  private HttpResponse serveWithToken(
-      HttpService delegate, ServiceRequestContext ctx, HttpRequest req, String token)
-      throws Exception {
+  private Optional<HttpResponse> tokenRefusal(
+      ServiceRequestContext ctx, HttpRequest req, String token) {
     if (req.method() != HttpMethod.POST || !"/api/tentacles".equals(ctx.path())) {
-      return problems.response(
-          HttpStatus.FORBIDDEN,
-          "a registration token can only register a tentacle (POST /api/tentacles);"
-              + " use an API key for anything else");
+      return Optional.of(
+          problems.response(
+              HttpStatus.FORBIDDEN,
+              "a registration token can only register a tentacle (POST /api/tentacles);"
+                  + " use an API key for anything else"));
     }
     Optional<RegistrationTokenStore.Token> found = tokens.find(token);
     if (found.isEmpty()) {
-      return problems.response(
-          HttpStatus.UNAUTHORIZED, "the registration token is not valid on this server");
+      return Optional.of(
+          problems.response(
+              HttpStatus.UNAUTHORIZED, "the registration token is not valid on this server"));
     }
     RegistrationTokenStore.Token t = found.get();
     if (t.usedAt() != null) {
-      return problems.response(
-          HttpStatus.UNAUTHORIZED,
-          "the registration token was already used, by tentacle '"
-              + t.usedBy()
-              + "' at "
-              + Instant.ofEpochMilli(t.usedAt())
-              + "; a token works once: ask an admin for a new one");
+      return Optional.of(
+          problems.response(
+              HttpStatus.UNAUTHORIZED,
+              "the registration token was already used, by tentacle '"
+                  + t.usedBy()
+                  + "' at "
+                  + Instant.ofEpochMilli(t.usedAt())
+                  + "; a token works once: ask an admin for a new one"));
     }
     if (t.revokedAt() != null) {
-      return problems.response(
-          HttpStatus.UNAUTHORIZED,
-          "the registration token was revoked at "
-              + Instant.ofEpochMilli(t.revokedAt())
-              + "; ask an admin for a new one");
+      return Optional.of(
+          problems.response(
+              HttpStatus.UNAUTHORIZED,
+              "the registration token was revoked at "
+                  + Instant.ofEpochMilli(t.revokedAt())
+                  + "; ask an admin for a new one"));
     }
     if (t.expiresAt() <= clock.millis()) {
-      return problems.response(
-          HttpStatus.UNAUTHORIZED,
-          "the registration token expired at "
-              + Instant.ofEpochMilli(t.expiresAt())
-              + "; ask an admin for a new one");
+      return Optional.of(
+          problems.response(
+              HttpStatus.UNAUTHORIZED,
+              "the registration token expired at "
+                  + Instant.ofEpochMilli(t.expiresAt())
+                  + "; ask an admin for a new one"));
     }
     ctx.setAttr(CALLER, "registration token " + t.id());
     ctx.setAttr(REGISTRATION_TOKEN, t.id());
-    return serveAudited(delegate, ctx, req);
+    return Optional.empty();
   }
 
   /**
@@ -167,8 +189,13 @@ final class ApiKeyAuthorizer implements DecoratingHttpServiceFunction {
    * sent, so whoever sees the answer finds the entry.
    */
   private HttpResponse serveAudited(
-      HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-    HttpResponse response = delegate.serve(ctx, req);
+      HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {
+    HttpResponse response;
+    try {
+      response = delegate.serve(ctx, req);
+    } catch (Exception e) {
+      return HttpResponse.ofFailure(e);
+    }
     if (!isWrite(req)) {
       return response;
     }

@@ -22,7 +22,7 @@ final class JsonResponses {
     return of(HttpStatus.CREATED, body);
   }
 
-  private HttpResponse of(HttpStatus status, Object body) {
+  HttpResponse of(HttpStatus status, Object body) {
     try {
       return HttpResponse.of(status, MediaType.JSON_UTF_8, json.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {

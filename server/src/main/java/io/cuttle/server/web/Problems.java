@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -14,21 +15,29 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.wire.api.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns every API failure into an RFC 9457 problem document. Expected refusals carry their own
- * words; anything unexpected is logged here with its stack and answered without internals.
+ * words; a database that cannot be reached is answered 503 (DatabaseAvailability logs the outage
+ * once); anything unexpected is logged here with its stack and answered without internals.
  */
 final class Problems implements ExceptionHandlerFunction {
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
   private static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json");
-  private final ObjectMapper json;
 
-  Problems(ObjectMapper json) {
+  /** Seconds a client is asked to wait before trying again while the database is unavailable. */
+  private static final int RETRY_AFTER_SECONDS = 5;
+
+  private final ObjectMapper json;
+  private final DatabaseAvailability database;
+
+  Problems(ObjectMapper json, DatabaseAvailability database) {
     this.json = json;
+    this.database = database;
   }
 
   @Override
@@ -53,12 +62,30 @@ final class Problems implements ExceptionHandlerFunction {
       return response(
           HttpStatus.BAD_REQUEST, "a request parameter is not valid: " + cause.getMessage());
     }
+    if (database.failed(cause)) {
+      return unavailable();
+    }
     log.error("Unexpected failure serving {} {}", req.method(), req.path(), cause);
     return response(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "the server failed to handle this request; its log has the details (request "
             + ctx.id()
             + ")");
+  }
+
+  private HttpResponse unavailable() {
+    AggregatedHttpResponse problem =
+        aggregated(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "the server's database is unavailable"
+                + database.unavailableSince().map(since -> " (since " + since + ")").orElse("")
+                + "; retry later");
+    return AggregatedHttpResponse.of(
+            problem.headers().toBuilder()
+                .setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .build(),
+            problem.content())
+        .toHttpResponse();
   }
 
   HttpResponse response(HttpStatus status, String detail) {
@@ -83,7 +110,9 @@ final class Problems implements ExceptionHandlerFunction {
     return new ServerErrorHandler() {
       @Override
       public HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
-        return null; // services have their own exception handlers: this one
+        // Services have their own exception handlers (this class); what reaches here failed
+        // before one ran, e.g. in ApiKeyAuthorizer's key lookup.
+        return database.failed(cause) ? unavailable() : null;
       }
 
       @Override

@@ -13,6 +13,7 @@ import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.RegistrationTokenStore;
 import io.cuttle.server.data.ServerNodeStore;
@@ -64,6 +65,7 @@ public final class WebServer implements Listeners.Listener {
   /** The server's parts the API serves. */
   public record Parts(
       java.util.function.Supplier<ServerInfo> info,
+      DatabaseAvailability database,
       TentacleStore tentacles,
       TaskStore tasks,
       ApiKeyStore apiKeys,
@@ -96,7 +98,7 @@ public final class WebServer implements Listeners.Listener {
       TlsProvider tls, Parts parts, Duration handshakeTimeout, ScheduledExecutorService workers) {
     ObjectMapper json =
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    Problems problems = new Problems(json);
+    Problems problems = new Problems(json, parts.database());
     JsonBodies bodies = new JsonBodies(json);
     JsonResponses responses = new JsonResponses(json);
     ApiKeyAuthorizer authorizer =
@@ -122,10 +124,19 @@ public final class WebServer implements Listeners.Listener {
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             // Problems logs unexpected failures with their stacks; browsers leaving is routine.
             .unloggedExceptionsReportInterval(Duration.ZERO);
-    // Open to anyone: whether the server is up, and signing in.
-    for (Object open :
-        List.of(
-            new ServerApi(parts.info(), responses),
+    // Open to anyone: whether the server is up (answered on the event loop, from memory, so that
+    // callers stuck on a hung database cannot hold it up), and signing in.
+    builder
+        .annotatedService()
+        .pathPrefix("/api")
+        .exceptionHandlers(problems)
+        .build(new ServerApi(parts.info(), parts.database(), responses));
+    builder
+        .annotatedService()
+        .pathPrefix("/api")
+        .exceptionHandlers(problems)
+        .useBlockingTaskExecutor(true)
+        .build(
             new SessionApi(
                 parts.users(),
                 parts.sessions(),
@@ -133,14 +144,7 @@ public final class WebServer implements Listeners.Listener {
                 parts.audit(),
                 parts.clock(),
                 bodies,
-                responses))) {
-      builder
-          .annotatedService()
-          .pathPrefix("/api")
-          .exceptionHandlers(problems)
-          .useBlockingTaskExecutor(true)
-          .build(open);
-    }
+                responses));
     // Everything else goes through the one authorization policy: add new services here.
     for (Object guarded :
         List.of(

@@ -9,14 +9,10 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
+import io.cuttle.server.ShiftedClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,31 +27,6 @@ class RegistrationLifecycleApiTest {
   @TempDir static Path data;
   private static CuttleServer server;
   private static ApiCaller api;
-
-  /** The system clock plus an offset the tests can grow. */
-  static final class ShiftedClock extends Clock {
-    final AtomicLong offsetMillis = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public long millis() {
-      return System.currentTimeMillis() + offsetMillis.get();
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
