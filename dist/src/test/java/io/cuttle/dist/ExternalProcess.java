@@ -86,8 +86,10 @@ final class ExternalProcess implements AutoCloseable {
 
   /** Waits until the program accepts connections on the loopback port, or fails with its output. */
   void awaitListening(int port) {
+    // A program that dies fails this at once; the long wait is for JVMs starting side by side on
+    // a loaded machine, which took over 15 s each here.
     await(name + " listening on port " + port)
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
@@ -97,6 +99,14 @@ final class ExternalProcess implements AutoCloseable {
               }
               return accepts(port);
             });
+  }
+
+  /** Kills the program at once (SIGKILL), as a crash would, and waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " still running 10 s after SIGKILL");
+    }
   }
 
   boolean isAlive() {
