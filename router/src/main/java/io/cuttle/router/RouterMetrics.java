@@ -66,8 +66,8 @@ public final class RouterMetrics {
   }
 
   /**
-   * The meters of one route, made once and kept: looking a meter up by name and tags on every
-   * connection cost more than the rest of routing it (ClientHelloBenchmark).
+   * The meters of one route, made once and kept: looking meters up by name and tags on every
+   * connection was among the larger costs of routing one (ClientHelloBenchmark, -prof stack).
    */
   RouteMeters route(String route) {
     return routes.computeIfAbsent(route, this::newRouteMeters);
