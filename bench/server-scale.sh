@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Many simulated tentacles through `cuttle router` to one `cuttle server` (BENCHMARKS.md), e.g.
-# bench/server-scale.sh --tentacles 1000,9000 --seconds 10. The simulator's JVM holds one client
-# per tentacle: give it room with BENCH_JAVA_OPTS (default -Xmx4g).
+# bench/server-scale.sh --tentacles 1000,10000 --seconds 10. One router process per 8,000
+# tentacles shares the port (reusePort). The simulator's JVM holds one client per tentacle: give
+# it room with BENCH_JAVA_OPTS (default -Xmx4g).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/bench/common.sh"

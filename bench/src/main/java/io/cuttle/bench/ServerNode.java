@@ -7,33 +7,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code cuttle server} node behind a standalone {@code cuttle router}, each a process of its
+ * One {@code cuttle server} node behind standalone {@code cuttle router}s, each a process of its
  * own on loopback, as an operator would run them: the router sends {@code polling.localhost} to the
- * server's routed polling port with a PROXY v2 header. The router can be restarted on the same port
- * while the server runs on.
+ * server's routed polling port with a PROXY v2 header. A fleet larger than one router process's
+ * open files allow gets several router processes sharing one port ({@code reusePort},
+ * docs/router.md). The routers can be restarted on that port while the server runs on.
  */
 final class ServerNode implements AutoCloseable {
   static final String POLLING_HOST = "polling.localhost";
   private static final Pattern THUMBPRINT = Pattern.compile("Server thumbprint: ([0-9A-F]{64})");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+  /**
+   * Tentacles one router process carries by default: two sockets each, under the 20,000 open files
+   * a process may have on the bench machine, with room left for the JVM's own files.
+   */
+  static final int TENTACLES_PER_ROUTER = 8_000;
+
   private final Path dir;
   private final int routerPort;
   private final int routedPollingPort;
   private final int maxConnections;
+  private final int routerCount;
   private final ExternalProgram server;
   private final int webPort;
   private final Thumbprint thumbprint;
-  private ExternalProgram router;
+  private final List<ExternalProgram> routers = new ArrayList<>();
 
-  ServerNode(Path dir, int maxConnections) throws IOException, InterruptedException {
+  /** A node for {@code tentacles}, with one router process per {@code tentaclesPerRouter}. */
+  ServerNode(Path dir, int tentacles, int tentaclesPerRouter)
+      throws IOException, InterruptedException {
     this.dir = dir;
-    this.maxConnections = maxConnections;
+    // Headroom for tentacles reconnecting while their old connection is not yet closed.
+    this.maxConnections = tentacles + 100;
+    this.routerCount = (tentacles + tentaclesPerRouter - 1) / tentaclesPerRouter;
     this.webPort = RouterTarget.freePort();
     this.routedPollingPort = RouterTarget.freePort();
     this.routerPort = RouterTarget.freePort();
@@ -63,7 +76,7 @@ final class ServerNode implements AutoCloseable {
         throw new IllegalStateException("cuttle server printed no thumbprint:\n" + server.output());
       }
       thumbprint = Thumbprint.parse(printed.group(1));
-      startRouter();
+      startRouters();
     } catch (IOException | InterruptedException | RuntimeException e) {
       close();
       throw e;
@@ -99,19 +112,24 @@ final class ServerNode implements AutoCloseable {
     return ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Stops the router (live connections get one second to finish) and starts it again. */
-  void restartRouter() throws IOException, InterruptedException {
-    router.close();
-    startRouter();
+  int routerCount() {
+    return routerCount;
   }
 
-  private void startRouter() throws IOException, InterruptedException {
+  /** Stops the routers (live connections get one second to finish) and starts them again. */
+  void restartRouters() throws IOException, InterruptedException {
+    closeRouters();
+    startRouters();
+  }
+
+  private void startRouters() throws IOException, InterruptedException {
     Path config = dir.resolve("router.yaml");
     Files.writeString(
         config,
         String.join(
             "\n",
             "listen: [127.0.0.1:" + routerPort + "]",
+            "reusePort: " + (routerCount > 1),
             "drainTimeout: 1s",
             "limits:",
             "  maxConnections: " + maxConnections,
@@ -127,20 +145,30 @@ final class ServerNode implements AutoCloseable {
             "    upstream: polling",
             ""),
         StandardCharsets.UTF_8);
-    router =
-        ExternalProgram.start(
-            "cuttle router",
-            dir.resolve("router.log"),
-            CuttleCommand.of(List.of(), "router", "--config", config.toString()));
-    router.awaitListening(routerPort, START_TIMEOUT);
+    for (int i = 1; i <= routerCount; i++) {
+      routers.add(
+          ExternalProgram.start(
+              "cuttle router " + i,
+              dir.resolve("router-" + i + ".log"),
+              CuttleCommand.of(List.of(), "router", "--config", config.toString())));
+    }
+    // They start side by side; each says when it listens (the port alone cannot tell them apart).
+    for (ExternalProgram router : routers) {
+      router.awaitOutput("Cuttle router listening", START_TIMEOUT);
+    }
+  }
+
+  private void closeRouters() throws InterruptedException {
+    for (ExternalProgram router : routers) {
+      router.close();
+    }
+    routers.clear();
   }
 
   @Override
   public void close() throws InterruptedException {
     try {
-      if (router != null) {
-        router.close();
-      }
+      closeRouters();
     } finally {
       server.close();
     }

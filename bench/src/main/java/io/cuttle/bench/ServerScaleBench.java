@@ -23,9 +23,16 @@ import java.util.function.Consumer;
  */
 public final class ServerScaleBench {
   private static final Set<String> SETTINGS =
-      Set.of("tentacles", "samples", "seconds", "batch", "submitters");
+      Set.of("tentacles", "samples", "seconds", "batch", "submitters", "per-router");
   private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration RECEIPT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The server and the simulator's JVM each hold one socket per tentacle (the routers, two, but
+   * there are as many routers as needed), all under the 20,000 open files a process may have on the
+   * bench machine, beside their jars, database files and logs.
+   */
+  static final int MAX_TENTACLES = 15_000;
 
   private ServerScaleBench() {}
 
@@ -35,17 +42,27 @@ public final class ServerScaleBench {
       int idleSamples,
       Duration loadPhase,
       int tentaclesPerTask,
-      int submitters) {
+      int submitters,
+      int tentaclesPerRouter) {
     Settings {
+      if (tentaclesPerRouter > RouterTarget.MAX_PROXY_CONNECTIONS) {
+        throw new IllegalArgumentException(
+            "--per-router: "
+                + tentaclesPerRouter
+                + " (expected: 1 to "
+                + RouterTarget.MAX_PROXY_CONNECTIONS
+                + ": a router holds two sockets per tentacle under the file limit)");
+      }
       tentacleCounts = List.copyOf(tentacleCounts);
       for (int count : tentacleCounts) {
-        if (count <= 0 || count > RouterTarget.MAX_PROXY_CONNECTIONS) {
+        if (count <= 0 || count > MAX_TENTACLES) {
           throw new IllegalArgumentException(
               "--tentacles: "
                   + count
                   + " (expected: 1 to "
-                  + RouterTarget.MAX_PROXY_CONNECTIONS
-                  + ": the router holds two sockets per tentacle under the file limit)");
+                  + MAX_TENTACLES
+                  + ": the server and the simulator hold one socket per tentacle each under"
+                  + " the file limit)");
         }
       }
     }
@@ -53,14 +70,14 @@ public final class ServerScaleBench {
     static Settings parse(String[] args) {
       BenchArguments arguments = new BenchArguments(args, SETTINGS);
       List<Integer> counts = new ArrayList<>();
-      for (String count : arguments.text("tentacles", "1000,9000").split(",")) {
+      for (String count : arguments.text("tentacles", "1000,10000").split(",")) {
         try {
           counts.add(Integer.parseInt(count.trim()));
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
               "--tentacles: '"
                   + count
-                  + "' (expected: counts separated by commas, e.g. 1000,9000)");
+                  + "' (expected: counts separated by commas, e.g. 1000,10000)");
         }
       }
       return new Settings(
@@ -68,7 +85,8 @@ public final class ServerScaleBench {
           arguments.positiveInt("samples", 100),
           Duration.ofSeconds(arguments.positiveInt("seconds", 10)),
           arguments.positiveInt("batch", 100),
-          arguments.positiveInt("submitters", 4));
+          arguments.positiveInt("submitters", 4),
+          arguments.positiveInt("per-router", ServerNode.TENTACLES_PER_ROUTER));
     }
   }
 
@@ -85,8 +103,9 @@ public final class ServerScaleBench {
   static ServerScaleFigures run(Settings settings, int count, Path dir, Consumer<String> progress)
       throws Exception {
     progress.accept(count + " tentacles, " + BenchMachine.loadAverage());
-    try (ServerNode node = new ServerNode(dir, count + 100);
+    try (ServerNode node = new ServerNode(dir, count, settings.tentaclesPerRouter());
         ApiClient api = node.api()) {
+      progress.accept("  " + node.routerCount() + " router process(es) on one port");
       Jcmd.collectGarbage(node.serverPid());
       long heapBefore = Jcmd.heapUsedBytes(node.serverPid());
       long rssBefore = node.serverResidentBytes();
@@ -114,7 +133,7 @@ public final class ServerScaleBench {
 
         long restarting = System.nanoTime();
         long refusalsBefore = fleet.refusals();
-        node.restartRouter();
+        node.restartRouters();
         Duration routerRestart = Duration.ofNanos(System.nanoTime() - restarting);
         Duration reconnect = fleet.awaitAllConnected(restarting, CONNECT_TIMEOUT);
         progress.accept("  all reconnected in " + seconds(reconnect) + " s");
@@ -155,7 +174,7 @@ public final class ServerScaleBench {
       TaskView task = api.runScript(noOp(List.of(name)));
       apiCalls[i] = System.nanoTime() - queued;
       String commandId = task.targets().get(0).commandId();
-      Long received = awaitReceipt(fleet, commandId);
+      Long received = awaitReceipt(fleet, commandId, System.nanoTime() + RECEIPT_TIMEOUT.toNanos());
       if (received == null) {
         throw new IllegalStateException(
             "command " + commandId + " for " + name + " did not arrive within " + RECEIPT_TIMEOUT);
@@ -226,8 +245,10 @@ public final class ServerScaleBench {
     synchronized (queued) {
       at = List.copyOf(queued);
     }
+    // One deadline for all of them: a server far behind must not cost the timeout per command.
+    long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
     for (int i = 0; i < ids.size(); i++) {
-      Long received = awaitReceipt(fleet, ids.get(i));
+      Long received = awaitReceipt(fleet, ids.get(i), deadline);
       if (received == null) {
         notReceived++;
       } else {
@@ -238,9 +259,9 @@ public final class ServerScaleBench {
     return new Load(completed / elapsed, sorted, notReceived);
   }
 
-  private static Long awaitReceipt(SimulatedFleet fleet, String commandId)
+  /** When the command reached its tentacle, or null if it did not before {@code deadline}. */
+  private static Long awaitReceipt(SimulatedFleet fleet, String commandId, long deadline)
       throws InterruptedException {
-    long deadline = System.nanoTime() + RECEIPT_TIMEOUT.toNanos();
     Long received;
     while ((received = fleet.receivedAt(commandId)) == null && System.nanoTime() < deadline) {
       Thread.sleep(1);

@@ -81,7 +81,10 @@ final class RouterCommand implements Callable<Integer> {
     RouterFile file = config != null ? fromFile() : fromFlags();
     if (check) {
       out.println(config + " is valid.");
-      out.println("  listen: " + file.router().listeners());
+      out.println(
+          "  listen: "
+              + file.router().listeners()
+              + (file.router().reusePort() ? ", shared with other router processes" : ""));
       out.println("  routes: " + file.router().routes());
       out.println("  admin:  " + file.admin().map(RouterCommand::hostPort).orElse("none"));
       out.flush();

@@ -32,6 +32,16 @@ class RouterCommandTest {
   }
 
   @Test
+  void checkSaysWhenTheListenersAreSharedWithOtherRouters(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("router.yaml"), VALID + "reusePort: true\n");
+
+    Run run = cuttle("router", "--config", file.toString(), "--check");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("listen: [/127.0.0.1:0], shared with other router processes");
+  }
+
+  @Test
   void aBadFileNamesItsLineAndExitsNonZero(@TempDir Path dir) throws Exception {
     Path file =
         Files.writeString(

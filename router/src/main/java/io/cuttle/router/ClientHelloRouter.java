@@ -168,9 +168,9 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
     if (route.upstream().proxyProtocol()) {
       ProxyProtocolHeader.write(upstream, client, serverName);
     }
-    String routeName = route.name();
-    Counter toClient = metrics.bytes(routeName, "to_client");
-    Counter fromClient = metrics.bytes(routeName, "from_client");
+    RouterMetrics.RouteMeters meters = metrics.route(route.name());
+    Counter toClient = meters.bytesToClient;
+    Counter fromClient = meters.bytesFromClient;
     upstream
         .pipeline()
         .addLast(
@@ -182,8 +182,8 @@ final class ClientHelloRouter extends AbstractSniHandler<Channel> {
                   record.bytesToClient.add(bytes);
                   toClient.increment(bytes);
                 }));
-    metrics.recordRouted(routeName);
-    client.closeFuture().addListener(closed -> metrics.recordRouteClosed(routeName));
+    meters.recordRouted();
+    client.closeFuture().addListener(closed -> meters.recordClosed());
     // Removing this handler hands the buffered ClientHello to the relay, which sends it first.
     ChannelPipeline pipeline = ctx.pipeline();
     Duration idleTimeout = route.ownIdleTimeout().orElse(defaultIdleTimeout);

@@ -47,9 +47,11 @@ public final class RouterConfig {
   private final int maxConnections;
   private final double perSourceRate;
   private final int perSourceBurst;
+  private final boolean reusePort;
 
   private RouterConfig(Builder b) {
     this.listeners = List.copyOf(b.listeners);
+    this.reusePort = b.reusePort;
     this.maxConnections = b.maxConnections;
     this.perSourceRate = b.perSourceRate;
     this.perSourceBurst = b.perSourceBurst;
@@ -67,6 +69,15 @@ public final class RouterConfig {
   /** Where to listen; port 0 picks a free port, see {@link RouterServer#localAddresses()}. */
   public List<InetSocketAddress> listeners() {
     return listeners;
+  }
+
+  /**
+   * Whether the listeners share their address with other processes that ask for the same (Linux's
+   * SO_REUSEPORT): the kernel then spreads new connections over all of them, so several router
+   * processes can serve one port, each with its own open-file limit.
+   */
+  public boolean reusePort() {
+    return reusePort;
   }
 
   /** Open connections beyond which new ones are refused before anything is read. */
@@ -120,6 +131,9 @@ public final class RouterConfig {
     if (!listeners.equals(other.listeners)) {
       differences.add("listen");
     }
+    if (reusePort != other.reusePort) {
+      differences.add("reusePort");
+    }
     if (maxClientHelloBytes != other.maxClientHelloBytes
         || !clientHelloTimeout.equals(other.clientHelloTimeout)) {
       differences.add("clientHello");
@@ -142,6 +156,7 @@ public final class RouterConfig {
   public String toString() {
     return "RouterConfig{listeners="
         + listeners
+        + (reusePort ? " (reusePort)" : "")
         + ", routes="
         + routes
         + ", maxClientHelloBytes="
@@ -172,6 +187,7 @@ public final class RouterConfig {
     private Duration clientHelloTimeout = DEFAULT_CLIENT_HELLO_TIMEOUT;
     private Duration upstreamConnectTimeout = DEFAULT_UPSTREAM_CONNECT_TIMEOUT;
     private Duration idleTimeout = NO_IDLE_TIMEOUT;
+    private boolean reusePort;
 
     private Builder() {}
 
@@ -188,6 +204,12 @@ public final class RouterConfig {
         throw new IllegalArgumentException("listener: " + bindAddress + " is listed twice");
       }
       listeners.add(bindAddress);
+      return this;
+    }
+
+    /** See {@link RouterConfig#reusePort()}; needs the native epoll transport. */
+    public Builder reusePort(boolean reusePort) {
+      this.reusePort = reusePort;
       return this;
     }
 

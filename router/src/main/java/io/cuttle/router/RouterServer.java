@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -79,6 +80,9 @@ public final class RouterServer implements AutoCloseable {
   }
 
   static RouterServer start(RouterConfig config, UpstreamDialer dialer) {
+    if (config.reusePort()) {
+      Transports.requireReusePort();
+    }
     EventLoopGroup acceptors = Transports.eventLoops("cuttle-router-accept", 1);
     EventLoopGroup workers = Transports.eventLoops("cuttle-router-io", 0);
     ChannelGroup live = new DefaultChannelGroup("router-connections", GlobalEventExecutor.INSTANCE);
@@ -110,6 +114,9 @@ public final class RouterServer implements AutoCloseable {
                       new ConnectionLimiter(
                           config.maxConnections(), config.perSourceRate(), config.perSourceBurst()),
                       live));
+      if (config.reusePort()) {
+        bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+      }
       for (InetSocketAddress address : config.listeners()) {
         listeners.add(bootstrap.bind(address).syncUninterruptibly().channel());
       }

@@ -31,6 +31,19 @@ final class Transports {
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), io);
   }
 
+  /**
+   * Fails, saying why, where listeners cannot share their address: only the epoll transport sets
+   * SO_REUSEPORT, and without it a second router on the port would just fail to bind.
+   */
+  static void requireReusePort() {
+    if (!isNative()) {
+      throw new IllegalStateException(
+          "reusePort: true needs the native epoll transport (Linux), which is unavailable here ("
+              + Epoll.unavailabilityCause()
+              + "); remove reusePort and run one router per address");
+    }
+  }
+
   static Class<? extends ServerSocketChannel> serverChannel() {
     return isNative() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }

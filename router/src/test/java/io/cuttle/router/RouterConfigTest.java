@@ -24,6 +24,7 @@ class RouterConfigTest {
     assertThat(config.clientHelloTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.upstreamConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.idleTimeout()).isZero();
+    assertThat(config.reusePort()).as("one router per address unless asked").isFalse();
     assertThat(config.listeners())
         .singleElement()
         .extracting(InetSocketAddress::getPort)

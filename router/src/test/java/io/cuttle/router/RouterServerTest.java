@@ -151,6 +151,53 @@ class RouterServerTest {
   }
 
   @Test
+  void withReusePortTwoRoutersShareOnePortAndOneServesAloneWhenTheOtherStops() throws Exception {
+    try (TlsBackend web = new TlsBackend("web", webCert, false)) {
+      RouteTable routes =
+          RouteTable.builder().defaultRoute(new Route("web", web.upstream(false))).build();
+      RouterServer first =
+          RouterServer.start(
+              RouterConfig.builder()
+                  .bindAddress(new InetSocketAddress(LOOPBACK, 0))
+                  .reusePort(true)
+                  .routes(routes)
+                  .build());
+      InetSocketAddress shared = first.localAddress();
+      try {
+        assertThatThrownBy(
+                () ->
+                    RouterServer.start(
+                        RouterConfig.builder().bindAddress(shared).routes(routes).build()))
+            .as("a router without reusePort cannot join the port")
+            .hasMessageContaining("Address already in use");
+        router =
+            RouterServer.start(
+                RouterConfig.builder().bindAddress(shared).reusePort(true).routes(routes).build());
+
+        // The kernel spreads connections by their source port: both routers get some soon.
+        for (int i = 0;
+            i < 200 && (first.metrics().accepted() == 0 || router.metrics().accepted() == 0);
+            i++) {
+          try (SSLSocket client = connect("localhost", webCert)) {
+            assertThat(exchange(client, "hello")).isEqualTo("web:hello");
+          }
+        }
+        assertThat(first.metrics().accepted()).as("the first router served").isPositive();
+        assertThat(router.metrics().accepted()).as("the second router served").isPositive();
+      } finally {
+        first.close();
+      }
+      long servedBefore = router.metrics().accepted();
+      for (int i = 0; i < 20; i++) {
+        try (SSLSocket client = connect("localhost", webCert)) {
+          assertThat(exchange(client, "hello")).isEqualTo("web:hello");
+        }
+      }
+      assertThat(router.metrics().accepted()).isEqualTo(servedBefore + 20);
+    }
+  }
+
+  @Test
   void junkNeverReachesThePollingBackendAndTheRouterKeepsServing() throws Exception {
     try (TlsBackend polling = new TlsBackend("polling", pollingCert, false)) {
       start(

@@ -33,6 +33,7 @@ public final class RouterFileParser {
   private static final Set<String> TOP =
       Set.of(
           "listen",
+          "reusePort",
           "admin",
           "clientHello",
           "upstreamConnectTimeout",
@@ -71,6 +72,9 @@ public final class RouterFileParser {
       }
     } catch (IllegalArgumentException e) {
       throw top.get("listen").problem(e.getMessage());
+    }
+    if (top.containsKey("reusePort")) {
+      config.reusePort(top.get("reusePort").bool());
     }
     Optional<YamlNode> clientHello = YamlNode.optional(top, "clientHello");
     if (clientHello.isPresent()) {

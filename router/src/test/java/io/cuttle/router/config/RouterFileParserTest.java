@@ -48,6 +48,13 @@ class RouterFileParserTest {
       """;
 
   @Test
+  void reusePortLetsOtherRouterProcessesShareTheListeners() throws Exception {
+    RouterFile file = RouterFileParser.parse("router.yaml", FULL + "reusePort: true\n");
+
+    assertThat(file.router().reusePort()).isTrue();
+  }
+
+  @Test
   void readsEverySetting() throws Exception {
     RouterFile file = RouterFileParser.parse("router.yaml", FULL);
     RouterConfig config = file.router();
@@ -55,6 +62,7 @@ class RouterFileParserTest {
     assertThat(config.listeners())
         .containsExactly(
             new InetSocketAddress("127.0.0.1", 8443), new InetSocketAddress("::1", 8443));
+    assertThat(config.reusePort()).isFalse();
     assertThat(file.admin()).contains(new InetSocketAddress("127.0.0.1", 9901));
     assertThat(file.drainTimeout()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.maxClientHelloBytes()).isEqualTo(32768);

@@ -197,7 +197,7 @@ public final class TaskStore {
                 .mapTo(Integer.class)
                 .one()
             > 0;
-    if (leftToOrchestrator) {
+    if (leftToOrchestrator || anyUnfinished(h, taskId)) {
       return;
     }
     List<String> states =
@@ -219,6 +219,21 @@ public final class TaskStore {
           .bind("id", taskId)
           .execute();
     }
+  }
+
+  /**
+   * Stops at the first unfinished command it finds, so a task of many commands is not read whole
+   * each time one of them finishes (which made finishing a task of n commands cost n squared).
+   */
+  private static boolean anyUnfinished(Handle h, String taskId) {
+    return h.createQuery(
+            "SELECT id FROM commands WHERE task_id = :id AND replaced_by IS NULL AND state "
+                + UNFINISHED
+                + " FETCH FIRST 1 ROWS ONLY")
+        .bind("id", taskId)
+        .mapTo(String.class)
+        .findOne()
+        .isPresent();
   }
 
   public Optional<TaskView> find(String taskId) {

@@ -48,16 +48,11 @@ public final class TentacleStore {
    * while rotating: either way the certificate is that tentacle's and nobody else's.
    */
   public Optional<TentacleRecord> findByThumbprint(String thumbprint) {
+    // Two lookups, each by its own unique index: H2 answers "thumbprint = :v OR next_thumbprint =
+    // :v" with a scan of the whole table, and this runs on every polling call of every tentacle.
     return jdbi.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM tentacles WHERE (thumbprint = :v OR next_thumbprint = :v) AND "
-                        + REGISTERED)
-                .bind("v", thumbprint)
-                .map(TentacleStore::map)
-                .findOne());
+            findBy(h, "thumbprint", thumbprint).or(() -> findBy(h, "next_thumbprint", thumbprint)));
   }
 
   /** The certificate a tentacle added beside its current one and has not yet polled with. */
@@ -146,18 +141,15 @@ public final class TentacleStore {
   }
 
   private Optional<TentacleRecord> findBy(String column, String value) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM tentacles WHERE "
-                        + column
-                        + " = :v AND "
-                        + REGISTERED)
-                .bind("v", value)
-                .map(TentacleStore::map)
-                .findOne());
+    return jdbi.withHandle(h -> findBy(h, column, value));
+  }
+
+  private static Optional<TentacleRecord> findBy(Handle h, String column, String value) {
+    return h.createQuery(
+            "SELECT " + COLUMNS + " FROM tentacles WHERE " + column + " = :v AND " + REGISTERED)
+        .bind("v", value)
+        .map(TentacleStore::map)
+        .findOne();
   }
 
   /** Inserts or, when {@code replacing} names an existing row, rewrites it in place. */
