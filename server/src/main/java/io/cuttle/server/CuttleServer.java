@@ -282,6 +282,7 @@ public final class CuttleServer implements AutoCloseable {
                               config.pollWait(),
                               config.redeliverAfter(),
                               config.handshakeTimeout(),
+                              config.pollingIdleTimeout(),
                               config.clock()),
                           identities,
                           tentacles,
@@ -377,6 +378,7 @@ public final class CuttleServer implements AutoCloseable {
                       waiters.tentaclesWaiting(),
                       waiters.heldPolls()),
               config.nodeHeartbeat(),
+              availability,
               workers));
     }
 

@@ -1,5 +1,6 @@
 package io.cuttle.server;
 
+import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.ServerNodeStore;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,7 @@ final class NodeHeartbeat implements AutoCloseable {
       ServerNodeStore nodes,
       Supplier<ServerNodeStore.Node> self,
       Duration interval,
+      DatabaseAvailability database,
       ScheduledExecutorService workers) {
     nodes.save(self.get());
     long millis = interval.toMillis();
@@ -39,7 +41,13 @@ final class NodeHeartbeat implements AutoCloseable {
               try {
                 nodes.save(self.get());
               } catch (RuntimeException e) {
-                log.warn("Could not record this node in the node list; trying again", e);
+                // An outage is logged once by DatabaseAvailability, not on every beat.
+                if (!database.failed(e)) {
+                  log.warn(
+                      "Could not record this node in the node list; trying again: {}",
+                      e.toString());
+                  log.debug("Heartbeat failure", e);
+                }
               }
             },
             millis,
