@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cuttle.client.ApiClient;
 import io.cuttle.dist.CommandLineTest.Run;
+import io.cuttle.server.ShiftedClock;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.HealthCheckRequest;
@@ -15,13 +16,8 @@ import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.api.TentacleStatus;
 import io.cuttle.wire.api.TentacleView;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,31 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class HealthCheckTest {
-
-  /** The system clock plus an offset, so "not seen within the online window" needs no waiting. */
-  static final class ShiftedClock extends Clock {
-    final AtomicLong offsetMillis = new AtomicLong();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public long millis() {
-      return System.currentTimeMillis() + offsetMillis.get();
-    }
-  }
 
   private static TentacleView view(TestFleet fleet, String name) {
     try (ApiClient api = fleet.api()) {

@@ -26,6 +26,12 @@ public final class ServerConfig {
    */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * A tentacle always has a poll in progress, so only a client that finished its handshake and then
+   * sent no whole request is idle this long; nginx gives request headers the same 60 s.
+   */
+  public static final Duration DEFAULT_POLLING_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final Path dataDirectory;
   private final String publicHost;
   private final InetSocketAddress publicAddress;
@@ -40,6 +46,7 @@ public final class ServerConfig {
   private final Duration pickupTimeout;
   private final Duration silenceTimeout;
   private final Duration handshakeTimeout;
+  private final Duration pollingIdleTimeout;
   private final Clock clock;
   private final String minimumTentacleVersion;
   private final Duration healthCheckInterval;
@@ -63,6 +70,7 @@ public final class ServerConfig {
     this.dataDirectory = b.dataDirectory;
     this.publicHost = b.publicHost;
     this.handshakeTimeout = b.handshakeTimeout;
+    this.pollingIdleTimeout = b.pollingIdleTimeout;
     this.publicAddress = b.publicAddress;
     this.legacyPollingAddress = b.legacyPollingAddress;
     this.routedPollingAddress = b.routedPollingAddress;
@@ -157,6 +165,15 @@ public final class ServerConfig {
     return handshakeTimeout;
   }
 
+  /**
+   * How long a connection to a polling port may carry no call in progress before it is closed: a
+   * client that finished its handshake and then stalls, or trickles its first request, is closed
+   * after this.
+   */
+  public Duration pollingIdleTimeout() {
+    return pollingIdleTimeout;
+  }
+
   public Clock clock() {
     return clock;
   }
@@ -238,6 +255,7 @@ public final class ServerConfig {
     private Duration pickupTimeout = Duration.ofMinutes(10);
     private Duration silenceTimeout = Duration.ofMinutes(3);
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration pollingIdleTimeout = DEFAULT_POLLING_IDLE_TIMEOUT;
     private Clock clock = Clock.systemUTC();
     private String minimumTentacleVersion;
     private Duration healthCheckInterval = Duration.ofMinutes(60);
@@ -382,6 +400,11 @@ public final class ServerConfig {
             "handshakeTimeout: " + handshakeTimeout + " (expected: >= 1ms)");
       }
       this.handshakeTimeout = handshakeTimeout;
+      return this;
+    }
+
+    public Builder pollingIdleTimeout(Duration pollingIdleTimeout) {
+      this.pollingIdleTimeout = positive("pollingIdleTimeout", pollingIdleTimeout);
       return this;
     }
 

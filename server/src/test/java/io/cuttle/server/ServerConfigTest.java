@@ -26,6 +26,7 @@ class ServerConfigTest {
     assertThat(config.jdbcUrl()).isNull();
     assertThat(config.nodeHeartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.pollingIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
@@ -34,6 +35,8 @@ class ServerConfigTest {
         .hasMessage("pollWait: PT0S (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().nodeHeartbeat(Duration.ofMillis(-1)))
         .hasMessage("nodeHeartbeat: PT-0.001S (expected: > 0)");
+    assertThatThrownBy(() -> ServerConfig.builder().pollingIdleTimeout(Duration.ZERO))
+        .hasMessage("pollingIdleTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxPackageBytes(0))
         .hasMessage("maxPackageBytes: 0 (expected: > 0)");
     assertThatThrownBy(() -> ServerConfig.builder().maxCommandOutputBytes(-1))

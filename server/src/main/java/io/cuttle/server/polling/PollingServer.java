@@ -58,6 +58,7 @@ public final class PollingServer implements Listeners.Listener {
       Duration pollWait,
       Duration redeliverAfter,
       Duration handshakeTimeout,
+      Duration idleTimeout,
       Clock clock) {}
 
   public static PollingServer start(
@@ -215,7 +216,7 @@ public final class PollingServer implements Listeners.Listener {
           .decorator(
               new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
           .requestTimeout(longestCall)
-          .idleTimeout(Duration.ofMinutes(5))
+          .idleTimeout(settings.idleTimeout())
           .pingInterval(Duration.ofSeconds(30))
           // A unary call is read whole before gRPC looks at it, so this limit must be the larger:
           // an oversized message then gets gRPC's RESOURCE_EXHAUSTED, not a bare HTTP 413 that a

@@ -6,6 +6,8 @@ import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.router.ClientHellos;
 import io.cuttle.router.SlowClients;
 import io.cuttle.server.CuttleServer;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,17 +15,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +48,9 @@ class SlowClientsTest {
 
   private static final Duration HEADERS_CLOSED_WITHIN = WebServer.IDLE_TIMEOUT.plusSeconds(8);
 
+  private static final Duration POLLING_IDLE_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration IDLE_CLOSED_WITHIN = POLLING_IDLE_TIMEOUT.plusSeconds(8);
+
   private static final Duration TICK = Duration.ofMillis(300);
   private static final int CROWD = 50;
 
@@ -62,6 +65,7 @@ class SlowClientsTest {
             data,
             b ->
                 b.handshakeTimeout(HANDSHAKE_TIMEOUT)
+                    .pollingIdleTimeout(POLLING_IDLE_TIMEOUT)
                     .routedPollingAddress(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                     .trustedProxies(List.of("127.0.0.1")));
@@ -119,41 +123,88 @@ class SlowClientsTest {
 
   @Test
   void theWebAppClosesRequestHeadersThatTrickle() throws Exception {
-    List<SSLSocket> crowd = new ArrayList<>();
+    String headers = "GET /api/server HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+    byte[] stream = (headers + "a".repeat(1000)).getBytes(StandardCharsets.US_ASCII);
+    assertTricklersClosed(
+        server.publicPort(),
+        "localhost",
+        List.of(),
+        stream,
+        headers.length(),
+        HEADERS_CLOSED_WITHIN);
+  }
+
+  @Test
+  void thePollingPortsCloseClientsThatTrickleTheirFirstRequestAfterTheHandshake() throws Exception {
+    // What a gRPC client sends first, valid to the last byte, so only the idle timeout can end it:
+    // the HTTP/2 preface, empty SETTINGS, then PINGs, none of which is a call.
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    stream.writeBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    stream.writeBytes(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+    for (int i = 0; i < 60; i++) {
+      stream.writeBytes(new byte[] {0, 0, 8, 6, 0, 0, 0, 0, 0});
+      stream.writeBytes(new byte[8]);
+    }
+    byte[] bytes = stream.toByteArray();
+    assertTricklersClosed(
+        server.legacyPollingPort(),
+        "polling.localhost",
+        List.of("h2"),
+        bytes,
+        10,
+        IDLE_CLOSED_WITHIN);
+    assertTricklersClosed(
+        server.publicPort(), "polling.localhost", List.of("h2"), bytes, 10, IDLE_CLOSED_WITHIN);
+  }
+
+  /**
+   * A crowd that finishes the TLS handshake, sends the start of a byte stream at once and the rest
+   * a byte a tick: every one closed within the bound, a normal client served meanwhile.
+   */
+  private static void assertTricklersClosed(
+      int port, String serverName, List<String> alpn, byte[] stream, int atOnce, Duration within)
+      throws Exception {
+    Map<SSLSocket, Integer> sent = new HashMap<>();
     long connected = System.nanoTime();
     try {
       for (int i = 0; i < CROWD; i++) {
-        SSLSocket socket = tls(server.publicPort(), "localhost");
+        SSLSocket socket = tls(port, serverName);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(alpn.toArray(String[]::new));
+        socket.setSSLParameters(parameters);
         socket.startHandshake();
         socket.setSoTimeout(1);
-        socket
-            .getOutputStream()
-            .write(
-                "GET /api/server HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
-                    .getBytes(StandardCharsets.US_ASCII));
-        crowd.add(socket);
+        socket.getOutputStream().write(stream, 0, atOnce);
+        sent.put(socket, atOnce);
       }
       assertThat(api.call(HttpMethod.GET, "/api/server", (String) null, null).status().code())
           .as("a normal client while %s slow ones are connected", CROWD)
           .isEqualTo(200);
-      long end = connected + HEADERS_CLOSED_WITHIN.toNanos();
-      List<SSLSocket> open = new ArrayList<>(crowd);
+      long end = connected + within.toNanos();
+      Map<SSLSocket, Integer> open = new HashMap<>(sent);
       while (!open.isEmpty() && System.nanoTime() < end) {
-        open.removeIf(socket -> !trickleAndCheckOpen(socket));
+        open.entrySet().removeIf(client -> !trickleAndCheckOpen(client, stream));
         Thread.sleep(TICK.toMillis());
       }
-      assertThat(open).as("clients still open after %s", HEADERS_CLOSED_WITHIN).isEmpty();
+      assertThat(open.keySet())
+          .as("clients on port %s still open after %s", port, within)
+          .isEmpty();
     } finally {
-      for (SSLSocket socket : crowd) {
+      for (SSLSocket socket : sent.keySet()) {
         socket.close();
       }
     }
   }
 
-  /** Sends one more header byte; false once the server has closed the connection. */
-  private static boolean trickleAndCheckOpen(SSLSocket socket) {
+  /** Sends the stream's next byte; false once the server has closed the connection. */
+  private static boolean trickleAndCheckOpen(Map.Entry<SSLSocket, Integer> client, byte[] stream) {
+    SSLSocket socket = client.getKey();
+    int next = client.getValue();
     try {
-      socket.getOutputStream().write('a');
+      if (next < stream.length) {
+        socket.getOutputStream().write(stream[next]);
+        client.setValue(next + 1);
+      }
       // Whatever the server sent is drained a buffer per tick; only its end of stream counts.
       return socket.getInputStream().read(new byte[4096]) >= 0;
     } catch (SocketTimeoutException e) {
@@ -212,7 +263,7 @@ class SlowClientsTest {
 
   private static SSLContext acceptAny() throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new AcceptAny()}, null);
+    context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
     return context;
   }
 
@@ -222,19 +273,5 @@ class SlowClientsTest {
     parameters.setServerNames(List.of(new SNIHostName(serverName)));
     socket.setSSLParameters(parameters);
     return socket;
-  }
-
-  /** These clients check that the server answers, not who it is. */
-  private static final class AcceptAny implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }
