@@ -98,7 +98,7 @@ enum RouterTarget {
     return ExternalProgram.start(
         "cuttle router",
         folder.resolve("output.log"),
-        CuttleCommand.of(List.of(), "router", "--config", config.toString()));
+        CuttleCommand.of(ROUTER_HEAP, "router", "--config", config.toString()));
   }
 
   private static ExternalProgram startHaproxy(Path folder, int port, int backendPort)
@@ -178,6 +178,14 @@ enum RouterTarget {
             "daemon off; error_log stderr;"));
   }
 
+  /**
+   * A fixed heap, touched in full at start, keeps the heap's share of resident memory constant: a
+   * JVM otherwise grows and returns heap pages as it likes, which swamped the connections' own
+   * memory (readings even fell as connections were added).
+   */
+  private static final List<String> ROUTER_HEAP =
+      List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
@@ -187,18 +195,21 @@ enum RouterTarget {
   /** A started target: the port the load generator dials, and its process unless direct. */
   record Running(RouterTarget target, int port, ExternalProgram program) implements AutoCloseable {
     /**
-     * The process tree's resident memory; empty for the backend reached directly. The JVM of {@code
-     * cuttle router} collects its garbage first, so its figure holds what is live, not what happens
-     * to be uncollected.
+     * The process tree's resident memory; empty for the backend reached directly. For {@code cuttle
+     * router} it is the JVM's resident memory (its heap fixed and touched in full at start, see
+     * {@link #ROUTER_HEAP}) plus what is live in that heap after a full collection: so a growth
+     * between two readings is the native memory and the live objects the connections added, not the
+     * heap the JVM happened to commit or give back meanwhile.
      */
     OptionalLong residentBytes() throws IOException, InterruptedException {
       if (program == null) {
         return OptionalLong.empty();
       }
-      if (target == CUTTLE) {
-        Jcmd.collectGarbage(program.pid());
+      if (target != CUTTLE) {
+        return OptionalLong.of(program.residentBytes());
       }
-      return OptionalLong.of(program.residentBytes());
+      Jcmd.collectGarbage(program.pid());
+      return OptionalLong.of(program.residentBytes() + Jcmd.heapUsedBytes(program.pid()));
     }
 
     @Override
