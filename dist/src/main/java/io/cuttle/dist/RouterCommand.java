@@ -90,6 +90,10 @@ final class RouterCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    // The jar's logback.xml keeps the access log quiet for the server's built-in router, where it
+    // would log every browser connection; a standalone router writes it, as docs/router.md says.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("cuttle.router.access"))
+        .setLevel(ch.qos.logback.classic.Level.INFO);
     RouterServer router = RouterServer.start(file.router());
     Optional<RouterReloader> reloader =
         config == null ? Optional.empty() : Optional.of(new RouterReloader(config, router, file));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.cuttle.dist.CommandLineTest.Run;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class RouterProcessTest {
   private static final Pattern ADMIN = Pattern.compile("Admin .* on (http://\\S+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on \\[/127.0.0.1:(\\d+)");
 
   private static String yaml(String defaultName) {
     return """
@@ -46,9 +50,13 @@ class RouterProcessTest {
   @Test
   void sighupAndTheReloadCommandReReadTheFileAndSigtermStopsIt(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("router.yaml"), yaml("a"));
+    AtomicInteger listenPort = new AtomicInteger();
     Process router =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The jar's own logging configuration, not a test one that other modules' test
+                // jars put on this classpath.
+                "-Dlogback.configurationFile=" + Cuttle.class.getResource("/logback.xml"),
                 "-cp",
                 System.getProperty("java.class.path"),
                 Cuttle.class.getName(),
@@ -66,6 +74,10 @@ class RouterProcessTest {
                   () -> {
                     try {
                       for (String line; (line = out.readLine()) != null; ) {
+                        Matcher listening = LISTENING.matcher(line);
+                        if (listening.find()) {
+                          listenPort.set(Integer.parseInt(listening.group(1)));
+                        }
                         Matcher matcher = ADMIN.matcher(line);
                         if (matcher.find()) {
                           return matcher.group(1);
@@ -79,6 +91,20 @@ class RouterProcessTest {
               .get(30, TimeUnit.SECONDS);
       assertThat(admin).as("the router printed its admin address").isNotNull();
       assertThat(routes(admin)).contains("default->a");
+
+      try (Socket notTls = new Socket(InetAddress.getLoopbackAddress(), listenPort.get())) {
+        notTls
+            .getOutputStream()
+            .write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(notTls.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(Files.readString(dir.resolve("router.err")))
+                      .as("the access log is on for a standalone router")
+                      .containsPattern("access - client=/127.0.0.1:\\d+ sni=- .* close=not tls"));
 
       Files.writeString(file, yaml("b"));
       Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(router.pid())).start();

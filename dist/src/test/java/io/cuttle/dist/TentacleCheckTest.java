@@ -51,25 +51,43 @@ class TentacleCheckTest {
           .doesNotContain("FAILED");
       assertThat(legacy.exitCode()).as(legacy.out()).isZero();
       assertThat(legacy.out()).contains("arriving from 127.0.0.1 on the legacy port");
+      assertThat(routed.out() + legacy.out())
+          .as("both are addresses the server advertises")
+          .doesNotContain("not an address the server advertises");
     }
   }
 
   @Test
-  void aNameThatReachesTheWebAppSaysWhomToAskForTheRoute(@TempDir Path dir) throws Exception {
+  void theWebNameAndATypoWorkThroughTheMarkerAndTheCheckSaysWhatTheServerAdvertises(
+      @TempDir Path dir) throws Exception {
     try (TestFleet fleet = new TestFleet(dir)) {
-      // The public port without the polling name: the built-in router sends it to the web app.
-      fleet.register("misrouted", "https://localhost:" + fleet.publicPort());
+      // The public port without the polling name: the router still sends the tentacle to the
+      // polling listener, by the ALPN marker it offers, and so must the check's probe.
+      fleet.register("web-name", "https://localhost:" + fleet.publicPort());
+      fleet.register("typo", "https://pollng.localhost:" + fleet.publicPort());
+      String advertised =
+          "it is not an address the server advertises ("
+              + fleet.server.info().pollingUrl()
+              + " (polling name) or https://localhost:"
+              + fleet.server.info().legacyPollingPort()
+              + " (legacy port))";
 
-      Run run = check(fleet, "misrouted");
+      for (String instance : List.of("web-name", "typo")) {
+        Run run = check(fleet, instance);
 
-      assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.out())
-          .contains(
-              "5. Route to the polling listener",
-              "FAILED",
-              "leads to the Cuttle web app, not the polling listener",
-              "Ask its admin to route localhost (by SNI) to the server's polling listener")
-          .doesNotContain("6. Registration");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out())
+            .contains(
+                "5. Route to the polling listener",
+                "leads to the polling listener; " + advertised,
+                "6. Registration",
+                "knows this tentacle as '"
+                    + instance
+                    + "', arriving from 127.0.0.1 through the"
+                    + " router",
+                "All checks passed")
+            .doesNotContain("FAILED", "Ask its admin to route");
+      }
     }
   }
 
@@ -106,7 +124,8 @@ class TentacleCheckTest {
           .contains(
               "2. TCP connection to 127.0.0.1:" + closed,
               "refused",
-              "Ask the firewall admin to allow outbound TCP to polling.localhost port " + closed)
+              "Ask the firewall admin to allow outbound TCP to polling.localhost port " + closed,
+              "The server advertises " + fleet.server.info().pollingUrl() + " (polling name)")
           .doesNotContain("3. TLS");
     }
   }

@@ -38,6 +38,34 @@ public final class ClientHellos {
   }
 
   /**
+   * A real ClientHello grown to a handshake body of exactly {@code helloBytes} by a padding
+   * extension (RFC 7685) at its end, framed as one record whose length field is not checked (use
+   * {@link #inRecordsOf} to send it).
+   */
+  static byte[] paddedTo(int helloBytes, String serverName, List<String> protocols)
+      throws Exception {
+    byte[] hello = from(serverName, protocols);
+    int body = 9; // record header (5) and handshake header (4)
+    int extensionsLengthAt = body + 34 + 1 + (hello[body + 34] & 0xff);
+    extensionsLengthAt += 2 + u16(hello, extensionsLengthAt);
+    extensionsLengthAt += 1 + (hello[extensionsLengthAt] & 0xff);
+    int padding = helloBytes - (hello.length - body) - 4;
+    if (padding < 0) {
+      throw new IllegalArgumentException("helloBytes: " + helloBytes + " (expected: more)");
+    }
+    ByteBuffer out = ByteBuffer.allocate(hello.length + 4 + padding);
+    out.put(hello).putShort((short) 21).putShort((short) padding);
+    out.putShort(3, (short) (helloBytes + 4));
+    out.put(6, (byte) (helloBytes >>> 16)).putShort(7, (short) helloBytes);
+    out.putShort(extensionsLengthAt, (short) (u16(hello, extensionsLengthAt) + 4 + padding));
+    return out.array();
+  }
+
+  private static int u16(byte[] bytes, int at) {
+    return ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
+  }
+
+  /**
    * The same handshake message re-framed into TLS records of at most {@code recordPayload} bytes
    * each, as a client (or a middlebox) may legally send it.
    */

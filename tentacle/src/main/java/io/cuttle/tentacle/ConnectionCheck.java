@@ -2,15 +2,10 @@ package io.cuttle.tentacle;
 
 import io.cuttle.client.proxy.ProxyAddress;
 import io.cuttle.client.proxy.ProxyPolicy;
-import io.cuttle.client.proxy.ProxyRefusal;
 import io.cuttle.common.net.LoopbackNames;
 import io.cuttle.common.pki.Identity;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
-import io.cuttle.wire.polling.v1.CheckRequest;
-import io.cuttle.wire.polling.v1.CheckResponse;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +34,8 @@ import javax.net.ssl.SSLSocket;
  * fail for the same reason.
  */
 public final class ConnectionCheck {
-  private static final int TIMEOUT_MILLIS = 10_000;
-  private static final int MAX_PAGE_BYTES = 64 * 1024;
+  static final int TIMEOUT_MILLIS = 10_000;
+  static final int MAX_PAGE_BYTES = 64 * 1024;
   static final String LISTENER_PAGE_MARK = "Cuttle polling listener";
 
   private final ServerLink server;
@@ -50,6 +44,7 @@ public final class ConnectionCheck {
   private final String host;
   private final int port;
   private final List<CheckStep> steps = new ArrayList<>();
+  private Optional<AdvertisedAddresses> advertised;
 
   private ConnectionCheck(ServerLink server, Identity identity, ProxyPolicy proxies) {
     this.server = server;
@@ -109,11 +104,20 @@ public final class ConnectionCheck {
     ProxyPolicy proxies = config.proxySetting().policy(System.getenv());
     List<ServerCheck> checks = new ArrayList<>();
     for (ServerLink server : servers) {
-      ConnectionCheck check = new ConnectionCheck(server, identity, proxies);
-      check.runSteps();
-      checks.add(new ServerCheck(server.serverUrl(), List.copyOf(check.steps)));
+      checks.add(check(server, identity, proxies));
     }
     return checks;
+  }
+
+  /**
+   * Checks one polling address the way the tentacle connects to it: {@code server.pollingUrl()}
+   * with the same server name, ALPN marker and proxy, presenting {@code identity} and comparing
+   * what the server presents with {@code server.serverPins()}. Stops at the first failed step.
+   */
+  public static ServerCheck check(ServerLink server, Identity identity, ProxyPolicy proxies) {
+    ConnectionCheck check = new ConnectionCheck(server, identity, proxies);
+    check.runSteps();
+    return new ServerCheck(server.serverUrl(), List.copyOf(check.steps));
   }
 
   private void runSteps() {
@@ -132,7 +136,7 @@ public final class ConnectionCheck {
       if (tls == null || !identityMatches(tls) || !reachedPollingListener(tls)) {
         return;
       }
-      registration();
+      steps.add(RegistrationStep.run(server, identity, proxies));
     } catch (IOException closing) {
       // Nothing to report: every step has already said how it ended.
     }
@@ -200,7 +204,12 @@ public final class ConnectionCheck {
                   + host
                   + " port "
                   + port
-                  + ", and the server admin whether the server (or its router) listens there."));
+                  + ", and the server admin whether the server (or its router) listens there."
+                  + (toProxy
+                      ? ""
+                      : otherAdvertised()
+                          .map(a -> " The server advertises " + a + " for polling.")
+                          .orElse(""))));
     } catch (IOException e) {
       steps.add(CheckStep.fail(title, e.toString(), "Ask the network admin about " + target + "."));
     }
@@ -208,67 +217,10 @@ public final class ConnectionCheck {
     return null;
   }
 
-  /** Asks the proxy for a tunnel to the polling address, as the tentacle's own client does. */
   private boolean tunnel(Socket tcp, ProxyAddress proxy) {
-    String target = host + ":" + port;
-    String title = "Proxy tunnel (CONNECT " + target + ")";
-    try {
-      StringBuilder request =
-          new StringBuilder("CONNECT ")
-              .append(target)
-              .append(" HTTP/1.1\r\nHost: ")
-              .append(target)
-              .append("\r\n");
-      if (proxy.hasCredentials()) {
-        String token = proxy.username() + ":" + proxy.password();
-        request
-            .append("Proxy-Authorization: Basic ")
-            .append(Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
-            .append("\r\n");
-      }
-      tcp.getOutputStream()
-          .write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
-      String status = readHeaders(tcp.getInputStream());
-      if (status.matches("HTTP/1\\.[01] 200.*")) {
-        steps.add(CheckStep.pass(title, "the proxy " + proxy.url() + " opened the tunnel"));
-        return true;
-      }
-      // The same words the running tentacle logs for the same answer.
-      String answer = status.replaceFirst("^HTTP/1\\.[01] ", "");
-      steps.add(
-          CheckStep.fail(
-              title,
-              "the proxy answered: " + status,
-              ProxyRefusal.forAnswer(answer, proxy, target)));
-    } catch (IOException e) {
-      steps.add(
-          CheckStep.fail(
-              title,
-              e.toString(),
-              "The proxy closed the connection instead of answering: ask the proxy admin."));
-    }
-    return false;
-  }
-
-  /** The status line of an HTTP answer, after reading (and dropping) its header lines. */
-  private static String readHeaders(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    String status = null;
-    int total = 0;
-    for (int c; (c = in.read()) >= 0 && total++ < MAX_PAGE_BYTES; ) {
-      if (c == '\n') {
-        String text = line.toString().strip();
-        if (status == null) {
-          status = text;
-        } else if (text.isEmpty()) {
-          return status;
-        }
-        line.setLength(0);
-      } else {
-        line.append((char) c);
-      }
-    }
-    throw new IOException("the proxy's answer ended early: " + (status == null ? line : status));
+    CheckStep step = ProxyTunnelStep.open(tcp, proxy, host, port);
+    steps.add(step);
+    return step.passed();
   }
 
   private SSLSocket handshake(Socket tcp) {
@@ -364,9 +316,31 @@ public final class ConnectionCheck {
               title, e.toString(), "The connection broke after TLS: ask the proxy admin."));
       return false;
     }
+    Optional<AdvertisedAddresses> advertised = otherAdvertised();
     if (page.contains(LISTENER_PAGE_MARK)) {
-      steps.add(CheckStep.pass(title, host + ":" + port + " leads to the polling listener"));
+      steps.add(
+          CheckStep.pass(
+              title,
+              host
+                  + ":"
+                  + port
+                  + " leads to the polling listener"
+                  + advertised
+                      .map(a -> "; it is not an address the server advertises (" + a + ")")
+                      .orElse("")));
       return true;
+    }
+    if (advertised.isPresent()) {
+      steps.add(
+          CheckStep.fail(
+              title,
+              host + ":" + port + " does not lead to the polling listener",
+              "It is not an address the server advertises for polling ("
+                  + advertised.get()
+                  + "). Register this instance again with --force and "
+                  + advertised.get().registerOptions()
+                  + "."));
+      return false;
     }
     String reached =
         page.contains("<title>Cuttle</title>")
@@ -384,61 +358,13 @@ public final class ConnectionCheck {
     return false;
   }
 
-  private void registration() {
-    String title = "Registration";
-    try (PollingConnection connection =
-        new PollingConnection(
-            server.pollingUrl(), identity, server.serverPins(), Duration.ofSeconds(5), proxies)) {
-      CheckResponse answer =
-          connection
-              .calls
-              .withDeadlineAfter(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-              .check(CheckRequest.newBuilder().setTentacleId(server.tentacleId()).build());
-      if (!answer.getTentacleId().equals(server.tentacleId())) {
-        steps.add(
-            CheckStep.fail(
-                title,
-                "the server knows this certificate as '"
-                    + answer.getTentacleName()
-                    + "' ("
-                    + answer.getTentacleId()
-                    + "), not as this instance's "
-                    + server.tentacleId(),
-                "Register this instance again with --force, or ask the server admin which"
-                    + " tentacle this certificate belongs to."));
-        return;
-      }
-      steps.add(
-          CheckStep.pass(
-              title,
-              "the server (version "
-                  + answer.getServerVersion()
-                  + ") knows this tentacle as '"
-                  + answer.getTentacleName()
-                  + "', arriving from "
-                  + answer.getAddress()
-                  + (answer.getRoute().equals("ROUTER")
-                      ? " through the router"
-                      : " on the legacy port")));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
-        steps.add(
-            CheckStep.fail(
-                title,
-                "the server does not know this tentacle's certificate ("
-                    + identity.thumbprint()
-                    + ")",
-                "Ask the server admin whether this tentacle was removed, or register it again"
-                    + " with 'cuttle tentacle register --force'."));
-      } else {
-        steps.add(
-            CheckStep.fail(
-                title,
-                e.getStatus().toString(),
-                "The polling listener answered but the call failed: ask the server admin to look"
-                    + " at the server's log."));
-      }
+  /** What the server advertises, when that is not this instance's polling address; asked once. */
+  private Optional<AdvertisedAddresses> otherAdvertised() {
+    if (advertised == null) {
+      advertised =
+          AdvertisedAddresses.of(server, proxies).filter(a -> !a.includes(server.pollingUrl()));
     }
+    return advertised;
   }
 
   private static String readUpTo(InputStream in, int limit) throws IOException {

@@ -75,17 +75,8 @@ final class ServerPoller implements AutoCloseable {
   private final String pollingHost;
   private final int pollingPort;
   private final String threadPrefix; // names the server too, for thread dumps of several
-  private volatile String lastProblem;
   private volatile boolean stopping;
-  private volatile ConnectionState state = ConnectionState.STARTING;
-
-  private enum ConnectionState {
-    STARTING,
-    CONNECTED,
-    DISCONNECTED,
-    REFUSED,
-    PROXY_REFUSED
-  }
+  private final LinkState link;
 
   /**
    * Polls {@code server}, keeping its journal and work folders in {@code home} ({@code journal/}
@@ -110,6 +101,7 @@ final class ServerPoller implements AutoCloseable {
     this.proxies = config.proxySetting().policy(environment);
     this.journal = new CommandJournal(home.directory().resolve("journal" + suffix));
     this.serverPins = new ServerPins(home, config.name(), server);
+    this.link = new LinkState(config.name(), server.pollingUrl());
     this.connection =
         new PollingConnection(
             server.pollingUrl(),
@@ -117,7 +109,10 @@ final class ServerPoller implements AutoCloseable {
             serverPins.pins(),
             DEFAULT_POLL_WAIT,
             proxies,
-            serverPins::presented);
+            presented -> {
+              serverPins.presented(presented);
+              link.serverReached();
+            });
     // A rotated certificate is picked up while running, so rotation needs no restart.
     this.identityWatcher =
         new IdentityWatcher(
@@ -227,7 +222,7 @@ final class ServerPoller implements AutoCloseable {
       }
       try {
         PollResponse response = poll.get();
-        changeState(ConnectionState.CONNECTED, null);
+        link.change(LinkState.State.CONNECTED, null);
         backoff.reset();
         serverPins.afterPoll(response).ifPresent(connection::switchPins);
         response.getCancelCommandIdsList().forEach(this::cancel);
@@ -523,8 +518,8 @@ final class ServerPoller implements AutoCloseable {
   private void explainFailure(Throwable cause) {
     Thumbprint mismatch = connection.takeMismatch();
     if (mismatch != null) {
-      changeState(
-          ConnectionState.REFUSED,
+      link.change(
+          LinkState.State.REFUSED,
           "Refusing to talk to "
               + server.pollingUrl()
               + ": it presented certificate thumbprint "
@@ -538,14 +533,14 @@ final class ServerPoller implements AutoCloseable {
     }
     Optional<String> proxyRefusal = connection.tunnels.explain(cause, pollingHost, pollingPort);
     if (proxyRefusal.isPresent()) {
-      changeState(ConnectionState.PROXY_REFUSED, proxyRefusal.get());
+      link.change(LinkState.State.PROXY_REFUSED, proxyRefusal.get());
       return;
     }
     if (cause instanceof StatusRuntimeException sre) {
       Status.Code code = sre.getStatus().getCode();
       if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
-        changeState(
-            ConnectionState.REFUSED,
+        link.change(
+            LinkState.State.REFUSED,
             "The server at "
                 + server.pollingUrl()
                 + " refused this tentacle: "
@@ -554,32 +549,13 @@ final class ServerPoller implements AutoCloseable {
         return;
       }
     }
-    changeState(
-        ConnectionState.DISCONNECTED,
+    link.change(
+        LinkState.State.DISCONNECTED,
         "Cannot reach the polling endpoint "
             + server.pollingUrl()
             + " ("
             + rootMessage(cause)
             + "); retrying with backoff");
-  }
-
-  // Synchronized: several pollers fail at once when the link does, and one line must say so.
-  private synchronized void changeState(ConnectionState next, String message) {
-    // One line per change, not per retry; a proxy's answer may change while we retry, though
-    // (the admin fixed one thing, another is wrong), and each new answer is worth a line.
-    boolean newProxyAnswer =
-        next == ConnectionState.PROXY_REFUSED && !java.util.Objects.equals(message, lastProblem);
-    if (state == next && !newProxyAnswer) {
-      return;
-    }
-    state = next;
-    lastProblem = message;
-    switch (next) {
-      case CONNECTED ->
-          log.info("Tentacle '{}' connected to {}", config.name(), server.pollingUrl());
-      case REFUSED, PROXY_REFUSED -> log.error(message);
-      default -> log.warn(message);
-    }
   }
 
   private static String rootMessage(Throwable cause) {

@@ -20,9 +20,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A TLS client for diagnosis: it presents the tentacle's certificate and accepts whatever the
- * server presents, so the check can show the thumbprint and compare it with the pin itself, in
- * words, instead of failing the handshake with a trust error.
+ * A TLS client for diagnosis: it asks for the same server name and offers the same polling marker
+ * as the tentacle, presents the tentacle's certificate and accepts whatever the server presents, so
+ * the check can show the thumbprint and compare it with the pin itself, in words, instead of
+ * failing the handshake with a trust error.
  */
 final class TlsProbe {
   private static final char[] NO_PASSWORD = new char[0];
@@ -44,7 +45,10 @@ final class TlsProbe {
     if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
       parameters.setServerNames(List.of(new SNIHostName(host)));
     }
-    parameters.setApplicationProtocols(new String[] {"http/1.1"});
+    // The polling marker, as the tentacle offers it: a router routes by it (and by the name),
+    // so the probe takes the tentacle's route. http/1.1 in place of the tentacle's h2 lets the
+    // probe read the listener's page; no router routes by either.
+    parameters.setApplicationProtocols(new String[] {"http/1.1", AlpnMarker.POLLING});
     tls.setSSLParameters(parameters);
     tls.startHandshake();
     return tls;
