@@ -93,6 +93,18 @@ public final class HealthCheckStore {
     return jdbi.withHandle(h -> pendingTask(h, tentacleId).isPresent());
   }
 
+  /** Whether this tentacle's command {@code commandId} is a health check (false if unknown). */
+  public boolean isHealthCheck(String tentacleId, String commandId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT health_check FROM commands WHERE id = :id AND tentacle_id = :t")
+                .bind("id", commandId)
+                .bind("t", tentacleId)
+                .mapTo(Boolean.class)
+                .findOne()
+                .orElse(false));
+  }
+
   /** The tentacle's latest check that has an outcome. */
   public Optional<HealthCheckView> latestFinished(String tentacleId) {
     return jdbi.withHandle(

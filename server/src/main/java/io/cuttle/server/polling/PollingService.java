@@ -2,8 +2,10 @@ package io.cuttle.server.polling;
 
 import com.google.protobuf.ByteString;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.common.text.LogSafe;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.HealthCheckStore;
 import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.packages.PackageStore;
@@ -48,6 +50,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final TentacleCertificates certificates;
   private final PackageStore packages;
   private final ProgressReportsInFlight progressInFlight;
+  private final PollingRefusals refusals;
 
   PollingService(
       PollingContext context,
@@ -61,12 +64,16 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     this.packages = packages;
     this.progressInFlight = progressInFlight;
     this.certificates = new TentacleCertificates(tentacles, context.clock());
+    this.refusals =
+        new PollingRefusals(
+            new PeerWarnings(log, context.clock()),
+            new HealthCheckStore(tasks.jdbi(), context.queue(), tasks));
   }
 
   @Override
   public void poll(PollRequest request, StreamObserver<PollResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
     if (request.getProtocolVersion() != ProtocolVersion.PROTOCOL_VERSION_1) {
@@ -77,6 +84,10 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
                       + request.getProtocolVersionValue()
                       + "; install a tentacle of the server's version")
               .asRuntimeException());
+      return;
+    }
+    if (refusals.refused(
+        caller, "a poll", PollingFieldLimits.agent(request.getAgent()), observer)) {
       return;
     }
     tentacles.recordContact(
@@ -131,7 +142,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   public void addCertificate(
       AddCertificateRequest request, StreamObserver<AddCertificateResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
     try {
@@ -145,7 +156,12 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   public void acknowledge(
       AcknowledgeRequest request, StreamObserver<AcknowledgeResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)
+        || refusals.refused(
+            caller,
+            "an acknowledgement",
+            PollingFieldLimits.commandId(request.getCommandId()),
+            observer)) {
       return;
     }
     CommandQueue.AckOutcome outcome =
@@ -164,17 +180,14 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   @Override
   public void reportProgress(ProgressReport request, StreamObserver<ProgressResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
-    Optional<String> problem = ProgressBatchCheck.problem(request);
-    if (problem.isPresent()) {
-      log.warn(
-          "Refused a progress batch of tentacle '{}' for command {}: {}",
-          caller.name(),
-          request.getCommandId(),
-          problem.get());
-      observer.onError(Status.INVALID_ARGUMENT.withDescription(problem.get()).asRuntimeException());
+    Optional<String> problem =
+        PollingFieldLimits.commandId(request.getCommandId())
+            .or(() -> ProgressBatchCheck.problem(request))
+            .or(() -> refusals.healthCheckOutput(caller, request));
+    if (refusals.refused(caller, "a progress batch", problem, observer)) {
       return;
     }
     Optional<ProgressReportsInFlight.Turn> turn = progressInFlight.tryEnter(caller.id());
@@ -219,7 +232,8 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   @Override
   public void reportResult(ResultReport request, StreamObserver<ResultResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)
+        || refusals.refused(caller, "a result", PollingFieldLimits.result(request), observer)) {
       return;
     }
     Optional<CommandQueue.LogProgress> logged =
@@ -295,7 +309,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   public void fetchPackageChunk(
       FetchPackageChunkRequest request, StreamObserver<PackageChunk> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!isCaller(caller, request.getTentacleId(), observer)) {
+    if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
     Optional<DeployPackage> deployment =
@@ -306,19 +320,23 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
             .map(Command::getDeployPackage)
             .filter(d -> d.getSha256().equals(request.getSha256()));
     if (deployment.isEmpty()) {
-      log.warn(
-          "Refused tentacle '{}' package {} for command {}: no unfinished command sent to it names"
-              + " that package",
-          caller.name(),
-          request.getSha256(),
-          request.getCommandId());
+      refusals.warn(
+          caller.address(),
+          "package not sent",
+          "Refused tentacle '"
+              + caller.name()
+              + "' package "
+              + LogSafe.of(request.getSha256())
+              + " for command "
+              + LogSafe.of(request.getCommandId())
+              + ": no unfinished command sent to it names that package");
       observer.onError(
           Status.PERMISSION_DENIED
               .withDescription(
                   "package "
-                      + request.getSha256()
+                      + LogSafe.of(request.getSha256())
                       + " is not part of an unfinished command '"
-                      + request.getCommandId()
+                      + LogSafe.of(request.getCommandId())
                       + "' sent to this tentacle")
               .asRuntimeException());
       return;
@@ -356,28 +374,9 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
             .build());
   }
 
-  private static boolean isCaller(
-      AuthenticatedTentacle caller, String claimedId, StreamObserver<?> observer) {
-    if (caller.id().equals(claimedId)) {
-      return true;
-    }
-    log.warn(
-        "Refused a polling call from {}: the certificate of tentacle '{}' ({}) was used to act as tentacle id '{}'",
-        caller.address(),
-        caller.name(),
-        caller.thumbprint(),
-        claimedId);
-    observer.onError(
-        Status.PERMISSION_DENIED
-            .withDescription(
-                "this certificate is not registered to tentacle id '" + claimedId + "'")
-            .asRuntimeException());
-    return false;
-  }
-
   private static RuntimeException unknownCommand(String commandId) {
     return Status.NOT_FOUND
-        .withDescription("no command '" + commandId + "' was sent to this tentacle")
+        .withDescription("no command '" + LogSafe.of(commandId) + "' was sent to this tentacle")
         .asRuntimeException();
   }
 

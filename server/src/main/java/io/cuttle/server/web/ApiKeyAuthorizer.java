@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.cuttle.common.text.LogSafe;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.RegistrationTokenStore;
@@ -225,7 +226,7 @@ final class ApiKeyAuthorizer implements DecoratingHttpServiceFunction {
       log.error(
           "Could not write the audit entry for {} {} by {}",
           req.method(),
-          ctx.path(),
+          LogSafe.of(ctx.path()),
           ctx.attr(CALLER),
           e);
     }

@@ -15,6 +15,7 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.ExceptionHandlerFunction;
+import io.cuttle.common.text.LogSafe;
 import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.wire.api.Problem;
 import org.slf4j.Logger;
@@ -65,7 +66,7 @@ final class Problems implements ExceptionHandlerFunction {
     if (database.failed(cause)) {
       return unavailable();
     }
-    log.error("Unexpected failure serving {} {}", req.method(), req.path(), cause);
+    log.error("Unexpected failure serving {} {}", req.method(), LogSafe.of(req.path()), cause);
     return response(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "the server failed to handle this request; its log has the details (request "
