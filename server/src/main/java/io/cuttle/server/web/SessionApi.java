@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.Cookie;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.AuditLog;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /api/login}, {@code /api/logout} and {@code /api/session}: browser sign-in. A user name
@@ -37,6 +39,7 @@ final class SessionApi {
   private final Clock clock;
   private final JsonBodies bodies;
   private final JsonResponses responses;
+  private final LoginGate gate;
   // Checked against unknown names so that they take as long to refuse as a wrong password.
   private final String decoyHash;
 
@@ -47,7 +50,8 @@ final class SessionApi {
       AuditLog audit,
       Clock clock,
       JsonBodies bodies,
-      JsonResponses responses) {
+      JsonResponses responses,
+      LoginGate gate) {
     this.users = users;
     this.sessions = sessions;
     this.hasher = hasher;
@@ -55,15 +59,22 @@ final class SessionApi {
     this.clock = clock;
     this.bodies = bodies;
     this.responses = responses;
+    this.gate = gate;
     this.decoyHash = hasher.decoy();
   }
 
+  /** Checked here, then signed in on the {@link LoginGate}'s own pool, within its limits. */
   @Post("/login")
-  public HttpResponse login(AggregatedHttpRequest request) {
+  public CompletableFuture<HttpResponse> login(
+      ServiceRequestContext ctx, AggregatedHttpRequest request) {
     LoginRequest body = bodies.read(request, LoginRequest.class);
     if (body.name() == null || body.name().isBlank() || body.password() == null) {
       throw ApiException.badRequest("name and password are required");
     }
+    return gate.run(ctx.proxiedAddresses().sourceAddress().getAddress(), () -> signIn(body));
+  }
+
+  private HttpResponse signIn(LoginRequest body) {
     long now = clock.millis();
     // The turn is taken before any password is checked, for known and unknown names alike, so
     // that parallel guesses cannot outrun the lockout and a locked unknown name answers as a
