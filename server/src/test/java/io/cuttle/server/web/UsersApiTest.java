@@ -224,6 +224,39 @@ class UsersApiTest {
   }
 
   @Test
+  void aNewPasswordEndsTheUsersOtherSessions() throws Exception {
+    createUser("reset-by-admin", "viewer");
+    createUser("reset-by-self", "admin");
+    ApiCaller.Session stolen = api.login("reset-by-admin", PASSWORD);
+    ApiCaller.Session changing = api.login("reset-by-self", PASSWORD);
+    ApiCaller.Session elsewhere = api.login("reset-by-self", PASSWORD);
+    String newPassword = "{\"password\":\"another long passphrase\"}";
+
+    assertThat(
+            admin(HttpMethod.PUT, "/api/users/reset-by-admin/password", newPassword)
+                .status()
+                .code())
+        .isEqualTo(200);
+    assertThat(
+            api.call(
+                    HttpMethod.PUT,
+                    "/api/users/reset-by-self/password",
+                    changing.write(),
+                    newPassword)
+                .status()
+                .code())
+        .isEqualTo(200);
+
+    assertThat(signedIn(stolen)).isEqualTo(401);
+    assertThat(signedIn(elsewhere)).isEqualTo(401);
+    assertThat(signedIn(changing)).isEqualTo(200);
+  }
+
+  private static int signedIn(ApiCaller.Session session) {
+    return api.call(HttpMethod.GET, "/api/session", session.read(), null).status().code();
+  }
+
+  @Test
   void aCookieWriteWithoutTheCsrfTokenIsRefusedAndStoresNothing() throws Exception {
     ApiCaller.Session session = api.login("admin", api.adminPassword());
     String body = user("csrf-victim", PASSWORD, "admin");
