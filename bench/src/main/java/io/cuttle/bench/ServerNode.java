@@ -100,6 +100,11 @@ final class ServerNode implements AutoCloseable {
     return ApiClient.connect("https://localhost:" + webPort, key, thumbprint);
   }
 
+  /** The public port's URL, where the web app and its API answer. */
+  String webUrl() {
+    return "https://localhost:" + webPort;
+  }
+
   long serverPid() {
     return server.pid();
   }

@@ -13,8 +13,9 @@ import java.time.Duration;
 /**
  * The built-in router on the public port: connections whose SNI is the polling host go to the
  * polling listener (with a PROXY v2 header so it learns the tentacle's real address), everything
- * else that is TLS goes to the web app, and input that is not TLS at all is closed. TLS is never
- * terminated here, so tentacle and server still pin each other end to end.
+ * else that is TLS goes to the web app (with a PROXY v2 header too: logins are budgeted per
+ * client), and input that is not TLS at all is closed. TLS is never terminated here, so tentacle
+ * and server still pin each other end to end.
  */
 final class PublicPort implements AutoCloseable {
   static final String POLLING_ROUTE = "polling";
@@ -44,7 +45,7 @@ final class PublicPort implements AutoCloseable {
             .alpn(RouterConfig.POLLING_ALPN, polling)
             .defaultRoute(
                 new Route(
-                    WEB_ROUTE, Upstream.single(new InetSocketAddress(loopback, webPort), false)))
+                    WEB_ROUTE, Upstream.single(new InetSocketAddress(loopback, webPort), true)))
             .build();
     return new PublicPort(
         RouterServer.start(

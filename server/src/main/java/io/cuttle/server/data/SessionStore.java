@@ -58,6 +58,23 @@ public final class SessionStore {
                 .findOne());
   }
 
+  /**
+   * Ends every session of the user called {@code userName} but the one whose cookie is {@code keep}
+   * (null: ends them all), as a new password must: whoever knew the old one may be signed in.
+   *
+   * @return how many sessions ended
+   */
+  public int deleteForUser(String userName, String keep) {
+    return jdbi.withHandle(
+        h ->
+            h.createUpdate(
+                    "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE name = :name)"
+                        + " AND id_hash <> :keep")
+                .bind("name", userName)
+                .bind("keep", keep == null ? "" : BearerSecrets.sha256Hex(keep))
+                .execute());
+  }
+
   public void delete(String cookie) {
     jdbi.useHandle(
         h ->

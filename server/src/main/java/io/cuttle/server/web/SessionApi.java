@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.Cookie;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.AuditLog;
@@ -17,12 +18,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /api/login}, {@code /api/logout} and {@code /api/session}: browser sign-in. A user name
  * that fails {@link #MAX_FAILED_LOGINS} times in a row is locked for {@link #LOCKOUT}, whatever
- * password comes next, which bounds online guessing to about 1,400 tries a day per user; a
- * successful login or a new password clears the count.
+ * password comes next, which bounds online guessing to about 1,400 tries a day per user however
+ * many arrive at once; a successful login or a new password clears the count. Names no user has are
+ * counted and locked alike, so that the answer does not tell which names exist.
  */
 final class SessionApi {
   static final int MAX_FAILED_LOGINS = 5;
@@ -36,6 +39,7 @@ final class SessionApi {
   private final Clock clock;
   private final JsonBodies bodies;
   private final JsonResponses responses;
+  private final LoginGate gate;
   // Checked against unknown names so that they take as long to refuse as a wrong password.
   private final String decoyHash;
 
@@ -46,7 +50,8 @@ final class SessionApi {
       AuditLog audit,
       Clock clock,
       JsonBodies bodies,
-      JsonResponses responses) {
+      JsonResponses responses,
+      LoginGate gate) {
     this.users = users;
     this.sessions = sessions;
     this.hasher = hasher;
@@ -54,36 +59,47 @@ final class SessionApi {
     this.clock = clock;
     this.bodies = bodies;
     this.responses = responses;
+    this.gate = gate;
     this.decoyHash = hasher.decoy();
   }
 
+  /** Checked here, then signed in on the {@link LoginGate}'s own pool, within its limits. */
   @Post("/login")
-  public HttpResponse login(AggregatedHttpRequest request) {
+  public CompletableFuture<HttpResponse> login(
+      ServiceRequestContext ctx, AggregatedHttpRequest request) {
     LoginRequest body = bodies.read(request, LoginRequest.class);
     if (body.name() == null || body.name().isBlank() || body.password() == null) {
       throw ApiException.badRequest("name and password are required");
     }
+    return gate.run(ctx.proxiedAddresses().sourceAddress().getAddress(), () -> signIn(body));
+  }
+
+  private HttpResponse signIn(LoginRequest body) {
     long now = clock.millis();
+    // The turn is taken before any password is checked, for known and unknown names alike, so
+    // that parallel guesses cannot outrun the lockout and a locked unknown name answers as a
+    // locked user does.
+    UserStore.LoginTurn turn =
+        users.takeLoginTurn(body.name(), now, MAX_FAILED_LOGINS, now + LOCKOUT.toMillis());
+    if (!turn.granted()) {
+      audit.record(body.name(), "login refused: locked", "user " + body.name(), now);
+      throw new ApiException(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "too many failed logins for '"
+              + body.name()
+              + "': try again after "
+              + Instant.ofEpochMilli(turn.lockedUntil())
+              + ", or ask an admin to set a new password");
+    }
+    String failed = turn.lockedUntil() == null ? "login failed" : "login failed: locked";
     Optional<UserStore.User> found = users.find(body.name());
     if (found.isEmpty()) {
       hasher.matches(body.password(), decoyHash);
       throw refused(body.name(), "login failed: no such user", now);
     }
     UserStore.User user = found.get();
-    if (user.lockedUntil() != null && user.lockedUntil() > now) {
-      audit.record(user.name(), "login refused: locked", "user " + user.name(), now);
-      throw new ApiException(
-          HttpStatus.TOO_MANY_REQUESTS,
-          "too many failed logins for '"
-              + user.name()
-              + "': try again after "
-              + Instant.ofEpochMilli(user.lockedUntil())
-              + ", or ask an admin to set a new password");
-    }
     if (!hasher.matches(body.password(), user.passwordHash())) {
-      boolean lock = user.failedLogins() + 1 >= MAX_FAILED_LOGINS;
-      users.recordFailure(user.id(), lock ? now + LOCKOUT.toMillis() : null);
-      throw refused(user.name(), lock ? "login failed: locked" : "login failed", now);
+      throw refused(user.name(), failed, now);
     }
     users.clearFailures(user.id());
     SessionStore.Created session =

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
 import io.cuttle.server.data.PasswordHasher;
 import io.cuttle.server.data.Role;
+import io.cuttle.server.data.SessionStore;
 import io.cuttle.server.data.UserStore;
 import io.cuttle.server.tasks.Validation;
 import io.cuttle.wire.api.CreateUserRequest;
@@ -23,6 +24,7 @@ final class UserApi {
 
   private final UserStore users;
   private final PasswordHasher hasher;
+  private final SessionStore sessions;
   private final Clock clock;
   private final JsonBodies bodies;
   private final JsonResponses responses;
@@ -30,11 +32,13 @@ final class UserApi {
   UserApi(
       UserStore users,
       PasswordHasher hasher,
+      SessionStore sessions,
       Clock clock,
       JsonBodies bodies,
       JsonResponses responses) {
     this.users = users;
     this.hasher = hasher;
+    this.sessions = sessions;
     this.clock = clock;
     this.bodies = bodies;
     this.responses = responses;
@@ -70,6 +74,9 @@ final class UserApi {
     if (!users.setPassword(name, hasher.hash(password(body.password())))) {
       throw ApiException.notFound("no user named '" + name + "'");
     }
+    // Whoever knew the old password may be signed in with it; a user changing their own keeps the
+    // session they changed it from.
+    sessions.deleteForUser(name, ApiKeyAuthorizer.sessionCookie(request.headers()).orElse(null));
     ctx.setAttr(ApiKeyAuthorizer.AUDIT_TARGET, "user " + name);
     return responses.ok(view(users.find(name).orElseThrow()));
   }

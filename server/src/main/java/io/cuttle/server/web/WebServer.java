@@ -57,9 +57,11 @@ public final class WebServer implements Listeners.Listener {
   static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
 
   private final Server server;
+  private final LoginGate logins;
 
-  private WebServer(Server server) {
+  private WebServer(Server server, LoginGate logins) {
     this.server = server;
+    this.logins = logins;
   }
 
   /** The server's parts the API serves. */
@@ -109,10 +111,16 @@ public final class WebServer implements Listeners.Listener {
             parts.audit(),
             problems,
             parts.clock());
+    LoginGate logins = new LoginGate(parts.clock(), problems);
 
     ServerBuilder builder =
         Server.builder()
-            .port(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SessionProtocol.HTTPS)
+            // The built-in router sends a PROXY header first: the client's own address, which the
+            // login budget is kept by.
+            .port(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                SessionProtocol.PROXY,
+                SessionProtocol.HTTPS)
             .tlsProvider(tls)
             .childChannelPipelineCustomizer(new HandshakeDeadline(handshakeTimeout))
             .maxRequestLength(MAX_REQUEST_BYTES)
@@ -144,7 +152,8 @@ public final class WebServer implements Listeners.Listener {
                 parts.audit(),
                 parts.clock(),
                 bodies,
-                responses));
+                responses,
+                logins));
     // Everything else goes through the one authorization policy: add new services here.
     for (Object guarded :
         List.of(
@@ -166,7 +175,13 @@ public final class WebServer implements Listeners.Listener {
                 bodies,
                 responses),
             new RegistrationTokenApi(parts.registrationTokens(), parts.clock(), bodies, responses),
-            new UserApi(parts.users(), parts.passwords(), parts.clock(), bodies, responses),
+            new UserApi(
+                parts.users(),
+                parts.passwords(),
+                parts.sessions(),
+                parts.clock(),
+                bodies,
+                responses),
             new ApiKeyApi(parts.apiKeys(), parts.users(), parts.clock(), bodies, responses),
             new AuditApi(parts.audit(), responses),
             new EnvironmentApi(parts.environments(), bodies, responses),
@@ -203,7 +218,7 @@ public final class WebServer implements Listeners.Listener {
                     .build())
             .build();
     server.start().join();
-    return new WebServer(server);
+    return new WebServer(server, logins);
   }
 
   public int port() {
@@ -212,6 +227,6 @@ public final class WebServer implements Listeners.Listener {
 
   @Override
   public CompletableFuture<?> closeAsync() {
-    return server.closeAsync();
+    return server.closeAsync().whenComplete((done, failure) -> logins.close());
   }
 }

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cuttle.wire.api.ApiKeyView;
 import io.cuttle.wire.api.AuditEntry;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +52,8 @@ abstract class AccessStoreContract {
     assertThat(ann.passwordHash()).isEqualTo("hash-1");
     assertThat(ann.role()).isEqualTo(Role.ADMIN);
 
-    users.recordFailure(ann.id(), null);
-    users.recordFailure(ann.id(), 500L);
+    assertThat(users.takeLoginTurn("ann", 100, 2, 500L).lockedUntil()).isNull();
+    assertThat(users.takeLoginTurn("ann", 100, 2, 500L).lockedUntil()).isEqualTo(500L);
 
     UserStore.User failed = users.find("ann").orElseThrow();
     assertThat(failed.failedLogins()).isEqualTo(2);
@@ -58,6 +64,45 @@ abstract class AccessStoreContract {
         .containsExactly(0, null);
     assertThat(users.setPassword("nobody", "x")).isFalse();
     assertThat(users.list()).extracting(UserStore.User::name).containsExactly("ann");
+  }
+
+  @Test
+  void fortyConcurrentLoginTurnsLetFiveThroughForKnownAndUnknownNamesAlike() throws Exception {
+    users.create("target", "hash", Role.ADMIN, 0);
+    for (String name : List.of("target", "no-such-user")) {
+      assertThat(grantedOfFortyConcurrentTurns(name, 1_000)).isEqualTo(5);
+      UserStore.LoginTurn locked = users.takeLoginTurn(name, 1_000, 5, 9_999);
+      assertThat(locked.granted()).isFalse();
+      assertThat(locked.lockedUntil()).isEqualTo(61_000L);
+      // Once the lock has run out a new count starts, again with five turns whatever the rush.
+      assertThat(grantedOfFortyConcurrentTurns(name, 61_000)).isEqualTo(5);
+    }
+    users.clearFailures(users.find("target").orElseThrow().id());
+    assertThat(users.takeLoginTurn("target", 61_000, 5, 121_000).granted()).isTrue();
+  }
+
+  private int grantedOfFortyConcurrentTurns(String name, long now) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(40);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<UserStore.LoginTurn>> turns = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        turns.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return users.takeLoginTurn(name, now, 5, now + 60_000);
+                }));
+      }
+      start.countDown();
+      int granted = 0;
+      for (Future<UserStore.LoginTurn> turn : turns) {
+        granted += turn.get(30, TimeUnit.SECONDS).granted() ? 1 : 0;
+      }
+      return granted;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,6 +157,103 @@ class UsersApiTest {
             "guessed | login failed: locked | user guessed",
             "guessed | login refused: locked | user guessed",
             "admin | PUT /api/users/guessed/password | user guessed");
+  }
+
+  @Test
+  void fortyParallelGuessesHaveFiveEvaluatedAndThenEvenTheRightPasswordIsRefused()
+      throws Exception {
+    createUser("rushed", "viewer");
+
+    List<AggregatedHttpResponse> answers = fortyParallelWrongLogins("rushed");
+
+    assertThat(answers).filteredOn(a -> a.status().code() == 401).hasSize(5);
+    assertThat(answers).filteredOn(a -> a.status().code() == 429).hasSize(35);
+    assertThat(api.attemptLogin("rushed", PASSWORD).status().code()).isEqualTo(429);
+  }
+
+  @Test
+  void aLockedUnknownNameIsAnsweredExactlyAsALockedUser() throws Exception {
+    createUser("real-name", "viewer");
+    for (int i = 0; i < SessionApi.MAX_FAILED_LOGINS; i++) {
+      assertThat(api.attemptLogin("real-name", "guess " + i).status().code()).isEqualTo(401);
+      assertThat(api.attemptLogin("made-up-name", "guess " + i).status().code()).isEqualTo(401);
+    }
+
+    AggregatedHttpResponse known = api.attemptLogin("real-name", PASSWORD);
+    AggregatedHttpResponse unknown = api.attemptLogin("made-up-name", PASSWORD);
+
+    assertThat(unknown.status()).isEqualTo(known.status());
+    assertThat(unknown.status().code()).isEqualTo(429);
+    assertThat(unknown.headers().names()).isEqualTo(known.headers().names());
+    assertThat(unknown.contentType()).isEqualTo(known.contentType());
+    assertThat(withoutNameAndTime(unknown, "made-up-name"))
+        .isEqualTo(withoutNameAndTime(known, "real-name"));
+  }
+
+  private static String withoutNameAndTime(AggregatedHttpResponse response, String name) {
+    return response
+        .contentUtf8()
+        .replace(name, "NAME")
+        .replaceAll("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "TIME");
+  }
+
+  private static List<AggregatedHttpResponse> fortyParallelWrongLogins(String name)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(40);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<AggregatedHttpResponse>> calls = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String guess = "wrong guess number " + i;
+        calls.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return api.attemptLogin(name, guess);
+                }));
+      }
+      start.countDown();
+      List<AggregatedHttpResponse> answers = new ArrayList<>();
+      for (Future<AggregatedHttpResponse> call : calls) {
+        answers.add(call.get(60, TimeUnit.SECONDS));
+      }
+      return answers;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aNewPasswordEndsTheUsersOtherSessions() throws Exception {
+    createUser("reset-by-admin", "viewer");
+    createUser("reset-by-self", "admin");
+    ApiCaller.Session stolen = api.login("reset-by-admin", PASSWORD);
+    ApiCaller.Session changing = api.login("reset-by-self", PASSWORD);
+    ApiCaller.Session elsewhere = api.login("reset-by-self", PASSWORD);
+    String newPassword = "{\"password\":\"another long passphrase\"}";
+
+    assertThat(
+            admin(HttpMethod.PUT, "/api/users/reset-by-admin/password", newPassword)
+                .status()
+                .code())
+        .isEqualTo(200);
+    assertThat(
+            api.call(
+                    HttpMethod.PUT,
+                    "/api/users/reset-by-self/password",
+                    changing.write(),
+                    newPassword)
+                .status()
+                .code())
+        .isEqualTo(200);
+
+    assertThat(signedIn(stolen)).isEqualTo(401);
+    assertThat(signedIn(elsewhere)).isEqualTo(401);
+    assertThat(signedIn(changing)).isEqualTo(200);
+  }
+
+  private static int signedIn(ApiCaller.Session session) {
+    return api.call(HttpMethod.GET, "/api/session", session.read(), null).status().code();
   }
 
   @Test
