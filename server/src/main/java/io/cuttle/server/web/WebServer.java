@@ -118,6 +118,7 @@ public final class WebServer implements Listeners.Listener {
             .maxRequestLength(MAX_REQUEST_BYTES)
             .idleTimeout(IDLE_TIMEOUT)
             .errorHandler(problems.forRefusedRequests())
+            .decorator(new ResponseRules(problems))
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())
