@@ -1,7 +1,6 @@
 package io.cuttle.server.web;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.TlsProvider;
@@ -98,7 +97,7 @@ public final class WebServer implements Listeners.Listener {
    */
   public static WebServer start(
       TlsProvider tls, Parts parts, Duration handshakeTimeout, ScheduledExecutorService workers) {
-    ObjectMapper json =
+    JsonMapper json =
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     Problems problems = new Problems(json, parts.database());
     JsonBodies bodies = new JsonBodies(json);
@@ -126,6 +125,7 @@ public final class WebServer implements Listeners.Listener {
             .maxRequestLength(MAX_REQUEST_BYTES)
             .idleTimeout(IDLE_TIMEOUT)
             .errorHandler(problems.forRefusedRequests())
+            .decorator(new ResponseRules(problems))
             .blockingTaskExecutor(workers, false)
             // One registry per server: both present the same certificate, whose gauges would clash.
             .meterRegistry(new SimpleMeterRegistry())

@@ -56,14 +56,19 @@ final class ApiCaller implements AutoCloseable {
 
   /** A POST of raw bytes, as a package push sends them. */
   AggregatedHttpResponse upload(String path, String key, byte[] body) {
+    return post(path, key, MediaType.OCTET_STREAM, body);
+  }
+
+  /** A POST of raw bytes with the given content type, or none. */
+  AggregatedHttpResponse post(String path, String key, MediaType type, byte[] body) {
     RequestHeadersBuilder headers = RequestHeaders.builder(HttpMethod.POST, path);
     if (key != null) {
       headers.set("authorization", "Bearer " + key);
     }
-    return client
-        .execute(headers.contentType(MediaType.OCTET_STREAM).build(), body)
-        .aggregate()
-        .join();
+    if (type != null) {
+      headers.contentType(type);
+    }
+    return client.execute(headers.build(), body).aggregate().join();
   }
 
   /** A call with the server's bootstrap admin key. */

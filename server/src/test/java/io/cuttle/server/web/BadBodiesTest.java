@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
 import io.cuttle.server.CuttleServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +143,99 @@ class BadBodiesTest {
       assertThat(response.status().code()).as(route.write()).isEqualTo(413);
       assertThat(problem(response)).as(route.write()).contains("larger than the 1024 KiB");
       assertThat(list(route)).as(route.list()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void bodiesNotSentAsJsonGet415AndChangeNothing() throws Exception {
+    byte[] body = "{\"name\":\"Plain\"}".getBytes(StandardCharsets.UTF_8);
+    for (Route route : ROUTES) {
+      String before = list(route);
+      for (MediaType type :
+          java.util.Arrays.asList(
+              MediaType.PLAIN_TEXT_UTF_8,
+              MediaType.FORM_DATA,
+              MediaType.parse("application/json; charset=iso-8859-1"),
+              null)) {
+        AggregatedHttpResponse response = api.post(route.write(), server.adminApiKey(), type, body);
+
+        assertThat(response.status().code()).as(route.write() + " " + type).isEqualTo(415);
+        assertThat(problem(response)).contains("application/json");
+      }
+      assertThat(list(route)).as(route.list()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aCrossSiteTextPlainLoginGetsNoSession() throws Exception {
+    byte[] login =
+        ("{\"name\":\"admin\",\"password\":\"" + api.adminPassword() + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    AggregatedHttpResponse response =
+        api.post("/api/login", null, MediaType.PLAIN_TEXT_UTF_8, login);
+
+    assertThat(response.status().code()).isEqualTo(415);
+    assertThat(response.headers().get("set-cookie")).isNull();
+  }
+
+  @Test
+  void trailingDataInvalidUtf8AndCoercedTypesGet400NamingTheProblemAndChangeNothing()
+      throws Exception {
+    record Case(String write, String list, byte[] body, String expected) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "/api/environments",
+                "/api/environments",
+                "{\"name\":\"Trail\"} xyz".getBytes(StandardCharsets.UTF_8),
+                "not valid JSON"),
+            new Case(
+                "/api/environments",
+                "/api/environments",
+                "{\"name\":\"Trail\"} {}".getBytes(StandardCharsets.UTF_8),
+                "not valid JSON"),
+            new Case(
+                "/api/environments",
+                "/api/environments",
+                new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, '"', '}'},
+                "not valid UTF-8"),
+            new Case(
+                "/api/environments",
+                "/api/environments",
+                "{\"name\":5}".getBytes(StandardCharsets.UTF_8),
+                "name: "),
+            new Case(
+                "/api/registration-tokens",
+                "/api/registration-tokens",
+                "{\"expiresInSeconds\":\"10\"}".getBytes(StandardCharsets.UTF_8),
+                "expiresInSeconds: "),
+            new Case(
+                "/api/registration-tokens",
+                "/api/registration-tokens",
+                "{\"expiresInSeconds\":1.5}".getBytes(StandardCharsets.UTF_8),
+                "expiresInSeconds: "),
+            new Case(
+                "/api/projects/shop/variables",
+                "/api/projects/shop/variables",
+                "{\"name\":\"v\",\"value\":\"x\",\"sensitive\":\"true\"}"
+                    .getBytes(StandardCharsets.UTF_8),
+                "sensitive: "),
+            new Case(
+                "/api/projects/shop/variables",
+                "/api/projects/shop/variables",
+                "{\"name\":\"v\",\"value\":\"x\",\"sensitive\":1}".getBytes(StandardCharsets.UTF_8),
+                "sensitive: "));
+    for (Case c : cases) {
+      String before = list(new Route(c.write(), c.list(), null, null));
+      String what = c.write() + " " + new String(c.body(), StandardCharsets.ISO_8859_1);
+
+      AggregatedHttpResponse response =
+          api.post(c.write(), server.adminApiKey(), MediaType.JSON_UTF_8, c.body());
+
+      assertThat(response.status().code()).as(what).isEqualTo(400);
+      assertThat(problem(response)).as(what).contains(c.expected());
+      assertThat(list(new Route(c.write(), c.list(), null, null))).as(what).isEqualTo(before);
     }
   }
 
