@@ -180,7 +180,9 @@ final class ScriptRunner {
             () -> {
               try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 OutputLines.split(
-                    reader, OutputShipper.MAX_LINE_CHARS, line -> output.add(stream, line));
+                    reader,
+                    OutputShipper.MAX_LINE_CHARS,
+                    (line, continuesPrevious) -> output.add(stream, line, continuesPrevious));
               } catch (IOException e) {
                 // The process ended or was killed; what it printed so far is shipped.
               } catch (InterruptedException e) {
