@@ -209,7 +209,8 @@ class ScriptRunnerTest {
         new ScriptRunner(work)
             .run(
                 "C-9",
-                bash("cut -d' ' -f6 /proc/$$/stat; echo $$; echo \"$CUTTLE_COMMAND_ID\"").toBuilder()
+                bash("cut -d' ' -f6 /proc/$$/stat; echo $$; echo \"$CUTTLE_COMMAND_ID\"")
+                    .toBuilder()
                     .putVariables("CUTTLE_COMMAND_ID", "forged")
                     .build(),
                 sink);

@@ -3,7 +3,6 @@ package io.cuttle.server.data;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.Route;
-import io.cuttle.wire.polling.ProgressLimits;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import java.util.ArrayList;
@@ -424,9 +423,7 @@ public final class CommandQueue {
       return List.of();
     }
     var variables = payloadOf(h, commandId).getRunScript().getVariablesMap();
-    return Arrays.stream(maskedNames.split(","))
-        .map(variables::get)
-        .toList();
+    return Arrays.stream(maskedNames.split(",")).map(variables::get).toList();
   }
 
   private Command payloadOf(Handle h, String commandId) {

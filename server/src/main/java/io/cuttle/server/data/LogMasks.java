@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Hides a command's sensitive values in its stored log. A script prints a multi-line value (a PEM
  * key) as several lines, so each line of such a value is masked on its own too; and the tentacle
- * cuts a line longer than it ships in one piece, so a value straddling that cut is masked across
- * it ({@link #acrossCut}).
+ * cuts a line longer than it ships in one piece, so a value straddling that cut is masked across it
+ * ({@link #acrossCut}).
  */
 final class LogMasks {
   private final List<String> secrets;
