@@ -12,7 +12,11 @@ import java.io.Reader;
 final class OutputLines {
   /** Takes one line, or one part of a long line; may block to hold the script back. */
   interface Consumer {
-    void accept(String line) throws InterruptedException;
+    /**
+     * @param continuesPrevious whether {@code line} goes on from the part handed over before it
+     *     (this cut the line, not the script)
+     */
+    void accept(String line, boolean continuesPrevious) throws InterruptedException;
   }
 
   private OutputLines() {}
@@ -33,7 +37,7 @@ final class OutputLines {
         afterCarriageReturn = c == '\r';
         if (c == '\n' || c == '\r') {
           if (line.length() > 0 || !cutShort) {
-            consumer.accept(line.toString());
+            consumer.accept(line.toString(), cutShort);
           }
           line.setLength(0);
           cutShort = false;
@@ -42,14 +46,14 @@ final class OutputLines {
         line.append(c);
         // Never between the two halves of a surrogate pair, which would garble the character.
         if (line.length() >= maxChars && !Character.isHighSurrogate(c)) {
-          consumer.accept(line.toString());
+          consumer.accept(line.toString(), cutShort);
           line.setLength(0);
           cutShort = true;
         }
       }
     }
     if (line.length() > 0) {
-      consumer.accept(line.toString());
+      consumer.accept(line.toString(), cutShort);
     }
   }
 }

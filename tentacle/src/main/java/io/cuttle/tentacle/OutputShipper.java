@@ -53,7 +53,13 @@ final class OutputShipper implements LineSink {
    * ones); blocks while too much waits to be shipped.
    */
   @Override
-  public synchronized void add(LogLine.Stream stream, String text) throws InterruptedException {
+  public void add(LogLine.Stream stream, String text) throws InterruptedException {
+    add(stream, text, false);
+  }
+
+  @Override
+  public synchronized void add(LogLine.Stream stream, String text, boolean continuesPrevious)
+      throws InterruptedException {
     while (!dropping
         && (pending.size() >= MAX_PENDING
             || (!pending.isEmpty() && pendingChars + text.length() > MAX_PENDING_CHARS))) {
@@ -67,6 +73,7 @@ final class OutputShipper implements LineSink {
             .setSequence(++lastSequence)
             .setStream(stream)
             .setText(text)
+            .setContinuesPrevious(continuesPrevious)
             .setTimestampMillis(System.currentTimeMillis())
             .build());
     pendingChars += text.length();

@@ -51,7 +51,7 @@ final class ScriptRunner {
     cancelled.add(commandId);
     Process process = running.get(commandId);
     if (process != null) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process, commandId);
     }
   }
 
@@ -110,10 +110,11 @@ final class ScriptRunner {
             .setMessage(Interpreters.missing(script.getSyntax()));
       }
       ProcessBuilder builder =
-          new ProcessBuilder(command.get())
+          new ProcessBuilder(ProcessTree.inOwnSession(command.get()))
               .directory(launch.workingFolder().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(script.getVariablesMap());
+      ProcessTree.mark(builder.environment(), commandId);
       process = builder.start();
     } catch (IOException e) {
       return ResultReport.newBuilder()
@@ -122,7 +123,7 @@ final class ScriptRunner {
     }
     running.put(commandId, process);
     if (cancelled.contains(commandId)) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process, commandId);
     }
     Thread stdout = pump(process.getInputStream(), LogLine.Stream.STDOUT, output, commandId);
     Thread stderr = pump(process.getErrorStream(), LogLine.Stream.STDERR, output, commandId);
@@ -132,7 +133,7 @@ final class ScriptRunner {
             : DEFAULT_TIMEOUT;
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        ProcessTree.kill(process);
+        ProcessTree.kill(process, commandId);
         stdout.join();
         stderr.join();
         return ResultReport.newBuilder()
@@ -154,7 +155,7 @@ final class ScriptRunner {
           .setOutcome(ResultReport.Outcome.COMPLETED)
           .setExitCode(process.exitValue());
     } catch (InterruptedException e) {
-      ProcessTree.kill(process);
+      ProcessTree.kill(process, commandId);
       throw e;
     }
   }
@@ -180,7 +181,9 @@ final class ScriptRunner {
             () -> {
               try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 OutputLines.split(
-                    reader, OutputShipper.MAX_LINE_CHARS, line -> output.add(stream, line));
+                    reader,
+                    OutputShipper.MAX_LINE_CHARS,
+                    (line, continuesPrevious) -> output.add(stream, line, continuesPrevious));
               } catch (IOException e) {
                 // The process ended or was killed; what it printed so far is shipped.
               } catch (InterruptedException e) {

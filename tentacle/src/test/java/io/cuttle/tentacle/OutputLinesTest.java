@@ -11,8 +11,25 @@ class OutputLinesTest {
 
   private static List<String> split(String output, int maxChars) throws Exception {
     List<String> lines = new ArrayList<>();
-    OutputLines.split(new StringReader(output), maxChars, lines::add);
+    OutputLines.split(
+        new StringReader(output), maxChars, (line, continuesPrevious) -> lines.add(line));
     return lines;
+  }
+
+  /** Each part, prefixed "+" when it goes on from the part before (the server masks across). */
+  private static List<String> marked(String output, int maxChars) throws Exception {
+    List<String> parts = new ArrayList<>();
+    OutputLines.split(
+        new StringReader(output),
+        maxChars,
+        (line, continuesPrevious) -> parts.add((continuesPrevious ? "+" : "") + line));
+    return parts;
+  }
+
+  @Test
+  void marksEachPartThatGoesOnFromACutAndNoWholeLine() throws Exception {
+    assertThat(marked("x".repeat(20) + "\nab\n" + "y".repeat(8) + "\nz", 8))
+        .containsExactly("xxxxxxxx", "+xxxxxxxx", "+xxxx", "ab", "yyyyyyyy", "z");
   }
 
   @Test

@@ -148,4 +148,89 @@ class ScriptRunnerTest {
     assertThat(result.getOutcome()).isEqualTo(ResultReport.Outcome.CANCELLED);
     assertThat(work.resolve("C-6").resolve("ran")).doesNotExist();
   }
+
+  /**
+   * A script that detaches a process with setsid (it leaves the script's session) and another by a
+   * double fork (init adopts it): both die with the script, as their pids in /proc show.
+   */
+  private static final String DETACHES =
+      "setsid -f sh -c 'echo $$ >> pids; exec sleep 300' >/dev/null 2>&1;"
+          + " (sleep 300 >/dev/null 2>&1 & echo $! >> pids);"
+          + " until [ $(wc -l < pids) -eq 2 ]; do sleep 0.05; done;"
+          + " echo started; sleep 300";
+
+  @Test
+  void aCancelledScriptTakesDownWhatItDetachedWithSetsidOrADoubleFork(@TempDir Path work)
+      throws Exception {
+    ScriptRunner runner = new ScriptRunner(work);
+    var result = new java.util.concurrent.atomic.AtomicReference<ResultReport.Builder>();
+    Thread running =
+        new Thread(
+            () -> {
+              try {
+                result.set(runner.run("C-7", bash(DETACHES), sink));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    running.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("out:started"));
+    List<String> detached = Files.readAllLines(work.resolve("C-7").resolve("pids"));
+    assertThat(detached).hasSize(2).allMatch(pid -> !gone(pid));
+
+    runner.cancel("C-7");
+    running.join(10_000);
+
+    assertThat(result.get().getOutcome()).isEqualTo(ResultReport.Outcome.CANCELLED);
+    for (String pid : detached) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> gone(pid));
+    }
+  }
+
+  @Test
+  void aTimedOutScriptTakesDownWhatItDetachedWithSetsidOrADoubleFork(@TempDir Path work)
+      throws Exception {
+    RunScript script = bash(DETACHES).toBuilder().setTimeoutMillis(1500).build();
+
+    ResultReport.Builder result = new ScriptRunner(work).run("C-8", script, sink);
+
+    assertThat(result.getMessage()).startsWith("timed out after 1.5 s");
+    List<String> detached = Files.readAllLines(work.resolve("C-8").resolve("pids"));
+    assertThat(detached).hasSize(2);
+    for (String pid : detached) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> gone(pid));
+    }
+  }
+
+  @Test
+  void aScriptRunsAsTheLeaderOfItsOwnSessionMarkedWithItsCommand(@TempDir Path work)
+      throws Exception {
+    ResultReport.Builder result =
+        new ScriptRunner(work)
+            .run(
+                "C-9",
+                bash("cut -d' ' -f6 /proc/$$/stat; echo $$; echo \"$CUTTLE_COMMAND_ID\"")
+                    .toBuilder()
+                    .putVariables("CUTTLE_COMMAND_ID", "forged")
+                    .build(),
+                sink);
+
+    assertThat(result.getExitCode()).isZero();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).as("its session id is its pid").isEqualTo(lines.get(1));
+    assertThat(lines.get(2)).isEqualTo("out:C-9");
+  }
+
+  /** Whether the process is gone from /proc, or is a zombie no one has reaped yet. */
+  private static boolean gone(String pid) {
+    Path stat = Path.of("/proc", pid.trim(), "stat");
+    try {
+      String text = Files.readString(stat);
+      return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (java.nio.file.NoSuchFileException e) {
+      return true;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

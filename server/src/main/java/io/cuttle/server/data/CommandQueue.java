@@ -3,13 +3,11 @@ package io.cuttle.server.data;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.Route;
-import io.cuttle.wire.polling.ProgressLimits;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.LogLine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -370,25 +368,10 @@ public final class CommandQueue {
 
   private void insertLines(
       Handle h, String commandId, LogCursor log, List<LogLine> lines, long now) {
-    if (lines.isEmpty()) {
-      return;
+    if (!lines.isEmpty()) {
+      LogMasks masks = new LogMasks(secretValues(h, commandId, log.maskedNames()));
+      StoredLog.insert(h, commandId, log.taskId(), masks, lines, now);
     }
-    List<String> secretValues = secretValues(h, commandId, log.maskedNames());
-    var batch =
-        h.prepareBatch(
-            "INSERT INTO log_lines (command_id, task_id, sequence, stream, text, logged_at)"
-                + " VALUES (:commandId, :taskId, :sequence, :stream, :text, :loggedAt)");
-    for (LogLine line : lines) {
-      batch
-          .bind("commandId", commandId)
-          .bind("taskId", log.taskId())
-          .bind("sequence", line.getSequence())
-          .bind("stream", line.getStream() == LogLine.Stream.STDERR ? "stderr" : "stdout")
-          .bind("text", fitColumn(mask(line.getText(), secretValues)))
-          .bind("loggedAt", line.getTimestampMillis() > 0 ? line.getTimestampMillis() : now)
-          .add();
-    }
-    batch.execute();
   }
 
   /**
@@ -434,38 +417,13 @@ public final class CommandQueue {
         .findOne();
   }
 
-  /** The values of the command's sensitive variables, longest first so none is half-masked. */
+  /** The values of the command's sensitive variables. */
   private List<String> secretValues(Handle h, String commandId, String maskedNames) {
     if (maskedNames == null) {
       return List.of();
     }
     var variables = payloadOf(h, commandId).getRunScript().getVariablesMap();
-    return Arrays.stream(maskedNames.split(","))
-        .map(variables::get)
-        .filter(v -> v != null && !v.isEmpty())
-        .sorted(Comparator.comparingInt(String::length).reversed())
-        .toList();
-  }
-
-  /**
-   * Masking can lengthen a line past what the log's column holds (a seven-character secret becomes
-   * eight asterisks), which would fail the whole batch again at every resend; its end is cut
-   * instead. The cut comes after masking, so it can only shorten asterisks, never show a secret.
-   */
-  private static String fitColumn(String text) {
-    if (text.length() <= ProgressLimits.MAX_LINE_CHARS) {
-      return text;
-    }
-    int end = ProgressLimits.MAX_LINE_CHARS;
-    return text.substring(0, Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end);
-  }
-
-  static String mask(String text, List<String> secretValues) {
-    String masked = text;
-    for (String value : secretValues) {
-      masked = masked.replace(value, MASK);
-    }
-    return masked;
+    return Arrays.stream(maskedNames.split(",")).map(variables::get).toList();
   }
 
   private Command payloadOf(Handle h, String commandId) {

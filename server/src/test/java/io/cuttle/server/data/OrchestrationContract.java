@@ -102,7 +102,8 @@ abstract class OrchestrationContract {
                           .setRunScript(
                               RunScript.newBuilder()
                                   .setBody("echo")
-                                  .putVariables("PASSWORD", "hunter2"))
+                                  .putVariables("PASSWORD", "hunter2")
+                                  .putVariables("KEY", PEM_KEY))
                           .build();
                   queue.addPending(
                       h,
@@ -385,5 +386,63 @@ abstract class OrchestrationContract {
     assertThat(tasks.log(TASK, 0, 10))
         .last()
         .satisfies(line -> assertThat(line.text()).isEqualTo("********".repeat(2048)));
+  }
+
+  private static final String PEM_KEY =
+      "-----BEGIN PRIVATE KEY-----\n"
+          + "MC4CAQAwBQYDK2VwBCIEIB3F9xYkq0tVhPz9v1Xw2lT0QeqGg9t4c0Sx2q3mP0aR\n"
+          + "-----END PRIVATE KEY-----\n";
+
+  private static LogLine piece(long sequence, LogLine.Stream stream, String text, boolean goesOn) {
+    return LogLine.newBuilder()
+        .setSequence(sequence)
+        .setStream(stream)
+        .setText(text)
+        .setContinuesPrevious(goesOn)
+        .build();
+  }
+
+  @Test
+  void aSecretStraddlingTheTentaclesCutAndEachLineOfAMultiLineSecretAreMasked() {
+    deploy(List.of("PASSWORD", "KEY"), new Step(List.of("t-1"), null));
+    advance();
+    Command command = queue.claimNext("T-t-1", Route.ROUTER, now, 0).orElseThrow();
+    queue.acknowledge("T-t-1", command.getCommandId(), now);
+    String id = command.getCommandId();
+    LogLine.Stream out = LogLine.Stream.STDOUT;
+
+    // A cut across batches (the piece before is already stored) and one within a batch, with a
+    // line of the other stream between the pieces.
+    queue.appendLog("T-t-1", id, List.of(piece(1, out, "start hun", false)), now);
+    queue.appendLog(
+        "T-t-1",
+        id,
+        List.of(
+            piece(2, LogLine.Stream.STDERR, "noise hun", false),
+            piece(3, out, "ter2 mid hunte", true),
+            piece(4, out, "r2 end", true),
+            piece(5, out, "hunter", false),
+            piece(6, out, "3", true)),
+        now);
+    // A PEM key printed with echo arrives one line of it per log line.
+    List<LogLine> pem = new java.util.ArrayList<>();
+    String[] keyLines = PEM_KEY.split("\n");
+    for (int i = 0; i < keyLines.length; i++) {
+      pem.add(piece(7 + i, out, "key: " + keyLines[i], false));
+    }
+    queue.appendLog("T-t-1", id, pem, now);
+
+    assertThat(tasks.log(TASK, 0, 20))
+        .extracting(line -> line.sequence() + ":" + line.text())
+        .containsExactly(
+            "1:start ********",
+            "2:noise hun",
+            "3: mid ********",
+            "4: end",
+            "5:hunter",
+            "6:3",
+            "7:key: ********",
+            "8:key: ********",
+            "9:key: ********");
   }
 }
