@@ -27,6 +27,12 @@ record SystemdUnit(
     }
   }
 
+  /**
+   * A JVM that ran out of memory may have lost threads it needs: exit, and systemd restarts a whole
+   * one, rather than leave it running half-dead. The ./cuttle launcher passes it too.
+   */
+  static final String EXIT_ON_OUT_OF_MEMORY = "-XX:+ExitOnOutOfMemoryError";
+
   static String fileName(String instance) {
     return "cuttle-tentacle-" + instance + ".service";
   }
@@ -38,6 +44,7 @@ record SystemdUnit(
   String content() {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
+    command.add(EXIT_ON_OUT_OF_MEMORY);
     command.add("-jar");
     command.add(jar.toString());
     command.add("tentacle");

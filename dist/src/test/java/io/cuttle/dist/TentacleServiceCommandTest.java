@@ -63,7 +63,7 @@ class TentacleServiceCommandTest {
             "User=deploy",
             "ExecStart="
                 + JAVA
-                + " -jar "
+                + " -XX:+ExitOnOutOfMemoryError -jar "
                 + jar
                 + " tentacle run --instance web-01 --home "
                 + base.toAbsolutePath(),
@@ -106,7 +106,11 @@ class TentacleServiceCommandTest {
         .contains(
             "Environment=\"CUTTLE_HOME=" + cuttleHome + "\"",
             "User=" + System.getProperty("user.name"),
-            "ExecStart=" + JAVA + " -jar " + jar + " tentacle run --instance db-01");
+            "ExecStart="
+                + JAVA
+                + " -XX:+ExitOnOutOfMemoryError -jar "
+                + jar
+                + " tentacle run --instance db-01");
     assertThat(run.out()).doesNotContain("Warning");
 
     Run again =

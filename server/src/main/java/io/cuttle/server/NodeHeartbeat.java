@@ -40,7 +40,7 @@ final class NodeHeartbeat implements AutoCloseable {
             () -> {
               try {
                 nodes.save(self.get());
-              } catch (RuntimeException e) {
+              } catch (RuntimeException | Error e) {
                 // An outage is logged once by DatabaseAvailability, not on every beat.
                 if (!database.failed(e)) {
                   log.warn(

@@ -109,7 +109,9 @@ public final class DatabaseAvailability implements AutoCloseable {
     try {
       probe.check();
       markAvailable();
-    } catch (SQLException | RuntimeException e) {
+      // An Error too: a scheduled task that throws is never run again, and a probe that died would
+      // leave an outage unnoticed for good (an OutOfMemoryError ends the process: see ./cuttle).
+    } catch (SQLException | RuntimeException | Error e) {
       if (!failed(e)) {
         log.warn("Could not check whether the database answers: {}", e.toString());
         log.debug("Database probe failure", e);

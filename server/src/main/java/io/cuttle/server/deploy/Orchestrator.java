@@ -87,7 +87,7 @@ public final class Orchestrator implements AutoCloseable {
   private void sweepSafely() {
     try {
       sweep();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (database.failed(e)) {
         return;
       }

@@ -16,6 +16,8 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
 import io.cuttle.server.packages.PackageStore;
+import io.grpc.Codec;
+import io.grpc.DecompressorRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.ClientAuth;
@@ -95,7 +97,8 @@ public final class PollingServer implements Listeners.Listener {
             refused,
             database,
             workers,
-            new ProgressReportsInFlight());
+            new TurnsPerTentacle(PollingService.MAX_PROGRESS_BATCHES_PER_TENTACLE),
+            new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE));
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
@@ -174,6 +177,13 @@ public final class PollingServer implements Listeners.Listener {
   /** The largest polling message a tentacle may send: a log batch, a result, a certificate. */
   private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+  /**
+   * What one tentacle's connection needs at once: up to 16 held polls and one call for each of up
+   * to 64 running commands (TentacleConfig's limits), with room for a check or a certificate call.
+   * Armeria's default is unlimited, which let one peer hold thousands of answers in the heap.
+   */
+  static final int MAX_STREAMS_PER_CONNECTION = 100;
+
   /** What every door shares: the service, its authentication, TLS and timeouts. */
   private record Parts(
       Settings settings,
@@ -186,18 +196,25 @@ public final class PollingServer implements Listeners.Listener {
       RefusedConnections refused,
       DatabaseAvailability database,
       ScheduledExecutorService workers,
-      ProgressReportsInFlight progressInFlight) {
+      TurnsPerTentacle progressInFlight,
+      TurnsPerTentacle chunksInFlight) {
 
     Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
-              .addService(new PollingService(context, tentacles, tasks, packages, progressInFlight))
+              .addService(
+                  new PollingService(
+                      context, tentacles, tasks, packages, progressInFlight, chunksInFlight))
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
               .exceptionHandler(new PollingFailures(database))
               .maxRequestMessageLength(MAX_MESSAGE_BYTES)
+              // Uncompressed messages only: tentacles never compress, and a 7 KB gzip bomb would
+              // cost the server 8 MiB of heap per stream, a thousandfold what it cost the peer.
+              .decompressorRegistry(
+                  DecompressorRegistry.emptyInstance().with(Codec.Identity.NONE, false))
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
@@ -217,6 +234,7 @@ public final class PollingServer implements Listeners.Listener {
               new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
           .requestTimeout(longestCall)
           .idleTimeout(settings.idleTimeout())
+          .http2MaxStreamsPerConnection(MAX_STREAMS_PER_CONNECTION)
           .pingInterval(Duration.ofSeconds(30))
           // A unary call is read whole before gRPC looks at it, so this limit must be the larger:
           // an oversized message then gets gRPC's RESOURCE_EXHAUSTED, not a bare HTTP 413 that a

@@ -1,6 +1,5 @@
 package io.cuttle.server.polling;
 
-import com.google.protobuf.ByteString;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.common.text.LogSafe;
 import io.cuttle.server.CuttleServer;
@@ -16,8 +15,6 @@ import io.cuttle.wire.polling.v1.AddCertificateRequest;
 import io.cuttle.wire.polling.v1.AddCertificateResponse;
 import io.cuttle.wire.polling.v1.CheckRequest;
 import io.cuttle.wire.polling.v1.CheckResponse;
-import io.cuttle.wire.polling.v1.Command;
-import io.cuttle.wire.polling.v1.DeployPackage;
 import io.cuttle.wire.polling.v1.FetchPackageChunkRequest;
 import io.cuttle.wire.polling.v1.HealthReport;
 import io.cuttle.wire.polling.v1.PackageChunk;
@@ -48,21 +45,29 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final TentacleStore tentacles;
   private final TaskStore tasks;
   private final TentacleCertificates certificates;
-  private final PackageStore packages;
-  private final ProgressReportsInFlight progressInFlight;
   private final PollingRefusals refusals;
+  private final TurnsPerTentacle progressInFlight;
+  private final PackageChunks chunks;
+
+  /**
+   * A tentacle sends one output batch at a time per running command, so only one running several
+   * commands at once comes near it; a batch refused is sent again after a pause. Well under the
+   * server's 16 workers and 10 database connections.
+   */
+  static final int MAX_PROGRESS_BATCHES_PER_TENTACLE = 4;
 
   PollingService(
       PollingContext context,
       TentacleStore tentacles,
       TaskStore tasks,
       PackageStore packages,
-      ProgressReportsInFlight progressInFlight) {
+      TurnsPerTentacle progressInFlight,
+      TurnsPerTentacle chunksInFlight) {
     this.context = context;
     this.tentacles = tentacles;
     this.tasks = tasks;
-    this.packages = packages;
     this.progressInFlight = progressInFlight;
+    this.chunks = new PackageChunks(context, packages, chunksInFlight);
     this.certificates = new TentacleCertificates(tentacles, context.clock());
     this.refusals =
         new PollingRefusals(
@@ -190,7 +195,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     if (refusals.refused(caller, "a progress batch", problem, observer)) {
       return;
     }
-    Optional<ProgressReportsInFlight.Turn> turn = progressInFlight.tryEnter(caller.id());
+    Optional<TurnsPerTentacle.Turn> turn = progressInFlight.tryEnter(caller.id());
     if (turn.isEmpty()) {
       observer.onError(
           Status.RESOURCE_EXHAUSTED
@@ -198,7 +203,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
                   "tentacle '"
                       + caller.name()
                       + "' already has "
-                      + ProgressReportsInFlight.MAX_PER_TENTACLE
+                      + progressInFlight.max()
                       + " batches of output being stored on this server, the most it may; send"
                       + " this one again once one of those is answered")
               .asRuntimeException());
@@ -301,86 +306,22 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
     return text.length() <= 2000 ? text : text.substring(0, 2000);
   }
 
-  /**
-   * Serves a piece of a package only for an unfinished DeployPackage command of the caller's that
-   * names it, so a tentacle can never read a package it was not sent.
-   */
   @Override
   public void fetchPackageChunk(
       FetchPackageChunkRequest request, StreamObserver<PackageChunk> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
-    if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
-      return;
+    if (refusals.isCaller(caller, request.getTentacleId(), observer)) {
+      chunks.serve(caller, request, observer);
     }
-    Optional<DeployPackage> deployment =
-        context
-            .queue()
-            .unfinished(caller.id(), request.getCommandId())
-            .filter(Command::hasDeployPackage)
-            .map(Command::getDeployPackage)
-            .filter(d -> d.getSha256().equals(request.getSha256()));
-    if (deployment.isEmpty()) {
-      refusals.warn(
-          caller.address(),
-          "package not sent",
-          "Refused tentacle '"
-              + caller.name()
-              + "' package "
-              + LogSafe.of(request.getSha256())
-              + " for command "
-              + LogSafe.of(request.getCommandId())
-              + ": no unfinished command sent to it names that package");
-      observer.onError(
-          Status.PERMISSION_DENIED
-              .withDescription(
-                  "package "
-                      + LogSafe.of(request.getSha256())
-                      + " is not part of an unfinished command '"
-                      + LogSafe.of(request.getCommandId())
-                      + "' sent to this tentacle")
-              .asRuntimeException());
-      return;
-    }
-    if (request.getOffset() < 0 || request.getOffset() > deployment.get().getSize()) {
-      observer.onError(
-          Status.OUT_OF_RANGE
-              .withDescription(
-                  "offset "
-                      + request.getOffset()
-                      + " (expected: 0 to the package's size, "
-                      + deployment.get().getSize()
-                      + ")")
-              .asRuntimeException());
-      return;
-    }
-    Optional<byte[]> chunk = packages.chunk(request.getSha256(), request.getOffset());
-    if (chunk.isEmpty()) {
-      observer.onError(
-          Status.NOT_FOUND
-              .withDescription(
-                  "package "
-                      + deployment.get().getPackageId()
-                      + " "
-                      + deployment.get().getVersion()
-                      + " is no longer stored on the server; push it again")
-              .asRuntimeException());
-      return;
-    }
-    reply(
-        observer,
-        PackageChunk.newBuilder()
-            .setData(ByteString.copyFrom(chunk.get()))
-            .setTotalSize(deployment.get().getSize())
-            .build());
   }
 
-  private static RuntimeException unknownCommand(String commandId) {
+  static RuntimeException unknownCommand(String commandId) {
     return Status.NOT_FOUND
         .withDescription("no command '" + LogSafe.of(commandId) + "' was sent to this tentacle")
         .asRuntimeException();
   }
 
-  private static <T> void reply(StreamObserver<T> observer, T response) {
+  static <T> void reply(StreamObserver<T> observer, T response) {
     observer.onNext(response);
     observer.onCompleted();
   }

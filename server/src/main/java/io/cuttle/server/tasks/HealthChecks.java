@@ -173,7 +173,7 @@ public final class HealthChecks implements AutoCloseable {
   private void runScheduleSafely() {
     try {
       runSchedule();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (database.failed(e)) {
         return;
       }

@@ -269,7 +269,7 @@ public final class TaskEngine implements AutoCloseable {
   private void sweepSafely() {
     try {
       sweep();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       if (database.failed(e)) {
         return;
       }

@@ -1,6 +1,7 @@
 package io.cuttle.server.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,24 @@ class DatabaseAvailabilityTest {
         },
         clock,
         NOT_IN_THIS_TEST);
+  }
+
+  @Test
+  void theProbeKeepsRunningAfterAnError() {
+    AtomicInteger probes = new AtomicInteger();
+    try (DatabaseAvailability availability =
+        DatabaseAvailability.watch(
+            () -> {
+              if (probes.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Direct buffer memory");
+              }
+            },
+            clock,
+            Duration.ofMillis(10))) {
+      // A scheduled task that throws is never run again: the second probe shows it survived.
+      await().atMost(Duration.ofSeconds(10)).until(() -> probes.get() >= 2);
+      assertThat(availability.unavailableSince()).isEmpty();
+    }
   }
 
   @Test
