@@ -2,6 +2,8 @@ package io.cuttle.dist;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code cuttle} command line: one jar, one subcommand per role. */
 @Command(
@@ -39,8 +41,25 @@ public final class Cuttle implements Runnable {
   /** The configured command line, shared by {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Cuttle());
+    commandLine.getSubcommands().values().forEach(Cuttle::withoutVersionOption);
     commandLine.setExecutionExceptionHandler(new Failures());
+    commandLine.setParameterExceptionHandler(new UsageErrors());
     return commandLine;
+  }
+
+  /**
+   * Only {@code cuttle --version} prints the version. The standard help options give every
+   * subcommand a {@code -V/--version} too, and there it swallowed a mistyped option: {@code deploy
+   * --version 1.0.0} printed an empty version, exited 0 and deployed nothing. Without it the option
+   * is unknown and the parse fails with a message.
+   */
+  private static void withoutVersionOption(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    OptionSpec version = spec.findOption("--version");
+    if (version != null && version.versionHelp()) {
+      spec.remove(version);
+    }
+    command.getSubcommands().values().forEach(Cuttle::withoutVersionOption);
   }
 
   @Override

@@ -207,8 +207,22 @@ final class ServerCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--min-free-disk-mb: " + minFreeDiskMb + " (expected: >= 0)");
     }
+    // The folder first: a second server on it usually has the same ports too, and the folder is
+    // the better diagnosis. Then the ports, before a new folder gets keys written into it.
+    boolean existingFolder = java.nio.file.Files.isDirectory(data);
+    if (existingFolder) {
+      DataFolderLock.hold(data);
+    }
+    ServerConfig.Builder builder = config(data, publicHost, bind, port, legacyPort);
+    DataFolderLock.requireFree("--port", new InetSocketAddress(bind, port));
+    DataFolderLock.requireFree("--legacy-port", new InetSocketAddress(bind, legacyPort));
+    DataFolderLock.requireFree(
+        "--routed-polling-port", routedPollingAddress(bind, routedPollingPort));
+    if (!existingFolder) {
+      DataFolderLock.hold(data);
+    }
     ServerConfig config =
-        config(data, publicHost, bind, port, legacyPort)
+        builder
             .healthCheckInterval(java.time.Duration.ofSeconds(healthCheckIntervalSeconds))
             .minimumFreeDiskBytes(minFreeDiskMb * 1024 * 1024)
             .handshakeTimeout(java.time.Duration.ofSeconds(handshakeTimeoutSeconds))
