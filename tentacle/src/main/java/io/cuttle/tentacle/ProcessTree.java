@@ -44,7 +44,8 @@ final class ProcessTree {
     }
     List<String> wrapped = new ArrayList<>(command.size() + 2);
     wrapped.add(SETSID.toString());
-    // Should it fork (it does when started as a group leader), still wait and pass on the exit code.
+    // Should it fork (it does when started as a group leader), still wait and pass on the exit
+    // code.
     wrapped.add("--wait");
     wrapped.addAll(command);
     return wrapped;
