@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * not when the next poll returns: a poll held by the server may not return for most of a minute.
  */
 final class LinkState {
-  private static final Logger log = LoggerFactory.getLogger(ServerPoller.class);
+  /** The tentacle's own logger: what its operator reads, and what the fleet tests capture. */
+  private static final Logger log = LoggerFactory.getLogger(TentacleAgent.class);
 
   enum State {
     STARTING,
