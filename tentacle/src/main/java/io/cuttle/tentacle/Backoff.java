@@ -28,4 +28,13 @@ public final class Backoff {
   public void reset() {
     current = initial;
   }
+
+  /** Waits out one backoff step; an interrupt ends the wait early and stays set for the caller. */
+  static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

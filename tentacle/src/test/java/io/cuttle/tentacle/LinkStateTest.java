@@ -33,7 +33,7 @@ class LinkStateTest {
   }
 
   private static Logger logger() {
-    return (Logger) LoggerFactory.getLogger(ServerPoller.class);
+    return (Logger) LoggerFactory.getLogger(TentacleAgent.class);
   }
 
   private List<String> logged() {
