@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class DatabaseOutageTest {
   private static final String TENTACLE = "db-outage";
-  private static final Duration OUTAGE = Duration.ofSeconds(12);
+  private static final Duration OUTAGE = Duration.ofSeconds(6);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
