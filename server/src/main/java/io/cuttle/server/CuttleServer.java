@@ -5,6 +5,7 @@ import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.data.ApiKeyStore;
 import io.cuttle.server.data.AuditLog;
 import io.cuttle.server.data.ClusterIdentityStore;
+import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DatabaseAvailability;
@@ -184,7 +185,8 @@ public final class CuttleServer implements AutoCloseable {
                   .waiters()
               : new PollWaiters();
       TentacleStore tentacles = new TentacleStore(jdbi);
-      CommandQueue queue = new CommandQueue(jdbi, secrets, config.maxCommandOutputBytes());
+      CommandQueue queue = new CommandQueue(jdbi, secrets);
+      CommandLog log = new CommandLog(jdbi, secrets, config.maxCommandOutputBytes());
       ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
       RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
       EnvironmentStore environmentStore = new EnvironmentStore(jdbi);
@@ -288,6 +290,7 @@ public final class CuttleServer implements AutoCloseable {
                           tentacles,
                           tasks,
                           queue,
+                          log,
                           packages,
                           waiters,
                           refused,

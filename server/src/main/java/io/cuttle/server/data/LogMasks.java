@@ -40,7 +40,7 @@ final class LogMasks {
   String mask(String text) {
     String masked = text;
     for (String secret : secrets) {
-      masked = masked.replace(secret, CommandQueue.MASK);
+      masked = masked.replace(secret, CommandLog.MASK);
     }
     return masked;
   }
@@ -63,7 +63,7 @@ final class LogMasks {
         if (rest <= tail.length()
             && head.endsWith(secret.substring(0, k))
             && tail.startsWith(secret.substring(k))) {
-          head = head.substring(0, head.length() - k) + CommandQueue.MASK;
+          head = head.substring(0, head.length() - k) + CommandLog.MASK;
           tail = tail.substring(rest);
           break;
         }

@@ -1,6 +1,6 @@
 package io.cuttle.server.deploy;
 
-import io.cuttle.server.data.CommandQueue;
+import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.ProjectStore;
@@ -141,7 +141,7 @@ public final class Projects {
     return new VariableView(
         v.id(),
         v.name(),
-        v.sensitive() ? CommandQueue.MASK : v.value(),
+        v.sensitive() ? CommandLog.MASK : v.value(),
         v.sensitive(),
         v.environmentName(),
         v.role());

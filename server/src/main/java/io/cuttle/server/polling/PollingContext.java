@@ -1,6 +1,7 @@
 package io.cuttle.server.polling;
 
 import io.cuttle.server.data.Cancellations;
+import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.identity.ServerIdentities;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /** What every held poll needs, gathered once. */
 record PollingContext(
     CommandQueue queue,
+    CommandLog log,
     Cancellations cancellations,
     PollWaiters waiters,
     Executor blocking,

@@ -9,6 +9,7 @@ import io.cuttle.common.net.Cidr;
 import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.Cancellations;
+import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.TaskStore;
@@ -69,6 +70,7 @@ public final class PollingServer implements Listeners.Listener {
       TentacleStore tentacles,
       TaskStore tasks,
       CommandQueue queue,
+      CommandLog log,
       PackageStore packages,
       PollWaiters waiters,
       RefusedConnections refused,
@@ -77,6 +79,7 @@ public final class PollingServer implements Listeners.Listener {
     PollingContext context =
         new PollingContext(
             queue,
+            log,
             new Cancellations(tasks.jdbi()),
             waiters,
             workers,

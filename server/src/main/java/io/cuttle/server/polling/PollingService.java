@@ -3,6 +3,7 @@ package io.cuttle.server.polling;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.common.text.LogSafe;
 import io.cuttle.server.CuttleServer;
+import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.HealthCheckStore;
 import io.cuttle.server.data.TaskStore;
@@ -209,12 +210,12 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
               .asRuntimeException());
       return;
     }
-    Optional<CommandQueue.LogProgress> stored;
+    Optional<CommandLog.LogProgress> stored;
     try {
       stored =
           context
-              .queue()
-              .appendLog(
+              .log()
+              .append(
                   caller.id(),
                   request.getCommandId(),
                   request.getLinesList(),
@@ -241,10 +242,10 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         || refusals.refused(caller, "a result", PollingFieldLimits.result(request), observer)) {
       return;
     }
-    Optional<CommandQueue.LogProgress> logged =
+    Optional<CommandLog.LogProgress> logged =
         context
-            .queue()
-            .appendLog(
+            .log()
+            .append(
                 caller.id(), request.getCommandId(), java.util.List.of(), context.clock().millis());
     if (logged.isEmpty()) {
       observer.onError(unknownCommand(request.getCommandId()));

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class CommandQueueContract {
   private Database database;
   private CommandQueue queue;
+  private CommandLog log;
   private TaskStore tasks;
   @TempDir Path secretsDirectory;
 
@@ -40,8 +41,9 @@ abstract class CommandQueueContract {
   void open() throws Exception {
     emptyDatabase();
     database = openDatabase();
-    queue =
-        new CommandQueue(
+    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
+    log =
+        new CommandLog(
             database.jdbi(),
             new Secrets(secretsDirectory),
             ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
@@ -100,16 +102,16 @@ abstract class CommandQueueContract {
   @Test
   void outputOverTheCapIsReplacedByOneMarkerAndLaterLinesAreCountedButDropped() {
     // "line 1" to "line 9" take 7 bytes each with their line break: five fit in 40.
-    CommandQueue capped = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory), 40);
+    CommandLog capped = new CommandLog(database.jdbi(), new Secrets(secretsDirectory), 40);
     queue("K-1", "C-1", "T-a", 100);
 
-    assertThat(capped.appendLog("T-a", "C-1", lines(1, 3), 1))
-        .contains(new CommandQueue.LogProgress(3, false));
-    assertThat(capped.appendLog("T-a", "C-1", lines(4, 7), 2))
-        .contains(new CommandQueue.LogProgress(7, true));
-    assertThat(capped.appendLog("T-a", "C-1", lines(4, 9), 3))
+    assertThat(capped.append("T-a", "C-1", lines(1, 3), 1))
+        .contains(new CommandLog.LogProgress(3, false));
+    assertThat(capped.append("T-a", "C-1", lines(4, 7), 2))
+        .contains(new CommandLog.LogProgress(7, true));
+    assertThat(capped.append("T-a", "C-1", lines(4, 9), 3))
         .as("a resent batch and the lines after it: counted, not stored")
-        .contains(new CommandQueue.LogProgress(9, true));
+        .contains(new CommandLog.LogProgress(9, true));
 
     assertThat(tasks.log("K-1", 0, 100))
         .extracting(e -> e.sequence() + ":" + e.stream() + ":" + e.text())
@@ -123,16 +125,14 @@ abstract class CommandQueueContract {
                 + " server keeps at most that much per command: cuttle server"
                 + " --max-command-output-mb)");
     assertThat(tasks.finishCommand("T-a", "C-1", CommandState.SUCCEEDED, 0, null, 4)).isTrue();
-    assertThat(capped.appendLog("T-a", "C-1", lines(10, 10), 5))
+    assertThat(capped.append("T-a", "C-1", lines(10, 10), 5))
         .as("finished: nothing more is stored")
-        .contains(new CommandQueue.LogProgress(9, true));
+        .contains(new CommandLog.LogProgress(9, true));
   }
 
   private Optional<Long> storedThrough(
       String tentacleId, String commandId, List<LogLine> lines, long now) {
-    return queue
-        .appendLog(tentacleId, commandId, lines, now)
-        .map(CommandQueue.LogProgress::storedThrough);
+    return log.append(tentacleId, commandId, lines, now).map(CommandLog.LogProgress::storedThrough);
   }
 
   private static List<LogLine> lines(long from, long to) {
@@ -356,7 +356,7 @@ abstract class CommandQueueContract {
   private Void writeBatches(String tentacle, String command, int batches, int perBatch) {
     for (int b = 0; b < batches; b++) {
       long from = (long) b * perBatch + 1;
-      queue.appendLog(tentacle, command, lines(from, from + perBatch - 1), b);
+      log.append(tentacle, command, lines(from, from + perBatch - 1), b);
     }
     return null;
   }
@@ -370,7 +370,7 @@ abstract class CommandQueueContract {
         .as("a resent batch adds only what is new")
         .contains(5L);
     assertThat(storedThrough("T-a", "C-1", lines(8, 9), 3)).as("a gap is not stored").contains(5L);
-    assertThat(queue.appendLog("T-b", "C-1", lines(6, 6), 4))
+    assertThat(log.append("T-b", "C-1", lines(6, 6), 4))
         .as("not this tentacle's command")
         .isEmpty();
 
@@ -486,11 +486,7 @@ abstract class CommandQueueContract {
     database.close();
 
     database = openDatabase();
-    queue =
-        new CommandQueue(
-            database.jdbi(),
-            new Secrets(secretsDirectory),
-            ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
+    queue = new CommandQueue(database.jdbi(), new Secrets(secretsDirectory));
 
     Optional<Command> claimed = queue.claimNext("T-a", Route.ROUTER, 1000, 0);
     assertThat(claimed).map(Command::getCommandId).contains("C-1");

@@ -31,6 +31,7 @@ abstract class OrchestrationContract {
   @TempDir Path data;
   private Database database;
   private CommandQueue queue;
+  private CommandLog log;
   private TaskStore tasks;
   private Orchestration orchestration;
   private long now = 1_000;
@@ -69,8 +70,9 @@ abstract class OrchestrationContract {
 
   private void openStores() throws Exception {
     database = openDatabase();
-    queue =
-        new CommandQueue(
+    queue = new CommandQueue(database.jdbi(), new Secrets(data));
+    log =
+        new CommandLog(
             database.jdbi(), new Secrets(data), ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
     tasks = new TaskStore(database.jdbi(), taskId -> {});
     orchestration = new Orchestration(database.jdbi(), queue);
@@ -315,12 +317,7 @@ abstract class OrchestrationContract {
       for (int round = 0; round < 4; round++) {
         for (Database node : nodes) {
           Orchestration orchestrator =
-              new Orchestration(
-                  node.jdbi(),
-                  new CommandQueue(
-                      node.jdbi(),
-                      new Secrets(data),
-                      ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES));
+              new Orchestration(node.jdbi(), new CommandQueue(node.jdbi(), new Secrets(data)));
           moves.add(
               pool.submit(() -> orchestrator.advance(TASK, at, PICKUP_MILLIS).tentaclesToWake()));
         }
@@ -352,7 +349,7 @@ abstract class OrchestrationContract {
     Command command = queue.claimNext("T-t-1", Route.ROUTER, now, 0).orElseThrow();
     assertThat(command.getRunScript().getVariablesMap()).containsEntry("PASSWORD", "hunter2");
     queue.acknowledge("T-t-1", command.getCommandId(), now);
-    queue.appendLog(
+    log.append(
         "T-t-1",
         command.getCommandId(),
         List.of(
@@ -371,7 +368,7 @@ abstract class OrchestrationContract {
     // Each seven-character secret masked by eight asterisks: longer than the log's column holds.
     String secrets = "hunter2".repeat(2200);
     assertThat(
-            queue.appendLog(
+            log.append(
                 "T-t-1",
                 command.getCommandId(),
                 List.of(
@@ -381,7 +378,7 @@ abstract class OrchestrationContract {
                         .setText(secrets)
                         .build()),
                 now))
-        .map(CommandQueue.LogProgress::storedThrough)
+        .map(CommandLog.LogProgress::storedThrough)
         .contains(2L);
     assertThat(tasks.log(TASK, 0, 10))
         .last()
@@ -413,8 +410,8 @@ abstract class OrchestrationContract {
 
     // A cut across batches (the piece before is already stored) and one within a batch, with a
     // line of the other stream between the pieces.
-    queue.appendLog("T-t-1", id, List.of(piece(1, out, "start hun", false)), now);
-    queue.appendLog(
+    log.append("T-t-1", id, List.of(piece(1, out, "start hun", false)), now);
+    log.append(
         "T-t-1",
         id,
         List.of(
@@ -430,7 +427,7 @@ abstract class OrchestrationContract {
     for (int i = 0; i < keyLines.length; i++) {
       pem.add(piece(7 + i, out, "key: " + keyLines[i], false));
     }
-    queue.appendLog("T-t-1", id, pem, now);
+    log.append("T-t-1", id, pem, now);
 
     assertThat(tasks.log(TASK, 0, 20))
         .extracting(line -> line.sequence() + ":" + line.text())

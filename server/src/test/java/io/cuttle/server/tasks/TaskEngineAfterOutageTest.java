@@ -2,7 +2,6 @@ package io.cuttle.server.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cuttle.server.ServerConfig;
 import io.cuttle.server.ShiftedClock;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.Database;
@@ -53,9 +52,7 @@ class TaskEngineAfterOutageTest {
     availability = DatabaseAvailability.watch(() -> {}, clock, NOT_IN_THIS_TEST);
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     tasks = new TaskStore(database.jdbi(), taskId -> {});
-    CommandQueue queue =
-        new CommandQueue(
-            database.jdbi(), new Secrets(data), ServerConfig.DEFAULT_MAX_COMMAND_OUTPUT_BYTES);
+    CommandQueue queue = new CommandQueue(database.jdbi(), new Secrets(data));
     engine =
         new TaskEngine(
             tentacles,
