@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
+import io.cuttle.server.ServerConfigBuilder;
 import io.cuttle.server.tasks.TentacleVersions;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -213,7 +214,7 @@ final class ServerCommand implements Callable<Integer> {
     if (existingFolder) {
       DataFolderLock.hold(data);
     }
-    ServerConfig.Builder builder = config(data, publicHost, bind, port, legacyPort);
+    ServerConfigBuilder builder = config(data, publicHost, bind, port, legacyPort);
     DataFolderLock.requireFree("--port", new InetSocketAddress(bind, port));
     DataFolderLock.requireFree("--legacy-port", new InetSocketAddress(bind, legacyPort));
     DataFolderLock.requireFree(
@@ -245,7 +246,7 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  static ServerConfig.Builder config(
+  static ServerConfigBuilder config(
       Path data, String publicHost, String bind, int port, int legacyPort) {
     checkPort("--port", port);
     checkPort("--legacy-port", legacyPort);

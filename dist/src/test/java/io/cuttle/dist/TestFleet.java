@@ -4,6 +4,7 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.client.TaskFollower;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
+import io.cuttle.server.ServerConfigBuilder;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
@@ -32,14 +33,14 @@ public final class TestFleet implements AutoCloseable {
   private final int legacyPort;
   public CuttleServer server;
   private final List<TentacleAgent> agents = new ArrayList<>();
-  private final UnaryOperator<ServerConfig.Builder> extraConfig;
+  private final UnaryOperator<ServerConfigBuilder> extraConfig;
 
   public TestFleet(Path directory) throws IOException {
     this(directory, b -> b);
   }
 
   /** A fleet whose server is also configured by {@code extraConfig}. */
-  public TestFleet(Path directory, UnaryOperator<ServerConfig.Builder> extraConfig)
+  public TestFleet(Path directory, UnaryOperator<ServerConfigBuilder> extraConfig)
       throws IOException {
     this.directory = directory;
     this.extraConfig = extraConfig;

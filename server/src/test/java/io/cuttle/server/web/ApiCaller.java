@@ -14,6 +14,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
+import io.cuttle.server.ServerConfigBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,7 +122,7 @@ final class ApiCaller implements AutoCloseable {
   }
 
   /** A server on loopback ephemeral ports with short polls, configured further by {@code extra}. */
-  static CuttleServer startServer(Path data, UnaryOperator<ServerConfig.Builder> extra)
+  static CuttleServer startServer(Path data, UnaryOperator<ServerConfigBuilder> extra)
       throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     return CuttleServer.start(
