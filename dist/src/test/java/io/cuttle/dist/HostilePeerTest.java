@@ -2,17 +2,25 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.cuttle.client.ApiClient;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.api.DeployPackageRequest;
 import io.cuttle.wire.api.TaskView;
+import io.cuttle.wire.polling.v1.AgentInfo;
 import io.cuttle.wire.polling.v1.CheckRequest;
+import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.FetchPackageChunkRequest;
 import io.cuttle.wire.polling.v1.LogLine;
+import io.cuttle.wire.polling.v1.PollRequest;
+import io.cuttle.wire.polling.v1.PollResponse;
 import io.cuttle.wire.polling.v1.ProgressReport;
 import io.cuttle.wire.polling.v1.ProgressResponse;
+import io.cuttle.wire.polling.v1.ProtocolVersion;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class HostilePeerTest {
+  /** How many package chunks one tentacle may have on their way from the server (security.md). */
+  private static final int PACKAGE_CHUNKS_IN_FLIGHT = 4;
 
   @TempDir static Path dir;
   private static TestFleet fleet;
@@ -129,6 +140,97 @@ class HostilePeerTest {
         .extracting(r -> r.getTentacleName())
         .as("the same tentacle, uncompressed, is answered")
         .isEqualTo("hostile");
+  }
+
+  @Test
+  void aTentacleThatReadsNoAnswersHoldsAtMostFourPackageChunks() throws Exception {
+    Command deployment = packageDeploymentSentToHostile();
+    FetchPackageChunkRequest fetch =
+        FetchPackageChunkRequest.newBuilder()
+            .setTentacleId(hostile.tentacleId)
+            .setCommandId(deployment.getCommandId())
+            .setSha256(deployment.getDeployPackage().getSha256())
+            .build();
+    int calls = 90;
+    List<RawPollingClient.RawCall> sent = new ArrayList<>();
+    try (RawPollingClient stalled =
+        RawPollingClient.thatReadsNoAnswers(
+            fleet.legacyPort(), PemFiles.read(hostileHome.directory()))) {
+      for (int i = 0; i < calls; i++) {
+        sent.add(stalled.call("FetchPackageChunk", fetch));
+      }
+      // Every call is answered at once with its headers; only four may carry a chunk, which then
+      // waits in the server for a window the peer never opens.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> sent.stream().allMatch(call -> call.headers.isDone()));
+      List<RawPollingClient.RawCall> refused =
+          sent.stream().filter(call -> call.status.isDone()).toList();
+      assertThat(refused)
+          .as("all but the four chunks a tentacle may have on their way")
+          .hasSize(calls - PACKAGE_CHUNKS_IN_FLIGHT);
+      assertThat(refused)
+          .extracting(call -> call.status.getNow(null))
+          .as("RESOURCE_EXHAUSTED, so an honest tentacle asks again later")
+          .containsOnly(Integer.toString(Status.Code.RESOURCE_EXHAUSTED.value()));
+      assertThat(sent).allMatch(call -> call.bodyBytes.get() == 0);
+    }
+    // Once the stalled connection is gone, its chunks' turns are over.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> hostile.polling.fetchPackageChunk(fetch).getData().size() > 0);
+  }
+
+  /**
+   * Pushes a package of several chunks and deploys it to the hostile tentacle, which polls for it
+   * as an agent that can unpack zips.
+   */
+  private static Command packageDeploymentSentToHostile() throws Exception {
+    Path zip = dir.resolve("Stalled.1.0.0.zip");
+    byte[] payload = new byte[3 * 256 * 1024];
+    new java.util.Random(7).nextBytes(payload);
+    try (java.util.zip.ZipOutputStream out =
+        new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(zip))) {
+      out.putNextEntry(new java.util.zip.ZipEntry("payload.bin"));
+      out.write(payload);
+      out.closeEntry();
+    }
+    Future<PollResponse> held =
+        hostile.pollingAsync.poll(
+            PollRequest.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_VERSION_1)
+                .setTentacleId(hostile.tentacleId)
+                .setFreeSlots(1)
+                .setAgent(
+                    AgentInfo.newBuilder()
+                        .setVersion("0.1.0")
+                        .addCapabilities("script:sh")
+                        .addCapabilities("package:zip")
+                        .setPlatform("Linux"))
+                .build());
+    try (ApiClient api = fleet.api()) {
+      api.pushPackage(zip, null, null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> api.tentacle("hostile").capabilities().contains("package:zip"));
+      api.deployPackage(
+          new DeployPackageRequest(
+              "Stalled",
+              "1.0.0",
+              "true",
+              null,
+              null,
+              List.of(),
+              List.of("hostile"),
+              60L,
+              null,
+              null,
+              null));
+    }
+    Command command = held.get(60, TimeUnit.SECONDS).getCommand();
+    assertThat(command.hasDeployPackage()).as(command.toString()).isTrue();
+    return command;
   }
 
   private static byte[] gzip(byte[] plain) throws Exception {

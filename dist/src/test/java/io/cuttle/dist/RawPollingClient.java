@@ -1,7 +1,9 @@
 package io.cuttle.dist;
 
+import com.google.protobuf.MessageLite;
 import io.cuttle.common.pki.Identity;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,10 +13,18 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
@@ -23,10 +33,12 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A hand-made HTTP/2 connection to the polling listener, to see what no gRPC client shows: the
- * server's SETTINGS.
+ * A hand-made HTTP/2 connection to the polling listener, to see and do what no gRPC client does:
+ * read the server's SETTINGS, and make calls whose answers it never reads (a receive window of
+ * zero, so the server cannot send a byte of any answer's body).
  */
 final class RawPollingClient implements AutoCloseable {
   private final EventLoopGroup group =
@@ -40,6 +52,16 @@ final class RawPollingClient implements AutoCloseable {
    * @param identity the certificate to present, or null for none
    */
   RawPollingClient(int port, Identity identity) throws Exception {
+    this(port, identity, Http2Settings.defaultSettings());
+  }
+
+  /** A connection that never lets the server send a DATA frame: every stream's window is zero. */
+  static RawPollingClient thatReadsNoAnswers(int port, Identity identity) throws Exception {
+    return new RawPollingClient(
+        port, identity, Http2Settings.defaultSettings().initialWindowSize(0));
+  }
+
+  private RawPollingClient(int port, Identity identity, Http2Settings settings) throws Exception {
     SslContextBuilder tls =
         SslContextBuilder.forClient()
             .sslProvider(SslProvider.JDK)
@@ -65,7 +87,7 @@ final class RawPollingClient implements AutoCloseable {
                     ch.pipeline()
                         .addLast(
                             ssl.newHandler(ch.alloc(), "127.0.0.1", port),
-                            Http2FrameCodecBuilder.forClient().build(),
+                            Http2FrameCodecBuilder.forClient().initialSettings(settings).build(),
                             new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
                             new ChannelInboundHandlerAdapter() {
                               @Override
@@ -81,6 +103,56 @@ final class RawPollingClient implements AutoCloseable {
             .connect("127.0.0.1", port)
             .sync()
             .channel();
+  }
+
+  /** Sends one unary gRPC call on a new stream: its headers and its one message. */
+  RawCall call(String method, MessageLite request) {
+    RawCall call = new RawCall();
+    Http2StreamChannel stream =
+        new Http2StreamChannelBootstrap(connection)
+            .handler(call)
+            .open()
+            .syncUninterruptibly()
+            .getNow();
+    Http2Headers headers =
+        new DefaultHttp2Headers()
+            .method("POST")
+            .scheme("https")
+            .authority("polling.localhost")
+            .path("/cuttle.polling.v1.PollingService/" + method)
+            .set("content-type", "application/grpc")
+            .set("te", "trailers");
+    byte[] body = request.toByteArray();
+    ByteBuf framed = stream.alloc().buffer(5 + body.length);
+    framed.writeByte(0).writeInt(body.length).writeBytes(body);
+    stream.write(new DefaultHttp2HeadersFrame(headers));
+    stream.writeAndFlush(new DefaultHttp2DataFrame(framed, true)).syncUninterruptibly();
+    return call;
+  }
+
+  /** What came back on one stream. */
+  static final class RawCall extends ChannelInboundHandlerAdapter {
+    /** The first HEADERS frame: an answer under way, or a refusal that ends the stream at once. */
+    final CompletableFuture<Http2Headers> headers = new CompletableFuture<>();
+
+    /** The grpc-status the stream ended with, from its trailers. */
+    final CompletableFuture<String> status = new CompletableFuture<>();
+
+    final AtomicLong bodyBytes = new AtomicLong();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Http2HeadersFrame frame) {
+        headers.complete(frame.headers());
+        if (frame.isEndStream()) {
+          CharSequence grpcStatus = frame.headers().get("grpc-status");
+          status.complete(grpcStatus == null ? "none" : grpcStatus.toString());
+        }
+      } else if (msg instanceof Http2DataFrame data) {
+        bodyBytes.addAndGet(data.content().readableBytes());
+      }
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   @Override
