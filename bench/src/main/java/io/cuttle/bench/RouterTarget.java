@@ -1,5 +1,6 @@
 package io.cuttle.bench;
 
+import io.cuttle.testkit.ExternalProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,7 +60,7 @@ enum RouterTarget {
     }
     Path folder = Files.createDirectories(dir.resolve(name().toLowerCase(Locale.ROOT)));
     int port = freePort();
-    ExternalProgram program =
+    ExternalProcess program =
         switch (this) {
           case CUTTLE -> startCuttleRouter(folder, port, backendPort);
           case HAPROXY -> startHaproxy(folder, port, backendPort);
@@ -75,7 +76,7 @@ enum RouterTarget {
     return new Running(this, port, program);
   }
 
-  private static ExternalProgram startCuttleRouter(Path folder, int port, int backendPort)
+  private static ExternalProcess startCuttleRouter(Path folder, int port, int backendPort)
       throws IOException {
     Path config = folder.resolve("router.yaml");
     Files.writeString(
@@ -95,15 +96,15 @@ enum RouterTarget {
             "    upstream: echo",
             ""),
         StandardCharsets.UTF_8);
-    return ExternalProgram.start(
+    return ExternalProcess.start(
         "cuttle router",
         folder.resolve("output.log"),
         CuttleCommand.of(ROUTER_HEAP, "router", "--config", config.toString()));
   }
 
-  private static ExternalProgram startHaproxy(Path folder, int port, int backendPort)
+  private static ExternalProcess startHaproxy(Path folder, int port, int backendPort)
       throws IOException {
-    Path haproxy = ExternalProgram.require("haproxy", "haproxy");
+    Path haproxy = ExternalProcess.require("haproxy", "haproxy");
     Path config = folder.resolve("haproxy.cfg");
     Files.writeString(
         config,
@@ -126,15 +127,15 @@ enum RouterTarget {
             "    server echo 127.0.0.1:" + backendPort,
             ""),
         StandardCharsets.UTF_8);
-    return ExternalProgram.start(
+    return ExternalProcess.start(
         "haproxy",
         folder.resolve("output.log"),
         List.of(haproxy.toString(), "-db", "-f", config.toString()));
   }
 
-  private static ExternalProgram startNginx(Path folder, int port, int backendPort)
+  private static ExternalProcess startNginx(Path folder, int port, int backendPort)
       throws IOException {
-    Path nginx = ExternalProgram.require("nginx", "nginx libnginx-mod-stream");
+    Path nginx = ExternalProcess.require("nginx", "nginx libnginx-mod-stream");
     Path config = folder.resolve("nginx.conf");
     String module =
         Files.exists(DEBIAN_NGINX_STREAM_MODULE)
@@ -163,7 +164,7 @@ enum RouterTarget {
             "}",
             ""),
         StandardCharsets.UTF_8);
-    return ExternalProgram.start(
+    return ExternalProcess.start(
         "nginx",
         folder.resolve("output.log"),
         List.of(
@@ -193,7 +194,7 @@ enum RouterTarget {
   }
 
   /** A started target: the port the load generator dials, and its process unless direct. */
-  record Running(RouterTarget target, int port, ExternalProgram program) implements AutoCloseable {
+  record Running(RouterTarget target, int port, ExternalProcess program) implements AutoCloseable {
     /**
      * The process tree's resident memory; empty for the backend reached directly. For {@code cuttle
      * router} it is the JVM's resident memory (its heap fixed and touched in full at start, see

@@ -2,6 +2,7 @@ package io.cuttle.bench;
 
 import io.cuttle.client.ApiClient;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.testkit.ExternalProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +36,10 @@ final class ServerNode implements AutoCloseable {
   private final int routedPollingPort;
   private final int maxConnections;
   private final int routerCount;
-  private final ExternalProgram server;
+  private final ExternalProcess server;
   private final int webPort;
   private final Thumbprint thumbprint;
-  private final List<ExternalProgram> routers = new ArrayList<>();
+  private final List<ExternalProcess> routers = new ArrayList<>();
 
   /** A node for {@code tentacles}, with one router process per {@code tentaclesPerRouter}. */
   ServerNode(Path dir, int tentacles, int tentaclesPerRouter)
@@ -52,7 +53,7 @@ final class ServerNode implements AutoCloseable {
     this.routerPort = RouterTarget.freePort();
     Path data = dir.resolve("server-data");
     server =
-        ExternalProgram.start(
+        ExternalProcess.start(
             "cuttle server",
             dir.resolve("server.log"),
             CuttleCommand.of(
@@ -152,19 +153,19 @@ final class ServerNode implements AutoCloseable {
         StandardCharsets.UTF_8);
     for (int i = 1; i <= routerCount; i++) {
       routers.add(
-          ExternalProgram.start(
+          ExternalProcess.start(
               "cuttle router " + i,
               dir.resolve("router-" + i + ".log"),
               CuttleCommand.of(List.of(), "router", "--config", config.toString())));
     }
     // They start side by side; each says when it listens (the port alone cannot tell them apart).
-    for (ExternalProgram router : routers) {
+    for (ExternalProcess router : routers) {
       router.awaitOutput("Cuttle router listening", START_TIMEOUT);
     }
   }
 
   private void closeRouters() throws InterruptedException {
-    for (ExternalProgram router : routers) {
+    for (ExternalProcess router : routers) {
       router.close();
     }
     routers.clear();

@@ -13,6 +13,7 @@ import io.cuttle.server.data.NodeFiles;
 import io.cuttle.server.data.PostgresPerClass;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.testkit.ExternalProcess;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskState;
@@ -101,7 +102,7 @@ class HighAvailabilityKillTest {
     void start() throws IOException {
       lives++;
       process =
-          ExternalProcess.cuttle(
+          CuttleProcess.start(
               "node-" + number,
               dir.resolve("node-" + number + "-life-" + lives + ".log"),
               "256m",
@@ -285,7 +286,7 @@ class HighAvailabilityKillTest {
     Path routerFile =
         Files.writeString(dir.resolve("router.yaml"), routerYaml(routerPort, adminPort));
     ExternalProcess router =
-        ExternalProcess.cuttle(
+        CuttleProcess.start(
             "router",
             dir.resolve("router.log"),
             "128m",

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.cuttle.client.ApiClient;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.dist.CommandLineTest.Run;
+import io.cuttle.testkit.ExternalProcess;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskLog;
@@ -54,7 +55,7 @@ class LargeOutputTest {
     int port = TestFleet.freePort();
     int legacyPort = TestFleet.freePort();
     try (ExternalProcess server =
-        ExternalProcess.cuttle(
+        CuttleProcess.start(
             "server",
             dir.resolve("server.log"),
             "128m",
@@ -101,7 +102,7 @@ class LargeOutputTest {
       assertThat(register.exitCode()).as(register.err()).isZero();
 
       try (ExternalProcess tentacle =
-              ExternalProcess.cuttle(
+              CuttleProcess.start(
                   "tentacle",
                   dir.resolve("tentacle.log"),
                   "48m",

@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.testkit.ExternalProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -78,7 +79,7 @@ class RouterReusePortTest {
       Path dir, String name, int port, int adminPort, LineEcho echo) throws IOException {
     Path config =
         Files.writeString(dir.resolve(name + ".yaml"), yaml(port, adminPort, echo.port()));
-    return ExternalProcess.cuttle(
+    return CuttleProcess.start(
         name + " router",
         dir.resolve(name + ".out"),
         "128m",

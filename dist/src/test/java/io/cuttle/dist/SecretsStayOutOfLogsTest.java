@@ -8,6 +8,7 @@ import io.cuttle.client.TaskFollower;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.dist.CommandLineTest.Run;
+import io.cuttle.testkit.ExternalProcess;
 import io.cuttle.wire.api.CreateReleaseRequest;
 import io.cuttle.wire.api.DeployRequest;
 import io.cuttle.wire.api.DeploymentView;
@@ -53,7 +54,7 @@ class SecretsStayOutOfLogsTest {
     Map<String, String> secrets = new LinkedHashMap<>();
     List<String> texts = new ArrayList<>();
     try (ExternalProcess server =
-        ExternalProcess.cuttle(
+        CuttleProcess.start(
             "server",
             dir.resolve("server.log"),
             "256m",
@@ -98,7 +99,7 @@ class SecretsStayOutOfLogsTest {
       texts.add(register.out() + register.err());
 
       try (ExternalProcess tentacle =
-              ExternalProcess.cuttle(
+              CuttleProcess.start(
                   "tentacle",
                   dir.resolve("tentacle.log"),
                   "128m",

@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.testkit.ExternalProcess;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.Route;

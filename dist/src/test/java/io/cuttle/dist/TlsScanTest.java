@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.testkit.ExternalProcess;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

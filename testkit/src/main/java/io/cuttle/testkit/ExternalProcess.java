@@ -1,4 +1,4 @@
-package io.cuttle.bench;
+package io.cuttle.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,30 +10,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * A program the benches start as a process of its own (a proxy, {@code cuttle router}, {@code
- * cuttle server}), so its memory can be read apart from the load generator's. Its output goes to a
- * file that a failure quotes. Closing stops it and its worker processes.
+ * A program in a process of its own (nginx, HAProxy, a proxy, or cuttle in a JVM of its own) that a
+ * test or a bench starts in the foreground and always stops again, children included. Its output
+ * goes to a file, so a failure can quote it, and its memory can be read apart from the caller's.
  */
-final class ExternalProgram implements AutoCloseable {
+public final class ExternalProcess implements AutoCloseable {
   /** Debian installs daemons in sbin folders, which a non-root PATH often leaves out. */
   private static final List<String> SBIN_FOLDERS = List.of("/usr/sbin", "/usr/local/sbin", "/sbin");
+
+  private static final Duration POLL = Duration.ofMillis(50);
 
   private final String name;
   private final Process process;
   private final Path output;
 
-  private ExternalProgram(String name, Process process, Path output) {
+  private ExternalProcess(String name, Process process, Path output) {
     this.name = name;
     this.process = process;
     this.output = output;
   }
 
-  /** The program's path; fails naming the Debian packages to install when it is missing. */
-  static Path require(String program, String debianPackages) {
+  /**
+   * The program's path. Fails (never skips) when it is missing, naming the Debian packages to
+   * install: a test that quietly did not run would prove nothing, and {@code .ci/run} installs
+   * them.
+   */
+  public static Path require(String program, String debianPackages) {
     List<String> folders = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
@@ -52,67 +60,107 @@ final class ExternalProgram implements AutoCloseable {
             + SBIN_FOLDERS
             + ": install the Debian packages '"
             + debianPackages
-            + "'");
+            + "' (.ci/run installs them)");
   }
 
-  static ExternalProgram start(String name, Path output, List<String> command) throws IOException {
+  public static ExternalProcess start(String name, Path output, List<String> command)
+      throws IOException {
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
     process.getOutputStream().close();
-    return new ExternalProgram(name, process, output);
+    return new ExternalProcess(name, process, output);
+  }
+
+  /**
+   * {@code java -Xmx<heap> [options] -cp <this JVM's class path> <mainClass> args}: a JVM of its
+   * own with a fixed heap it must not outgrow. Out of memory it dies loudly instead of limping on.
+   */
+  public static ExternalProcess java(
+      String name,
+      Path output,
+      String heap,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + heap);
+    command.addAll(jvmOptions);
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    command.addAll(args);
+    return start(name, output, command);
+  }
+
+  /** Waits up to a minute (a JVM starting on a busy machine) for the loopback port to accept. */
+  public ExternalProcess awaitListening(int port) throws InterruptedException {
+    return awaitListening(port, Duration.ofMinutes(1));
   }
 
   /** Waits until the program accepts connections on the loopback port, or fails with its output. */
-  ExternalProgram awaitListening(int port, Duration atMost) throws InterruptedException {
+  public ExternalProcess awaitListening(int port, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name + " exited with code " + process.exitValue() + ":\n" + output());
-      }
+      failIfExited();
       if (accepts(port)) {
         return this;
       }
-      Thread.sleep(50);
+      Thread.sleep(POLL.toMillis());
     }
     throw new IllegalStateException(
         name + " did not listen on port " + port + " within " + atMost + ":\n" + output());
   }
 
   /** Waits until the program's output contains {@code text}, or fails with its output. */
-  String awaitOutput(String text, Duration atMost) throws InterruptedException {
+  public String awaitOutput(String text, Duration atMost) throws InterruptedException {
     long deadline = System.nanoTime() + atMost.toNanos();
     while (System.nanoTime() < deadline) {
       String soFar = output();
       if (soFar.contains(text)) {
         return soFar;
       }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            name + " exited with code " + process.exitValue() + ":\n" + soFar);
-      }
-      Thread.sleep(50);
+      failIfExited();
+      Thread.sleep(POLL.toMillis());
     }
     throw new IllegalStateException(
         name + " did not print '" + text + "' within " + atMost + ":\n" + output());
   }
 
-  long pid() {
+  private void failIfExited() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          name + " exited with code " + process.exitValue() + ":\n" + output());
+    }
+  }
+
+  public long pid() {
     return process.pid();
   }
 
+  /** The process itself, for checks on what it is (which executable, what children). */
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Resident memory of the program and its worker processes (nginx forks workers), in bytes. */
-  long residentBytes() {
+  public long residentBytes() {
     return Stream.concat(Stream.of(process.toHandle()), process.descendants())
         .mapToLong(handle -> residentBytes(handle.pid()))
         .sum();
   }
 
   /** VmRSS from /proc; 0 for a process that has just ended. */
-  static long residentBytes(long pid) {
+  public static long residentBytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmRSS:")) {
@@ -126,7 +174,7 @@ final class ExternalProgram implements AutoCloseable {
     }
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.readString(output, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -142,7 +190,23 @@ final class ExternalProgram implements AutoCloseable {
     }
   }
 
-  /** Stops the program and its worker processes: politely first, then by force. */
+  /**
+   * Kills the program at once (SIGKILL), as a crash, the OOM killer or a pulled plug would: no
+   * shutdown hook runs, and the kernel cuts its connections.
+   */
+  public void kill() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " still runs 10 s after SIGKILL");
+    }
+  }
+
+  /**
+   * Stops the program and its worker processes: politely first (SIGTERM, so shutdown hooks run),
+   * then by force after 20 s.
+   */
   @Override
   public void close() throws InterruptedException {
     List<ProcessHandle> children = process.descendants().toList();
@@ -155,7 +219,7 @@ final class ExternalProgram implements AutoCloseable {
     for (ProcessHandle child : children) {
       try {
         child.onExit().get(5, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         child.destroyForcibly();
       }
     }
