@@ -1,6 +1,7 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
+import io.cuttle.common.text.TerminalText;
 import io.cuttle.wire.api.HealthCheckRequest;
 import io.cuttle.wire.api.HealthCheckStarted;
 import io.cuttle.wire.api.TentacleStatus;
@@ -29,27 +30,39 @@ final class FleetCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** One line per tentacle: name, status, version, route and address, and what is wrong. */
+  /**
+   * One line per tentacle: name, status, version, route and address, and what is wrong. What a
+   * tentacle reported (its version, health details, words in the problem) is escaped with {@link
+   * TerminalText}, so it cannot drive the terminal or add lines of its own.
+   */
   static void print(PrintWriter out, List<TentacleView> tentacles) {
-    int width = tentacles.stream().mapToInt(t -> t.name().length()).max().orElse(0);
+    int width = tentacles.stream().mapToInt(t -> shown(t.name()).length()).max().orElse(0);
     for (TentacleView t : tentacles) {
       out.printf(
           "%-" + width + "s  %-9s  %-14s  %s%n",
-          t.name(),
+          shown(t.name()),
           t.status(),
-          t.version() == null ? "version ?" : "version " + t.version(),
-          (t.route() == null ? "never polled" : "via " + t.route() + " from " + t.address())
+          t.version() == null ? "version ?" : "version " + shown(t.version()),
+          (t.route() == null ? "never polled" : "via " + t.route() + " from " + shown(t.address()))
               + (t.lastSeenMillis() == null
                   ? ""
                   : ", last contact " + Instant.ofEpochMilli(t.lastSeenMillis())));
       if (t.problem() != null) {
-        out.println("    " + t.problem());
+        out.println("    " + shown(t.problem()));
       }
       if (t.lastHealthCheck() != null && t.lastHealthCheck().details() != null) {
-        out.println("    last health check: " + t.lastHealthCheck().details());
+        out.println("    last health check: " + shown(t.lastHealthCheck().details()));
       }
     }
     out.flush();
+  }
+
+  private static String shown(String tentacleSupplied) {
+    return TerminalText.field(tentacleSupplied);
+  }
+
+  private static String names(List<String> names) {
+    return String.join(", ", names.stream().map(FleetCommand::shown).toList());
   }
 
   @Command(
@@ -111,21 +124,16 @@ final class FleetCommand implements Runnable {
         HealthCheckStarted started =
             api.checkHealth(new HealthCheckRequest(environment, roles, names));
         if (started.taskId() != null) {
-          out.println(
-              "Task "
-                  + started.taskId()
-                  + ": health check of "
-                  + String.join(", ", started.queued()));
+          out.println("Task " + started.taskId() + ": health check of " + names(started.queued()));
         }
         if (!started.alreadyPending().isEmpty()) {
           out.println(
-              "Already being checked (not queued twice): "
-                  + String.join(", ", started.alreadyPending()));
+              "Already being checked (not queued twice): " + names(started.alreadyPending()));
         }
         if (!started.notCapable().isEmpty()) {
           out.println(
               "Too old to run health checks (their health is whether they are online): "
-                  + String.join(", ", started.notCapable()));
+                  + names(started.notCapable()));
         }
         List<String> checked = new ArrayList<>(started.queued());
         checked.addAll(started.alreadyPending());
@@ -146,7 +154,7 @@ final class FleetCommand implements Runnable {
               "No result yet after "
                   + waitSeconds
                   + " s from: "
-                  + String.join(", ", stillPending)
+                  + names(stillPending)
                   + "; they show their last check. See them later with 'cuttle fleet list'.");
         }
         out.flush();

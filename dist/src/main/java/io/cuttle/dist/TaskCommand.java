@@ -1,6 +1,7 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
+import io.cuttle.common.text.TerminalText;
 import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskView;
 import java.io.PrintWriter;
@@ -47,11 +48,11 @@ final class TaskCommand implements Runnable {
         for (TargetView target : task.targets()) {
           out.println(
               "  "
-                  + target.tentacleName()
+                  + TerminalText.field(target.tentacleName())
                   + "  "
                   + (target.state().finished()
                       ? TaskPrinter.outcome(target)
-                      : target.state() + ": " + target.message()));
+                      : target.state() + ": " + TerminalText.field(target.message())));
         }
         out.flush();
         return 0;

@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import io.cuttle.client.ApiClient;
 import io.cuttle.client.TaskFollower;
+import io.cuttle.common.text.TerminalText;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.Route;
@@ -14,7 +15,9 @@ import java.util.Map;
 
 /**
  * Prints a task's output as it arrives, each line prefixed by its target and the route that
- * target's tentacle used, then one summary line per target.
+ * target's tentacle used, then one summary line per target. Everything a tentacle supplied goes
+ * through {@link TerminalText}, so its output cannot drive the admin's terminal or print a line
+ * without its own target's prefix.
  */
 final class TaskPrinter {
   private final ApiClient api;
@@ -57,17 +60,18 @@ final class TaskPrinter {
   }
 
   static String outcome(TargetView target) {
+    String message = target.message() == null ? null : TerminalText.field(target.message());
     if (target.state() == CommandState.PENDING) {
-      return target.message() == null ? "not started" : target.message();
+      return message == null ? "not started" : message;
     }
     if (target.state() == CommandState.CANCELLED) {
       // The server's and tentacle's words already start with "cancelled"; do not say it twice.
-      String message = target.message() == null ? "" : target.message();
-      return message.startsWith("cancelled") ? message : "cancelled: " + message;
+      String words = message == null ? "" : message;
+      return words.startsWith("cancelled") ? words : "cancelled: " + words;
     }
-    return target.exitCode() != null && target.message() == null
+    return target.exitCode() != null && message == null
         ? "succeeded (exit code " + target.exitCode() + ")"
-        : "FAILED: " + target.message();
+        : "FAILED: " + message;
   }
 
   private void print(String taskId, LogEntry line) {
@@ -83,13 +87,17 @@ final class TaskPrinter {
       prefix = String.format("[%-" + width + "s | %s] ", label, routeLabel(route));
       prefixes.put(label, prefix);
     }
-    out.println(prefix + ("stderr".equals(line.stream()) ? "! " : "") + line.text());
+    String stream = "stderr".equals(line.stream()) ? "! " : "";
+    for (String physical : TerminalText.lines(line.text())) {
+      out.println(prefix + stream + physical);
+    }
     out.flush();
   }
 
   /** A target's name, after its deployment step's when it has one. */
   private static String label(String stepName, String tentacleName) {
-    return stepName == null ? tentacleName : stepName + " / " + tentacleName;
+    String tentacle = TerminalText.field(tentacleName);
+    return stepName == null ? tentacle : TerminalText.field(stepName) + " / " + tentacle;
   }
 
   static String routeLabel(Route route) {

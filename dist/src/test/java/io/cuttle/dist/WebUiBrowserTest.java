@@ -23,13 +23,14 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web UI in real headless Chromium against a real server with real tentacles: signing in,
- * seeing the fleet, running a script from the console and watching its log arrive live, approving a
- * refused certificate as a tentacle, and a viewer who can look at everything but change nothing, in
- * the UI or through the API.
+ * seeing the fleet, running a script from the console and watching its log arrive live (markup in
+ * the output shown as text, never as elements), approving a refused certificate as a tentacle, and
+ * a viewer who can look at everything but change nothing, in the UI or through the API.
  */
 @Timeout(240)
 class WebUiBrowserTest {
   private static final String VIEWER_PASSWORD = "just looking, thanks";
+  private static final String MARKUP = "<img src=x id=injected><b id=injected-bold>bold?</b>";
   @TempDir static Path fleetDir;
   private static TestFleet fleet;
   private static String url;
@@ -105,6 +106,8 @@ class WebUiBrowserTest {
             String.join(
                 "\n",
                 "echo \"first from $CUTTLE_TENTACLE_NAME\"",
+                // What a tentacle prints is text: markup in it must create no element.
+                "echo '" + MARKUP + "'",
                 // Holds the script until the test has seen the first line in the browser.
                 "for i in $(seq 1 600); do [ -f '" + release + "' ] && break; sleep 0.1; done",
                 "echo \"second from $CUTTLE_TENTACLE_NAME\""));
@@ -119,6 +122,11 @@ class WebUiBrowserTest {
     browser.awaitText("#task-state", "SUCCEEDED");
     browser.awaitText("#live", "Finished");
     assertThat(browser.all("pre[data-target=legacy-1]")).isEmpty();
+    assertThat(browser.text("pre[data-target=routed-1]")).contains(MARKUP);
+    assertThat(browser.all("pre[data-target=routed-1] span")).hasSize(3);
+    assertThat(browser.all("pre[data-target=routed-1] span *, #injected, #injected-bold"))
+        .as("elements made from the output's markup")
+        .isEmpty();
 
     String taskId = browser.driver.getCurrentUrl().replaceAll(".*#/tasks/", "");
     Map<String, Object> download =
@@ -127,6 +135,7 @@ class WebUiBrowserTest {
     assertThat((String) download.get("text"))
         .contains("== routed-1: SUCCEEDED, exit code 0")
         .contains("first from routed-1")
+        .contains(MARKUP)
         .contains("second from routed-1");
 
     signOut();
