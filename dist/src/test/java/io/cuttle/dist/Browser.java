@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -13,13 +14,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through its chromedriver, with a fresh profile, for testing the
  * web UI as a person uses it. It accepts the test server's self-signed certificate; nothing else
- * here would.
+ * here would. It keeps the browser's console, so that a test can check that the page's
+ * Content-Security-Policy refused nothing the UI needs.
  */
 final class Browser implements AutoCloseable {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -40,6 +45,10 @@ final class Browser implements AutoCloseable {
         "--window-size=1366,900",
         "--user-data-dir=" + profile.toAbsolutePath());
     options.setAcceptInsecureCerts(true);
+    // Chromium reports each thing a Content-Security-Policy refuses as a console error.
+    LoggingPreferences logging = new LoggingPreferences();
+    logging.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logging);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File("/usr/bin/chromedriver"))
@@ -124,6 +133,18 @@ final class Browser implements AutoCloseable {
                 method,
                 headers,
                 body);
+  }
+
+  /**
+   * What the console said, since the last call, about the page's Content-Security-Policy refusing
+   * something (an inline script or style, a script or image from elsewhere, an eval): on every page
+   * this browser opened, the pages it left included.
+   */
+  List<String> contentSecurityPolicyViolations() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .filter(message -> message.contains("Content Security Policy"))
+        .toList();
   }
 
   @Override

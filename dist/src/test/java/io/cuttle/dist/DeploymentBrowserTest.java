@@ -40,8 +40,14 @@ class DeploymentBrowserTest {
 
   @AfterEach
   void stop() {
-    browser.close();
-    fleet.close();
+    try {
+      assertThat(browser.contentSecurityPolicyViolations())
+          .as("what the Content-Security-Policy refused while the UI was used")
+          .isEmpty();
+    } finally {
+      browser.close();
+      fleet.close();
+    }
   }
 
   @Test

@@ -58,7 +58,13 @@ class WebUiBrowserTest {
 
   @AfterEach
   void closeBrowser() {
-    browser.close();
+    try {
+      assertThat(browser.contentSecurityPolicyViolations())
+          .as("what the Content-Security-Policy refused while the UI was used")
+          .isEmpty();
+    } finally {
+      browser.close();
+    }
   }
 
   private static String adminPassword() throws Exception {

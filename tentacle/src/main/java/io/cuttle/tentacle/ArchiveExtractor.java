@@ -4,15 +4,22 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * Unpacks a zip or tar.gz into a folder, refusing anything that would land outside it: entries
@@ -21,8 +28,11 @@ import java.util.zip.ZipInputStream;
  * not as the archive claims. Refused archives fail with a message naming the entry; whatever was
  * written before stays inside the folder.
  *
- * <p>Zip entries are all extracted as plain files and folders (a link stored in a zip becomes a
- * file holding its target's name); tar keeps links that stay inside and the owner's execute bit.
+ * <p>commons-compress reads the formats (pax and GNU tar with long names and link targets and
+ * sparse files; zip with data descriptors and unix modes); {@link ExtractionBudget} holds the
+ * rules. Both formats keep the owner's execute bit. Zip entries are extracted as plain files and
+ * folders (a link stored in a zip becomes a file holding its target's name); tar keeps links that
+ * stay inside.
  */
 final class ArchiveExtractor {
   static final Limits DEFAULT_LIMITS = new Limits(100_000, 20L * 1024 * 1024 * 1024);
@@ -39,6 +49,9 @@ final class ArchiveExtractor {
     }
   }
 
+  private static final String ZIP = "zip";
+  private static final String TAR_GZ = "tar.gz";
+
   private final Limits limits;
 
   ArchiveExtractor(Limits limits) {
@@ -47,12 +60,14 @@ final class ArchiveExtractor {
 
   void extractZip(Path archive, Path target) throws IOException, Refused {
     Files.createDirectories(target);
-    Budget budget = new Budget(target.toRealPath());
-    try (ZipInputStream zip =
-        new ZipInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
-      for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+    ExtractionBudget budget = new ExtractionBudget(target.toRealPath(), limits);
+    if (ZipDirectoryCount.count(archive, limits.maxEntries()) > limits.maxEntries()) {
+      throw ExtractionBudget.tooManyEntries(limits.maxEntries());
+    }
+    try (ZipFile zip = openZip(archive)) {
+      for (ZipArchiveEntry entry : Collections.list(zip.getEntries())) {
         budget.countEntry();
-        Path destination = budget.inside(entry.getName());
+        Path destination = budget.inside(zipName(entry));
         if (destination.equals(budget.root)) {
           continue; // "./": the folder itself, there already
         }
@@ -60,53 +75,145 @@ final class ArchiveExtractor {
           budget.createParents(destination);
           Files.createDirectories(destination);
         } else {
-          writeFile(zip, destination, budget, false);
+          writeZipEntry(zip, entry, destination, budget);
         }
       }
-    } catch (java.util.zip.ZipException e) {
-      throw new Refused("the package is not a readable zip file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The entry's name as stored: commons-compress turns the backslashes of a zip made on Windows
+   * into slashes, and a refusal should name the entry as the package's author wrote it.
+   */
+  private static String zipName(ZipArchiveEntry entry) {
+    byte[] raw = entry.getRawName();
+    if (raw != null) {
+      String stored = new String(raw, StandardCharsets.UTF_8);
+      if (stored.replace('\\', '/').equals(entry.getName())) {
+        return stored;
+      }
+    }
+    return entry.getName();
+  }
+
+  private static ZipFile openZip(Path archive) throws Refused {
+    try {
+      return ZipFile.builder().setPath(archive).get();
+    } catch (IOException e) {
+      throw unreadable(ZIP, e);
+    }
+  }
+
+  private static void writeZipEntry(
+      ZipFile zip, ZipArchiveEntry entry, Path destination, ExtractionBudget budget)
+      throws IOException, Refused {
+    if (!zip.canReadEntryData(entry)) {
+      throw new Refused(
+          "entry '"
+              + zipName(entry)
+              + "' is encrypted or compressed with a method this tentacle cannot read (zip method "
+              + entry.getMethod()
+              + "); repack it with deflate");
+    }
+    CRC32 crc = new CRC32();
+    try (InputStream in = new CheckedInputStream(zipContent(zip, entry), crc)) {
+      int mode = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? entry.getUnixMode() : 0;
+      writeFile(in, destination, budget, isOwnerExecutable(mode) && !entry.isUnixSymlink(), ZIP);
+    }
+    if (entry.getCrc() != -1 && entry.getCrc() != crc.getValue()) {
+      throw new Refused(
+          "entry '" + zipName(entry) + "' is damaged: its content does not match its CRC-32");
+    }
+  }
+
+  private static InputStream zipContent(ZipFile zip, ZipArchiveEntry entry) throws Refused {
+    try {
+      return zip.getInputStream(entry);
+    } catch (IOException e) {
+      throw unreadable(ZIP, e);
     }
   }
 
   void extractTarGz(Path archive, Path target) throws IOException, Refused {
     Files.createDirectories(target);
-    Budget budget = new Budget(target.toRealPath());
-    try (InputStream in =
-        new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
-      TarReader tar = new TarReader(in);
-      for (TarReader.Entry entry; (entry = tar.next()) != null; ) {
+    ExtractionBudget budget = new ExtractionBudget(target.toRealPath(), limits);
+    try (InputStream file = new BufferedInputStream(Files.newInputStream(archive));
+        TarHeaderLimit headers = new TarHeaderLimit(gunzip(file));
+        TarArchiveInputStream tar = new TarArchiveInputStream(headers)) {
+      for (TarArchiveEntry entry; (entry = nextEntry(tar, headers)) != null; ) {
         budget.countEntry();
-        Path destination = budget.inside(entry.name());
-        if (destination.equals(budget.root) && entry.type() == TarReader.Type.DIRECTORY) {
+        Path destination = budget.inside(entry.getName());
+        if (destination.equals(budget.root) && entry.isDirectory()) {
           continue; // "./", as tar -C dir . writes it: the folder itself, there already
         }
-        switch (entry.type()) {
-          case DIRECTORY -> {
-            budget.createParents(destination);
-            Files.createDirectories(destination);
-          }
-          case FILE -> writeFile(tar.content(), destination, budget, entry.executable());
-          case SYMLINK -> link(budget, entry, destination);
-          default ->
-              throw new Refused(
-                  "entry '"
-                      + entry.name()
-                      + "' is a "
-                      + entry.type().description
-                      + ", which a package may not contain");
+        if (entry.isDirectory()) {
+          budget.createParents(destination);
+          Files.createDirectories(destination);
+        } else if (entry.isSymbolicLink()) {
+          link(budget, entry, destination);
+        } else if (isRegularFile(entry)) {
+          writeFile(tar, destination, budget, isOwnerExecutable(entry.getMode()), TAR_GZ);
+        } else {
+          throw new Refused(
+              "entry '"
+                  + entry.getName()
+                  + "' is a "
+                  + (entry.isLink() ? "hard link" : "device, pipe or other special file")
+                  + ", which a package may not contain");
         }
       }
-    } catch (java.util.zip.ZipException e) {
-      throw new Refused("the package is not a readable tar.gz file: " + e.getMessage());
-    } catch (TarReader.Malformed e) {
-      throw new Refused("the package is not a readable tar.gz file: " + e.getMessage());
     }
   }
 
-  private static void link(Budget budget, TarReader.Entry entry, Path destination)
+  private static InputStream gunzip(InputStream file) throws Refused {
+    try {
+      return new GZIPInputStream(file);
+    } catch (IOException e) {
+      throw unreadable(TAR_GZ, e);
+    }
+  }
+
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, TarHeaderLimit headers)
+      throws Refused {
+    headers.start();
+    try {
+      return tar.getNextEntry();
+    } catch (IOException | RuntimeException e) {
+      if (headers.exceeded()) {
+        throw new Refused(
+            "the package has more than "
+                + TarHeaderLimit.MAX_BYTES
+                + " bytes of tar headers (long names, link targets, pax records, a sparse map)"
+                + " or of data a link or folder does not use before one entry; refusing it");
+      }
+      throw unreadable(TAR_GZ, e);
+    } finally {
+      headers.stop();
+    }
+  }
+
+  /** Plain, contiguous and sparse files: everything whose content is a file's bytes. */
+  private static boolean isRegularFile(TarArchiveEntry entry) {
+    byte flag = entry.getLinkFlag();
+    return flag == TarConstants.LF_NORMAL
+        || flag == TarConstants.LF_OLDNORM
+        || flag == TarConstants.LF_CONTIG
+        || flag == TarConstants.LF_GNUTYPE_SPARSE;
+  }
+
+  private static boolean isOwnerExecutable(int mode) {
+    return (mode & 0100) != 0;
+  }
+
+  private static void link(ExtractionBudget budget, TarArchiveEntry entry, Path destination)
       throws IOException, Refused {
-    Path target = Path.of(entry.linkTarget());
-    if (target.isAbsolute()) {
+    Path target;
+    try {
+      target = Path.of(entry.getLinkName());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw linkOutside(entry);
+    }
+    if (target.isAbsolute() || entry.getLinkName().isEmpty()) {
       throw linkOutside(entry);
     }
     budget.createParents(destination);
@@ -117,16 +224,26 @@ final class ArchiveExtractor {
     Files.createSymbolicLink(destination, target);
   }
 
-  private static Refused linkOutside(TarReader.Entry entry) {
+  private static Refused linkOutside(TarArchiveEntry entry) {
     return new Refused(
         "entry '"
-            + entry.name()
+            + entry.getName()
             + "' is a symbolic link to '"
-            + entry.linkTarget()
+            + entry.getLinkName()
             + "', outside the folder the package is extracted to");
   }
 
-  private static void writeFile(InputStream in, Path destination, Budget budget, boolean executable)
+  private static Refused unreadable(String format, Exception e) {
+    return new Refused("the package is not a readable " + format + " file: " + e.getMessage());
+  }
+
+  /**
+   * Copies an entry's content, counting it against the budget as it is written. A failure to read
+   * is the archive's fault and refuses it; a failure to write is this machine's and stays an
+   * IOException.
+   */
+  private static void writeFile(
+      InputStream in, Path destination, ExtractionBudget budget, boolean executable, String format)
       throws IOException, Refused {
     budget.createParents(destination);
     if (Files.isSymbolicLink(destination)) {
@@ -134,7 +251,7 @@ final class ArchiveExtractor {
     }
     byte[] buffer = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(destination)) {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
+      for (int n; (n = read(in, buffer, format)) >= 0; ) {
         budget.countBytes(n, destination);
         out.write(buffer, 0, n);
       }
@@ -151,101 +268,11 @@ final class ArchiveExtractor {
     }
   }
 
-  /** What one extraction has used of its limits, and the folder it must stay inside. */
-  private final class Budget {
-    final Path root;
-    int entries;
-    long bytes;
-
-    Budget(Path root) {
-      this.root = root;
-    }
-
-    void countEntry() throws Refused {
-      if (++entries > limits.maxEntries()) {
-        throw new Refused(
-            "the package has more than "
-                + limits.maxEntries()
-                + " entries; refusing to extract it (a zip bomb, or a package to split)");
-      }
-    }
-
-    void countBytes(int n, Path file) throws Refused {
-      bytes += n;
-      if (bytes > limits.maxTotalBytes()) {
-        throw new Refused(
-            "the package unpacks to more than "
-                + limits.maxTotalBytes()
-                + " bytes (reached while writing "
-                + root.relativize(file)
-                + "); refusing to extract the rest (a zip bomb?)");
-      }
-    }
-
-    /** Where the entry goes, or a refusal when its name leads outside the folder. */
-    Path inside(String name) throws Refused {
-      String normalized = name.replace('\\', '/');
-      if (normalized.startsWith("/") || normalized.matches("^[A-Za-z]:.*") || name.isEmpty()) {
-        throw new Refused(
-            "entry '" + name + "' has an absolute path; a package may only hold relative paths");
-      }
-      Path destination = root.resolve(normalized).normalize();
-      if (!destination.startsWith(root) || destination.equals(root) && !isDot(normalized)) {
-        throw new Refused(
-            "entry '" + name + "' would be written outside the folder the package is extracted to");
-      }
-      return destination;
-    }
-
-    private static boolean isDot(String name) {
-      return name.equals(".") || name.equals("./");
-    }
-
-    /**
-     * Whether {@code relative}, followed from {@code folder} the way the file system follows it
-     * (through links extracted earlier, with {@code ..} taken after them, not as text), stays
-     * inside the folder at every step. A link that does not lead anywhere yet counts as leaving:
-     * where it would lead cannot be checked.
-     */
-    boolean staysInside(Path folder, Path relative) throws IOException {
-      Path at = folder;
-      for (Path step : relative) {
-        String name = step.toString();
-        if (name.equals("..")) {
-          at = at.getParent();
-        } else if (!name.equals(".")) {
-          at = at.resolve(name);
-        }
-        if (at == null || !at.startsWith(root)) {
-          return false;
-        }
-        if (Files.isSymbolicLink(at)) {
-          if (!Files.exists(at)) {
-            return false;
-          }
-          at = at.toRealPath();
-          if (!at.startsWith(root)) {
-            return false;
-          }
-        }
-      }
-      return true;
-    }
-
-    /**
-     * Creates the entry's parent folders and checks where they really are, so that a link extracted
-     * earlier cannot carry a later entry outside.
-     */
-    void createParents(Path destination) throws IOException, Refused {
-      Path parent = destination.getParent();
-      Files.createDirectories(parent);
-      if (!parent.toRealPath().startsWith(root)) {
-        throw new Refused(
-            "entry '"
-                + root.relativize(destination)
-                + "' would be written through a link to outside the folder the package is"
-                + " extracted to");
-      }
+  private static int read(InputStream in, byte[] buffer, String format) throws Refused {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      throw unreadable(format, e);
     }
   }
 }
