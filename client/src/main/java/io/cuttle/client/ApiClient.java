@@ -51,6 +51,7 @@ import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.ServerCertificateStatus;
 import io.cuttle.wire.api.ServerInfo;
 import io.cuttle.wire.api.SetPasswordRequest;
+import io.cuttle.wire.api.SetRoleRequest;
 import io.cuttle.wire.api.TaskLog;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.api.TentacleView;
@@ -335,6 +336,26 @@ public final class ApiClient implements AutoCloseable {
         "/api/users/" + encode(user) + "/password",
         new SetPasswordRequest(password),
         UserView.class);
+  }
+
+  public UserView disableUser(String user) {
+    return call(HttpMethod.POST, "/api/users/" + encode(user) + "/disable", null, UserView.class);
+  }
+
+  public UserView enableUser(String user) {
+    return call(HttpMethod.POST, "/api/users/" + encode(user) + "/enable", null, UserView.class);
+  }
+
+  public UserView setRole(String user, String role) {
+    return call(
+        HttpMethod.PUT,
+        "/api/users/" + encode(user) + "/role",
+        new SetRoleRequest(role),
+        UserView.class);
+  }
+
+  public void deleteUser(String user) {
+    call(HttpMethod.DELETE, "/api/users/" + encode(user), null, Void.class);
   }
 
   /** API keys, all or those of {@code user} (null: all). */

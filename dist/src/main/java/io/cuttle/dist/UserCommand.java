@@ -24,7 +24,11 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       UserCommand.ListUsers.class,
       UserCommand.Create.class,
-      UserCommand.SetPassword.class
+      UserCommand.SetPassword.class,
+      UserCommand.SetRole.class,
+      UserCommand.Disable.class,
+      UserCommand.Enable.class,
+      UserCommand.DeleteUser.class
     })
 final class UserCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -85,10 +89,13 @@ final class UserCommand implements Runnable {
         int width = users.stream().mapToInt(u -> u.name().length()).max().orElse(0);
         for (UserView user : users) {
           out.printf(
-              "%-" + width + "s  %-6s  created %s%s%n",
+              "%-" + width + "s  %-6s  created %s%s%s%n",
               user.name(),
               user.role(),
               Instant.ofEpochMilli(user.createdMillis()),
+              user.disabledMillis() == null
+                  ? ""
+                  : "  DISABLED since " + Instant.ofEpochMilli(user.disabledMillis()),
               user.lockedUntilMillis() == null
                   ? ""
                   : "  locked until "
@@ -151,6 +158,119 @@ final class UserCommand implements Runnable {
       try (ApiClient api = server.connect()) {
         api.setPassword(name, password.read("New password for " + name));
         spec.commandLine().getOut().println("Changed the password of " + name);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "set-role",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Gives a user another role; their sessions and API keys act with it at once.",
+        "The last enabled admin cannot be made a viewer."
+      })
+  static final class SetRole implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The user.")
+    String name;
+
+    @Parameters(
+        index = "1",
+        paramLabel = "ROLE",
+        description = "admin (may change anything) or viewer (may only look).")
+    String role;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        UserView user = api.setRole(name, role);
+        spec.commandLine().getOut().println(user.name() + " is now " + user.role());
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "disable",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stops a user signing in, ends their sessions and refuses their API keys at once,",
+        "until 'cuttle user enable'. The last enabled admin cannot be disabled."
+      })
+  static final class Disable implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.disableUser(name);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "Disabled "
+                    + name
+                    + ": their sessions ended and their API keys are refused until"
+                    + " 'cuttle user enable "
+                    + name
+                    + "'");
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "enable",
+      mixinStandardHelpOptions = true,
+      description = "Lets a disabled user sign in again; their API keys work again.")
+  static final class Enable implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.enableUser(name);
+        spec.commandLine().getOut().println("Enabled " + name);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Deletes a user for good: their sessions end and their API keys are revoked.",
+        "The last enabled admin cannot be deleted."
+      })
+  static final class DeleteUser implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
+    @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (ApiClient api = server.connect()) {
+        api.deleteUser(name);
+        spec.commandLine()
+            .getOut()
+            .println("Deleted " + name + "; their sessions ended and their API keys are revoked");
         spec.commandLine().getOut().flush();
         return 0;
       }

@@ -133,6 +133,72 @@ class AdminCommandsTest {
   }
 
   @Test
+  void usersAreDisabledEnabledGivenAnotherRoleAndDeleted() throws Exception {
+    admin(
+        "user",
+        "create",
+        "ops-dana",
+        "--role",
+        "viewer",
+        "--password-file",
+        passwordFile("a long enough password").toString());
+    String key =
+        secretLine(admin("api-key", "create", "--user", "ops-dana", "--label", "cron"), "cuttle_");
+
+    Run disabled = admin("user", "disable", "ops-dana");
+    Run listedDisabled = admin("user", "list");
+    Run refusedWhileDisabled = admin("fleet", "list", "--api-key", key);
+    Run enabled = admin("user", "enable", "ops-dana");
+    Run usedWhileEnabled = admin("fleet", "list", "--api-key", key);
+    Run promoted = admin("user", "set-role", "ops-dana", "admin");
+    Run badRole = admin("user", "set-role", "ops-dana", "root");
+    Run deleted = admin("user", "delete", "ops-dana");
+    Run deletedAgain = admin("user", "delete", "ops-dana");
+    Run refusedAfterDelete = admin("fleet", "list", "--api-key", key);
+
+    assertThat(disabled.exitCode()).as(disabled.err()).isZero();
+    assertThat(disabled.out())
+        .contains("Disabled ops-dana")
+        .contains("cuttle user enable ops-dana");
+    assertThat(listedDisabled.out())
+        .containsPattern("ops-dana +viewer +created \\S+  DISABLED since ");
+    assertThat(refusedWhileDisabled.exitCode()).isEqualTo(1);
+    assertThat(refusedWhileDisabled.err()).contains("disabled or deleted");
+    assertThat(enabled.exitCode()).as(enabled.err()).isZero();
+    assertThat(enabled.out()).contains("Enabled ops-dana");
+    assertThat(usedWhileEnabled.exitCode()).as(usedWhileEnabled.err()).isZero();
+    assertThat(promoted.exitCode()).as(promoted.err()).isZero();
+    assertThat(promoted.out()).contains("ops-dana is now admin");
+    assertThat(badRole.exitCode()).isEqualTo(1);
+    assertThat(badRole.err()).contains("role: 'root' (expected one of:");
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).contains("Deleted ops-dana");
+    assertThat(deletedAgain.exitCode()).isEqualTo(1);
+    assertThat(deletedAgain.err()).contains("no user named 'ops-dana'");
+    assertThat(refusedAfterDelete.exitCode()).isEqualTo(1);
+    assertThat(admin("user", "list").out()).doesNotContain("ops-dana");
+  }
+
+  @Test
+  void theLastAdminIsNeitherDeletedDisabledNorMadeAViewer() {
+    // This class makes no other admin that outlives its test: "admin" is the only one.
+    for (String[] refused :
+        List.of(
+            new String[] {"user", "delete", "admin"},
+            new String[] {"user", "disable", "admin"},
+            new String[] {"user", "set-role", "admin", "viewer"})) {
+      Run run = admin(refused);
+
+      assertThat(run.exitCode()).as(String.join(" ", refused)).isEqualTo(1);
+      assertThat(run.err())
+          .as(String.join(" ", refused))
+          .contains("'admin': it is the last enabled admin")
+          .contains("cuttle user set-role NAME admin");
+    }
+    assertThat(admin("user", "list").out()).containsPattern("(?m)^admin +admin +created \\S+$");
+  }
+
+  @Test
   void anApiKeyIsShownOnceWorksUntilRevokedAndIsListedWithoutItsValue() {
     Run created = admin("api-key", "create", "--label", "ci-pipeline");
     String key = secretLine(created, "cuttle_");

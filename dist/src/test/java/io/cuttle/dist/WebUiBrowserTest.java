@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -183,6 +184,7 @@ class WebUiBrowserTest {
     assertThat(browser.all("#new-user")).isEmpty();
     assertThat(browser.all("#new-api-key")).isEmpty();
     assertThat(browser.all("#api-keys button")).isEmpty();
+    assertThat(browser.all("#users button")).isEmpty();
     browser.find("a[data-page=nodes]").click();
     String thisNode = "tr[data-name=\"" + fleet.server.nodeName() + "\"]";
     browser.awaitText(thisNode, "(served this page)");
@@ -206,6 +208,41 @@ class WebUiBrowserTest {
         .doesNotContain("should not run");
 
     signOut();
+  }
+
+  @Test
+  void anAdminDisablesPromotesAndDeletesAUserButNotTheLastAdmin() throws Exception {
+    browser.open(url + "#/users");
+    signIn("admin", adminPassword());
+    WebElement form = browser.shown("#new-user");
+    form.findElement(By.name("name")).sendKeys("leaver-1");
+    form.findElement(By.name("password")).sendKeys(VIEWER_PASSWORD);
+    new Select(form.findElement(By.name("role"))).selectByValue("viewer");
+    form.findElement(By.cssSelector("button")).click();
+    String leaver = "#users tr[data-user=leaver-1]";
+    browser.awaitText(leaver + " td.role", "viewer");
+
+    browser.click(leaver + " button.disable");
+    confirm();
+    browser.shown(leaver + " button.enable");
+    assertThat(browser.text(leaver + " td.disabled")).isNotEmpty();
+    browser.click(leaver + " button.make-admin");
+    browser.awaitText(leaver + " td.role", "admin");
+
+    // leaver-1 is an admin now, but a disabled one: admin is still the last enabled admin.
+    browser.click("#users tr[data-user=admin] button.disable");
+    confirm();
+    browser.awaitText("p.error", "'admin': it is the last enabled admin");
+    assertThat(browser.text("#users tr[data-user=admin] td.disabled")).isEmpty();
+
+    browser.click(leaver + " button.delete");
+    confirm();
+    browser.await(leaver + " is gone", d -> d.findElements(By.cssSelector(leaver)).isEmpty());
+    signOut();
+  }
+
+  private void confirm() {
+    browser.await("a confirmation is asked", ExpectedConditions.alertIsPresent()).accept();
   }
 
   @Test

@@ -69,13 +69,18 @@ public final class ApiKeyStore {
     return callerOf(key).map(Caller::name);
   }
 
+  /**
+   * Who acts with the key, if it is known, not revoked, and its user is not disabled (a deleted
+   * user's keys were revoked with them).
+   */
   public Optional<Caller> callerOf(String key) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT k.name, COALESCE(u.role, k.role) FROM api_keys k"
                         + " LEFT JOIN users u ON u.name = k.name"
-                        + " WHERE k.key_hash = :hash AND k.revoked_at IS NULL")
+                        + " WHERE k.key_hash = :hash AND k.revoked_at IS NULL"
+                        + " AND u.disabled_at IS NULL")
                 .bind("hash", BearerSecrets.sha256Hex(key))
                 .map(
                     (rs, ctx) ->

@@ -17,35 +17,44 @@ public final class SessionStore {
   /** A live session and whose it is. */
   public record Session(String userName, Role role, String csrfToken, long expiresAt) {}
 
-  public Created create(String userId, long now, long expiresAt) {
+  /**
+   * A new session for the user, unless they were disabled or deleted since their password was
+   * checked.
+   */
+  public Optional<Created> create(String userId, long now, long expiresAt) {
     String cookie = BearerSecrets.newSecret("");
     String csrf = BearerSecrets.newSecret("");
-    jdbi.useHandle(
-        h -> {
-          // Expired sessions are useless; dropping them here keeps the table small without a timer.
-          h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now")
-              .bind("now", now)
-              .execute();
-          h.createUpdate(
-                  "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at)"
-                      + " VALUES (:hash, :user, :csrf, :now, :expires)")
-              .bind("hash", BearerSecrets.sha256Hex(cookie))
-              .bind("user", userId)
-              .bind("csrf", csrf)
-              .bind("now", now)
-              .bind("expires", expiresAt)
-              .execute();
-        });
-    return new Created(cookie, csrf, expiresAt);
+    int added =
+        jdbi.inTransaction(
+            h -> {
+              // Expired sessions are useless; dropping them here keeps the table small without a
+              // timer.
+              h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now")
+                  .bind("now", now)
+                  .execute();
+              return h.createUpdate(
+                      "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at)"
+                          + " SELECT :hash, id, :csrf, :now, :expires FROM users"
+                          + " WHERE id = :user AND disabled_at IS NULL")
+                  .bind("hash", BearerSecrets.sha256Hex(cookie))
+                  .bind("user", userId)
+                  .bind("csrf", csrf)
+                  .bind("now", now)
+                  .bind("expires", expiresAt)
+                  .execute();
+            });
+    return added == 1 ? Optional.of(new Created(cookie, csrf, expiresAt)) : Optional.empty();
   }
 
+  /** The live session of the cookie; none once its user is disabled or deleted. */
   public Optional<Session> find(String cookie, long now) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT u.name, u.role, s.csrf_token, s.expires_at FROM sessions s"
                         + " JOIN users u ON u.id = s.user_id"
-                        + " WHERE s.id_hash = :hash AND s.expires_at > :now")
+                        + " WHERE s.id_hash = :hash AND s.expires_at > :now"
+                        + " AND u.disabled_at IS NULL")
                 .bind("hash", BearerSecrets.sha256Hex(cookie))
                 .bind("now", now)
                 .map(

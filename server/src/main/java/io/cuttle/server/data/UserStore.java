@@ -9,18 +9,24 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 /** People who sign in: their password hashes, roles, and failed-login counts. */
 public final class UserStore {
   private static final String SELECT =
-      "SELECT id, name, password_hash, role, created_at, failed_logins, locked_until FROM users";
+      "SELECT id, name, password_hash, role, created_at, failed_logins, locked_until, disabled_at"
+          + " FROM users";
 
   /** How long failed logins for a name no user has are remembered after the last one. */
   static final Duration UNKNOWN_NAME_MEMORY = Duration.ofDays(1);
 
   private final Jdbi jdbi;
+  private final UserChanges changes;
 
   public UserStore(Jdbi jdbi) {
     this.jdbi = jdbi;
+    this.changes = new UserChanges(jdbi);
   }
 
-  /** A stored user; {@code lockedUntil} is null unless repeated failed logins locked them out. */
+  /**
+   * A stored user; {@code lockedUntil} is null unless repeated failed logins locked them out, and
+   * {@code disabledAt} unless an admin disabled them.
+   */
   public record User(
       String id,
       String name,
@@ -28,7 +34,13 @@ public final class UserStore {
       Role role,
       long createdAt,
       int failedLogins,
-      Long lockedUntil) {}
+      Long lockedUntil,
+      Long disabledAt) {}
+
+  /** Disabling, enabling, deleting and changing roles, which the last-admin rule guards. */
+  public UserChanges changes() {
+    return changes;
+  }
 
   /**
    * Adds a user, unless the name is taken.
@@ -86,7 +98,8 @@ public final class UserStore {
         Role.of(rs.getString(4)).orElse(Role.VIEWER),
         rs.getLong(5),
         rs.getInt(6),
-        (Long) rs.getObject(7, Long.class));
+        (Long) rs.getObject(7, Long.class),
+        (Long) rs.getObject(8, Long.class));
   }
 
   /**

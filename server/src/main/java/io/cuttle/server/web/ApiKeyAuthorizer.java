@@ -98,7 +98,8 @@ final class ApiKeyAuthorizer implements DecoratingHttpServiceFunction {
         return Optional.of(
             problems.response(
                 HttpStatus.UNAUTHORIZED,
-                "the API key is not valid on this server (or was revoked)"));
+                "the API key is not valid on this server (or was revoked, or its user was"
+                    + " disabled or deleted)"));
       }
       caller = known.get();
     } else if (cookie.isPresent()) {

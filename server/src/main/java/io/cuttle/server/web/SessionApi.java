@@ -101,9 +101,24 @@ final class SessionApi {
     if (!hasher.matches(body.password(), user.passwordHash())) {
       throw refused(user.name(), failed, now);
     }
+    // Only someone who knows the password learns that the user is disabled.
+    Optional<SessionStore.Created> created =
+        user.disabledAt() == null
+            ? sessions.create(user.id(), now, now + SESSION_LIFETIME.toMillis())
+            : Optional.empty();
+    if (created.isEmpty()) {
+      audit.record(user.name(), "login refused: disabled", "user " + user.name(), now);
+      throw new ApiException(
+          HttpStatus.FORBIDDEN,
+          "the user '"
+              + user.name()
+              + "' is disabled (or was deleted); ask an admin to enable it"
+              + " (cuttle user enable "
+              + user.name()
+              + ")");
+    }
     users.clearFailures(user.id());
-    SessionStore.Created session =
-        sessions.create(user.id(), now, now + SESSION_LIFETIME.toMillis());
+    SessionStore.Created session = created.get();
     audit.record(user.name(), "login", "user " + user.name(), now);
     return responses
         .ok(

@@ -109,7 +109,7 @@ abstract class AccessStoreContract {
   void aSessionIsFoundByItsCookieUntilItExpiresOrIsDeleted() {
     users.create("bob", "hash", Role.VIEWER, 0);
     SessionStore.Created created =
-        sessions.create(users.find("bob").orElseThrow().id(), 1_000, 2_000);
+        sessions.create(users.find("bob").orElseThrow().id(), 1_000, 2_000).orElseThrow();
 
     assertThat(sessions.find(created.cookie(), 1_500))
         .hasValueSatisfying(
@@ -141,6 +141,131 @@ abstract class AccessStoreContract {
     assertThat(keys.revoke(made.apiKey().id(), 300)).isFalse();
     assertThat(keys.callerOf(made.key())).isEmpty();
     assertThat(keys.find(made.apiKey().id()).orElseThrow().revokedMillis()).isEqualTo(200L);
+  }
+
+  @Test
+  void aDisabledUsersSessionsEndAndKeysAreRefusedUntilEnabled() {
+    users.create("ann", "hash", Role.ADMIN, 0);
+    users.create("bob", "hash", Role.VIEWER, 0);
+    String bob = users.find("bob").orElseThrow().id();
+    SessionStore.Created session = sessions.create(bob, 1_000, 9_000).orElseThrow();
+    ApiKeyView.Created key = keys.create("bob", "ci", Role.VIEWER, 1_000);
+
+    assertThat(users.changes().disable("bob", 2_000)).isEqualTo(UserChanges.Outcome.DONE);
+
+    assertThat(users.find("bob").orElseThrow().disabledAt()).isEqualTo(2_000L);
+    assertThat(sessions.find(session.cookie(), 2_500)).isEmpty();
+    assertThat(keys.callerOf(key.key())).isEmpty();
+    assertThat(sessions.create(bob, 2_500, 9_000)).isEmpty();
+    assertThat(users.changes().disable("nobody", 2_000))
+        .isEqualTo(UserChanges.Outcome.NO_SUCH_USER);
+
+    assertThat(users.changes().enable("bob")).isEqualTo(UserChanges.Outcome.DONE);
+
+    assertThat(users.find("bob").orElseThrow().disabledAt()).isNull();
+    assertThat(keys.callerOf(key.key())).contains(new ApiKeyStore.Caller("bob", Role.VIEWER));
+    // The sessions disabling ended stay ended; a new sign-in makes a new one.
+    assertThat(sessions.find(session.cookie(), 3_000)).isEmpty();
+    SessionStore.Created again = sessions.create(bob, 3_000, 9_000).orElseThrow();
+    assertThat(sessions.find(again.cookie(), 3_000)).isPresent();
+  }
+
+  @Test
+  void aDeletedUsersSessionsEndAndKeysAreRevokedForGood() {
+    users.create("ann", "hash", Role.ADMIN, 0);
+    users.create("bob", "hash", Role.ADMIN, 0);
+    SessionStore.Created session =
+        sessions.create(users.find("bob").orElseThrow().id(), 1_000, 9_000).orElseThrow();
+    ApiKeyView.Created key = keys.create("bob", "ci", Role.ADMIN, 1_000);
+
+    assertThat(users.changes().delete("bob", 2_000)).isEqualTo(UserChanges.Outcome.DONE);
+
+    assertThat(users.find("bob")).isEmpty();
+    assertThat(sessions.find(session.cookie(), 2_500)).isEmpty();
+    assertThat(keys.callerOf(key.key())).isEmpty();
+    assertThat(keys.find(key.apiKey().id()).orElseThrow().revokedMillis()).isEqualTo(2_000L);
+    assertThat(users.changes().delete("bob", 3_000)).isEqualTo(UserChanges.Outcome.NO_SUCH_USER);
+    // A new user of the same name does not bring the old keys back.
+    users.create("bob", "hash", Role.ADMIN, 4_000);
+    assertThat(keys.callerOf(key.key())).isEmpty();
+  }
+
+  @Test
+  void theLastEnabledAdminIsNeitherDisabledDeletedNorMadeAViewer() {
+    users.create("ann", "hash", Role.ADMIN, 0);
+    users.create("bob", "hash", Role.VIEWER, 0);
+    users.create("old-admin", "hash", Role.ADMIN, 0);
+    users.changes().disable("old-admin", 10);
+
+    assertThat(users.changes().disable("ann", 20)).isEqualTo(UserChanges.Outcome.LAST_ADMIN);
+    assertThat(users.changes().delete("ann", 20)).isEqualTo(UserChanges.Outcome.LAST_ADMIN);
+    assertThat(users.changes().setRole("ann", Role.VIEWER))
+        .isEqualTo(UserChanges.Outcome.LAST_ADMIN);
+    assertThat(users.find("ann").orElseThrow())
+        .extracting(UserStore.User::role, UserStore.User::disabledAt)
+        .containsExactly(Role.ADMIN, null);
+    // A disabled admin and a viewer may go: they leave ann.
+    assertThat(users.changes().delete("old-admin", 30)).isEqualTo(UserChanges.Outcome.DONE);
+    assertThat(users.changes().disable("bob", 30)).isEqualTo(UserChanges.Outcome.DONE);
+
+    assertThat(users.changes().setRole("bob", Role.ADMIN)).isEqualTo(UserChanges.Outcome.DONE);
+    // bob is an admin now, but a disabled one: ann is still the last enabled admin.
+    assertThat(users.changes().setRole("ann", Role.VIEWER))
+        .isEqualTo(UserChanges.Outcome.LAST_ADMIN);
+    users.changes().enable("bob");
+    assertThat(users.changes().setRole("ann", Role.VIEWER)).isEqualTo(UserChanges.Outcome.DONE);
+    assertThat(users.find("ann").orElseThrow().role()).isEqualTo(Role.VIEWER);
+  }
+
+  @Test
+  void adminsRemovedAllAtOnceLeaveExactlyOneEnabledAdmin() throws Exception {
+    int admins = 8;
+    for (int round = 0; round < 5; round++) {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < admins; i++) {
+        names.add("admin-" + round + "-" + i);
+        users.create(names.get(i), "hash", Role.ADMIN, 0);
+      }
+      // The last round's survivor steps aside: this round's admins are the only ones.
+      for (UserStore.User earlier : users.list()) {
+        if (earlier.role() == Role.ADMIN && !names.contains(earlier.name())) {
+          assertThat(users.changes().setRole(earlier.name(), Role.VIEWER))
+              .isEqualTo(UserChanges.Outcome.DONE);
+        }
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(admins);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<UserChanges.Outcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < admins; i++) {
+          String name = names.get(i);
+          int kind = i % 3;
+          outcomes.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return switch (kind) {
+                      case 0 -> users.changes().disable(name, 100);
+                      case 1 -> users.changes().delete(name, 100);
+                      default -> users.changes().setRole(name, Role.VIEWER);
+                    };
+                  }));
+        }
+        start.countDown();
+        List<UserChanges.Outcome> results = new ArrayList<>();
+        for (Future<UserChanges.Outcome> outcome : outcomes) {
+          results.add(outcome.get(60, TimeUnit.SECONDS));
+        }
+
+        assertThat(results).filteredOn(o -> o == UserChanges.Outcome.LAST_ADMIN).hasSize(1);
+        assertThat(results).filteredOn(o -> o == UserChanges.Outcome.DONE).hasSize(admins - 1);
+        assertThat(users.list())
+            .filteredOn(u -> u.role() == Role.ADMIN && u.disabledAt() == null)
+            .hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test

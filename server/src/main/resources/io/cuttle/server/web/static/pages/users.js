@@ -17,9 +17,11 @@ export function render(view, { role, user: me }) {
       const [u, keys] = await Promise.all([api("/api/users"), api("/api/api-keys")]);
       users = u;
       error.show(null);
-      usersList.replaceChildren(table(["Name", "Role", "Created", "Locked until"], users,
-        (x) => el("tr", { "data-user": x.name }, el("td", {}, x.name), el("td", {}, x.role), el("td", {}, when(x.createdMillis)),
-          el("td", { className: x.lockedUntilMillis > Date.now() ? "warn" : "" }, x.lockedUntilMillis > Date.now() ? when(x.lockedUntilMillis) : "")),
+      usersList.replaceChildren(table(["Name", "Role", "Created", "Locked until", "Disabled since", ""], users,
+        (x) => el("tr", { "data-user": x.name }, el("td", {}, x.name), el("td", { className: "role" }, x.role), el("td", {}, when(x.createdMillis)),
+          el("td", { className: x.lockedUntilMillis > Date.now() ? "warn" : "" }, x.lockedUntilMillis > Date.now() ? when(x.lockedUntilMillis) : ""),
+          el("td", { className: x.disabledMillis ? "disabled warn" : "disabled" }, when(x.disabledMillis)),
+          el("td", {}, role === "admin" ? userActions(x) : "")),
         "No users."));
       keysList.replaceChildren(table(["Id", "User", "Label", "Created", "Revoked", ""], keys,
         (k) => el("tr", { "data-key": k.id }, el("td", { className: "id" }, k.id), el("td", {}, k.user), el("td", {}, k.label ?? "(bootstrap key)"),
@@ -33,6 +35,35 @@ export function render(view, { role, user: me }) {
     } catch (e) {
       error.show(e);
     }
+  }
+
+  // The server refuses what would leave no enabled admin, and says so in the error line.
+  function userActions(x) {
+    const path = `/api/users/${encodeURIComponent(x.name)}`;
+    return [
+      x.disabledMillis
+        ? el("button", { className: "enable", onclick: () => change(`${path}/enable`, "POST") }, "Enable")
+        : el("button", { className: "disable danger", onclick: () => {
+          if (confirm(`Disable ${x.name}? Their sessions end and their API keys stop working until they are enabled again.`)) change(`${path}/disable`, "POST");
+        } }, "Disable"),
+      x.role === "admin"
+        ? el("button", { className: "make-viewer", onclick: () => change(`${path}/role`, "PUT", { role: "viewer" }) }, "Make viewer")
+        : el("button", { className: "make-admin", onclick: () => change(`${path}/role`, "PUT", { role: "admin" }) }, "Make admin"),
+      el("button", { className: "delete danger", onclick: () => {
+        if (confirm(`Delete ${x.name} for good? Their sessions end and their API keys are revoked.`)) change(path, "DELETE");
+      } }, "Delete"),
+    ];
+  }
+
+  async function change(path, method, body) {
+    try {
+      await api(path, { method, body });
+      error.show(null);
+    } catch (e) {
+      error.show(e);
+      return;
+    }
+    refresh();
   }
 
   async function revoke(key) {
