@@ -36,6 +36,10 @@ public final class JsonErrorText {
               + "(?: \\((.*?)\\))? to");
   private static final Pattern OUT_OF_RANGE =
       Pattern.compile("Numeric value \\((.*?)\\) out of range of \\w+ \\((-?\\d+) - (-?\\d+)\\)");
+  private static final Pattern LIMIT =
+      Pattern.compile(
+          "(String value length|Number value length|Name length|Document nesting depth)"
+              + " \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)");
   private static final Pattern CLASS_NAME = Pattern.compile("`[^`]*`");
   private static final Pattern FIELD_FIRST =
       Pattern.compile(
@@ -69,8 +73,25 @@ public final class JsonErrorText {
     if (e instanceof JsonMappingException mapping) {
       return content(mapping, line, column);
     }
-    String problem = withoutInternals(e.getOriginalMessage());
+    String problem = limit(e);
     return new JsonError("", false, problem, "cannot be read: " + problem, line, column);
+  }
+
+  /** A reader's limit (StreamReadConstraints) that the document passed, or another failure. */
+  private static String limit(JsonProcessingException e) {
+    String message = Objects.requireNonNullElse(e.getOriginalMessage(), "");
+    Matcher m = LIMIT.matcher(message);
+    if (!m.find()) {
+      return withoutInternals(message);
+    }
+    String what =
+        switch (m.group(1)) {
+          case "String value length" -> "a string of " + m.group(2) + " characters";
+          case "Number value length" -> "a number of " + m.group(2) + " digits";
+          case "Name length" -> "a field name of " + m.group(2) + " characters";
+          default -> m.group(2) + " levels of nested lists and objects";
+        };
+    return "found " + what + ", expected at most " + m.group(3);
   }
 
   private static JsonError syntax(String path, StreamReadException e, int line, int column) {
@@ -104,6 +125,10 @@ public final class JsonErrorText {
                   + m.group(3)
               : "found a number out of range";
       return new JsonError(path, false, problem, problem, line, column);
+    }
+    if (e.getCause() instanceof JsonProcessingException limited) {
+      String problem = limit(limited);
+      return new JsonError(path, false, problem, "cannot be read: " + problem, line, column);
     }
     String message = Objects.requireNonNullElse(e.getOriginalMessage(), "");
     if (message.startsWith("No content to map")) {

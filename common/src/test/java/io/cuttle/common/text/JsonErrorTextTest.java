@@ -3,8 +3,11 @@ package io.cuttle.common.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.List;
@@ -177,6 +180,26 @@ class JsonErrorTextTest {
         error(LENIENT, "{\"items\": [{\"name\": \"ok\"}, {\"name\": \"bad\"}]}", Holder.class);
 
     assertThat(error.inBody()).isEqualTo("items[1].name: 'bad' is not allowed (expected: letters)");
+  }
+
+  @Test
+  void aReadersLimitIsNamedWithTheFieldAndTheLimit() {
+    JsonMapper limited =
+        JsonMapper.builder(
+                JsonFactory.builder()
+                    .streamReadConstraints(
+                        StreamReadConstraints.builder()
+                            .maxStringLength(10)
+                            .maxNestingDepth(3)
+                            .build())
+                    .build())
+            .build();
+
+    assertThat(error(limited, "{\"name\": \"" + "x".repeat(32) + "\"}", Process.class).inBody())
+        .isEqualTo("name: found a string of 32 characters, expected at most 10");
+    assertThat(error(limited, "{\"steps\": [[[[1]]]]}", JsonNode.class).inBody())
+        .startsWith("the body cannot be read: found 4 levels of nested lists and objects,")
+        .endsWith("expected at most 3");
   }
 
   @Test
