@@ -1,17 +1,12 @@
 package io.cuttle.dist;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cuttle.client.ApiClient;
+import io.cuttle.client.ApiException;
 import io.cuttle.wire.api.ProjectRequest;
 import io.cuttle.wire.api.ProjectView;
 import io.cuttle.wire.api.StepSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,25 +32,11 @@ import picocli.CommandLine.Parameters;
       ProjectVariableCommand.class
     })
 final class ProjectCommand implements Runnable {
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  static ProjectRequest read(Path file) throws IOException {
-    try {
-      return JSON.readValue(Files.readString(file), ProjectRequest.class);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("--file: " + file + " does not exist");
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "--file: " + file + " is not a valid project definition: " + e.getOriginalMessage());
-    }
   }
 
   static void print(PrintWriter out, ProjectView project) {
@@ -123,10 +104,13 @@ final class ProjectCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ProjectRequest request = read(file);
+      ProcessFile process = ProcessFile.read(file);
+      ProjectRequest request = process.request();
       try (ApiClient api = server.connect()) {
         print(spec.commandLine().getOut(), api.createProject(request));
         return 0;
+      } catch (ApiException refused) {
+        throw process.located(refused);
       }
     }
   }
@@ -147,10 +131,13 @@ final class ProjectCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ProjectRequest request = read(file);
+      ProcessFile process = ProcessFile.read(file);
+      ProjectRequest request = process.request();
       try (ApiClient api = server.connect()) {
         print(spec.commandLine().getOut(), api.replaceProject(name, request));
         return 0;
+      } catch (ApiException refused) {
+        throw process.located(refused);
       }
     }
   }

@@ -83,7 +83,7 @@ final class ProcessRules {
       if (script == null || script.isBlank()) {
         throw ApiException.badRequest(where + "script is required for a script step");
       }
-      ScriptSyntax.parse(syntax);
+      ScriptSyntax.parse(where + "syntax", syntax);
       syntax = syntax == null ? "bash" : syntax.toLowerCase(Locale.ROOT);
     } else {
       packageId = Validation.name(where + "packageId", step.packageId());

@@ -9,6 +9,13 @@ public final class ScriptSyntax {
   private ScriptSyntax() {}
 
   public static RunScript.Syntax parse(String value) {
+    return parse("syntax", value);
+  }
+
+  /**
+   * @param field where the value was given, e.g. {@code steps[1].syntax}, named by the refusal
+   */
+  public static RunScript.Syntax parse(String field, String value) {
     if (value == null || value.isBlank()) {
       return RunScript.Syntax.BASH;
     }
@@ -19,7 +26,7 @@ public final class ScriptSyntax {
       case "powershell", "pwsh" -> RunScript.Syntax.POWERSHELL;
       default ->
           throw ApiException.badRequest(
-              "syntax: '" + value + "' (expected: bash, sh, python or powershell)");
+              field + ": '" + value + "' (expected: bash, sh, python or powershell)");
     };
   }
 }

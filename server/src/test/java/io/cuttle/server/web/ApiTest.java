@@ -88,10 +88,11 @@ class ApiTest {
             new Case(registration("ok-1", "1234"), "thumbprint: '1234' (expected: 64 hex digits"),
             new Case(
                 registration("ok-1", thumbprint).replace("LEGACY_PORT", "CARRIER_PIGEON"),
-                "commsStyle: 'CARRIER_PIGEON' (expected: one of POLLING_ADDRESS, LEGACY_PORT)"),
+                "commsStyle: found a string ('CARRIER_PIGEON'), expected one of POLLING_ADDRESS,"
+                    + " LEGACY_PORT"),
             new Case(
                 registration("ok-1", thumbprint).replace("[\"web\"]", "\"web\""),
-                "roles: wrong type (expected: a list)"),
+                "roles: found a string ('web'), expected a list of strings"),
             new Case(
                 registration("ok-1", thumbprint).replace("\"commsStyle\":\"LEGACY_PORT\",", ""),
                 "commsStyle is required"),

@@ -110,6 +110,7 @@ class BadBodiesTest {
         assertThat(response.status().code()).as(route.write() + " " + c.body()).isEqualTo(400);
         String detail = problem(response);
         assertThat(detail).as(route.write() + " " + c.body()).contains(c.expected());
+        assertNoJavaNames(detail);
         problems.add(detail);
       }
       assertThat(list(route)).as(route.list() + " after " + problems).isEqualTo(before);
@@ -237,6 +238,46 @@ class BadBodiesTest {
       assertThat(problem(response)).as(what).contains(c.expected());
       assertThat(list(new Route(c.write(), c.list(), null, null))).as(what).isEqualTo(before);
     }
+  }
+
+  @Test
+  void aBadProcessIsRefusedNamingTheStepFieldWhatWasFoundAndWhatIsExpected() throws Exception {
+    String before = list(new Route(null, "/api/projects", null, null));
+    String good = "{\"name\":\"a\",\"script\":\"echo\"}";
+    record Case(String step, String expected) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "{\"name\":\"b\",\"roles\":\"web\",\"script\":\"echo\"}",
+                "steps[1].roles: found a string ('web'), expected a list of strings"),
+            new Case(
+                "{\"name\":\"b\",\"scrpt\":\"echo\"}",
+                "steps[1].scrpt: unknown field 'scrpt'; did you mean script?"),
+            new Case(
+                "{\"name\":\"b\",\"roles\":[\"web\",],\"script\":\"echo\"}",
+                "the body is not valid JSON at line 1, column 78 (in steps[1].roles"),
+            new Case(
+                "{\"name\":\"b\",\"window\":\"2\",\"script\":\"echo\"}",
+                "steps[1].window: found a string ('2'), expected a whole number"),
+            new Case(
+                "{\"name\":\"b\",\"syntax\":\"zsh\",\"script\":\"echo\"}",
+                "steps[1].syntax: 'zsh' (expected: bash, sh, python or powershell)"));
+    for (Case c : cases) {
+      String body = "{\"name\":\"p\",\"steps\":[" + good + "," + c.step() + "]}";
+
+      AggregatedHttpResponse response = api.admin(HttpMethod.POST, "/api/projects", body);
+
+      assertThat(response.status().code()).as(body).isEqualTo(400);
+      String detail = problem(response);
+      assertThat(detail).as(body).contains(c.expected());
+      assertNoJavaNames(detail);
+    }
+    assertThat(list(new Route(null, "/api/projects", null, null))).isEqualTo(before);
+  }
+
+  /** Jackson's own messages name the classes behind the API; a client never sees them. */
+  private static void assertNoJavaNames(String detail) {
+    assertThat(detail).doesNotContain("io.cuttle", "java.", "`", "Cannot construct", "Source:");
   }
 
   private static String list(Route route) {

@@ -204,7 +204,7 @@ class DeploymentModelApiTest {
                     good.replace(
                         "\"kind\":\"script\"", "\"kind\":\"script\",\"syntax\":\"cobol\"")),
                 400,
-                "syntax: 'cobol'"),
+                "steps[0].syntax: 'cobol'"),
             new Case(
                 project("p-bad", "{\"name\":\"pkg\",\"kind\":\"package\"}"),
                 400,
