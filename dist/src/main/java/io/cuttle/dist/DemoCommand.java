@@ -115,8 +115,8 @@ final class DemoCommand implements Callable<Integer> {
                 + t.name()
                 + " registered, polling "
                 + (t.commsAddress() != null
-                    ? t.commsAddress() + " (443-style, by SNI)"
-                    : "the legacy port " + t.commsPort()));
+                    ? t.commsAddress() + " via router (by SNI)"
+                    : "via legacy port " + t.commsPort()));
       }
       out.println();
       out.flush();

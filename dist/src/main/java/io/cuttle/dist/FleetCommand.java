@@ -38,7 +38,7 @@ final class FleetCommand implements Runnable {
           t.name(),
           t.status(),
           t.version() == null ? "version ?" : "version " + t.version(),
-          (t.route() == null ? "never polled" : "via " + t.route() + " from " + t.address())
+          (t.route() == null ? "never polled" : t.route().label() + " from " + t.address())
               + (t.lastSeenMillis() == null
                   ? ""
                   : ", last contact " + Instant.ofEpochMilli(t.lastSeenMillis())));

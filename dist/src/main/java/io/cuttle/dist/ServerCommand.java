@@ -275,8 +275,8 @@ final class ServerCommand implements Callable<Integer> {
     var info = server.info();
     out.println("Cuttle server " + info.version() + " is up.");
     out.println("  Web UI and API:   " + info.webUrl() + "/");
-    out.println("  Polling (443-style, by SNI): " + info.pollingUrl());
-    out.println("  Polling (legacy port):       " + server.legacyPollingPort());
+    out.println("  Polling via router (by SNI): " + info.pollingUrl());
+    out.println("  Polling via legacy port:     " + server.legacyPollingPort());
     if (server.routedPollingPort() >= 0) {
       out.println("  Polling (external router, PROXY): " + server.routedPollingPort());
     }

@@ -62,7 +62,7 @@ import org.jdbi.v3.core.Jdbi;
  * app and polling listener finish their calls, then the engine and the database close.
  */
 public final class CuttleServer implements AutoCloseable {
-  public static final String VERSION = versionOf(CuttleServer.class);
+  public static final String VERSION = io.cuttle.common.CuttleVersion.VERSION;
 
   /** How long a wake-up lost between nodes can delay a command at most. */
   private static final java.time.Duration WAKE_UP_RECHECK = java.time.Duration.ofSeconds(3);
@@ -496,11 +496,6 @@ public final class CuttleServer implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  private static String versionOf(Class<?> type) {
-    String version = type.getPackage().getImplementationVersion();
-    return version == null ? "0.1.0-SNAPSHOT" : version;
   }
 
   private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {

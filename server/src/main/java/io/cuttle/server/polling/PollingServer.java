@@ -38,8 +38,8 @@ import java.util.function.Predicate;
  * port, open to the network; a loopback-only port that the built-in router forwards polling traffic
  * to, with a PROXY v2 header carrying the tentacle's real address; and, when configured ({@link
  * #openRoutedDoor}), a routed port for an external router, which speaks PROXY too but only to the
- * peers it is told to trust. The door a call came through is how the server tells "443-style via
- * router" from "legacy port".
+ * peers it is told to trust. The door a call came through is how the server tells "via router" from
+ * "via legacy port" ({@link io.cuttle.wire.api.Route}).
  */
 public final class PollingServer implements Listeners.Listener {
   private final Server server;
