@@ -33,6 +33,8 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "Follow the deployment to its end.")
   boolean watch;
 
+  @CommandLine.Mixin FollowOptions follow;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +55,10 @@ final class DeployCommand implements Callable<Integer> {
       if (!watch) {
         return 0;
       }
-      return new TaskPrinter(api, out).follow(api.task(deployment.taskId())) ? 0 : 1;
+      return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
+              .follow(api.task(deployment.taskId()))
+          ? 0
+          : 1;
     }
   }
 }

@@ -148,6 +148,8 @@ final class PackageCommand implements Runnable {
 
     @CommandLine.Mixin TargetFilter targets;
 
+    @CommandLine.Mixin FollowOptions follow;
+
     @Option(
         names = "--syntax",
         description = "Of SCRIPT: bash, sh, python or powershell (default: bash).")
@@ -195,7 +197,14 @@ final class PackageCommand implements Runnable {
                     timeoutSeconds,
                     null,
                     null));
-        return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
+        return new TaskPrinter(
+                    api,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    follow.progressEvery())
+                .follow(task)
+            ? 0
+            : 1;
       }
     }
   }

@@ -82,6 +82,8 @@ final class TaskCommand implements Runnable {
     @Option(names = "--watch", description = "Follow the deployment to its end.")
     boolean watch;
 
+    @CommandLine.Mixin FollowOptions follow;
+
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
@@ -92,7 +94,10 @@ final class TaskCommand implements Runnable {
           out.flush();
           return 0;
         }
-        return new TaskPrinter(api, out).follow(task) ? 0 : 1;
+        return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
+                .follow(task)
+            ? 0
+            : 1;
       }
     }
   }
