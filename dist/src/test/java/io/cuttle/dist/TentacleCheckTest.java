@@ -83,8 +83,7 @@ class TentacleCheckTest {
                 "6. Registration",
                 "knows this tentacle as '"
                     + instance
-                    + "', arriving from 127.0.0.1 through the"
-                    + " router",
+                    + "', arriving from 127.0.0.1 via router",
                 "All checks passed")
             .doesNotContain("FAILED", "Ask its admin to route");
       }
