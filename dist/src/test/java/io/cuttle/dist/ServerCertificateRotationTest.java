@@ -53,6 +53,9 @@ class ServerCertificateRotationTest {
       assertThat(created.exit()).as(created.err()).isZero();
       String next = status(fleet).nextThumbprint();
       assertThat(created.out()).contains("Next certificate:     " + next);
+      assertThat(created.out().lines())
+          .as("the command to type next, whole on one line")
+          .contains("  cuttle server-certificate activate");
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -86,6 +89,14 @@ class ServerCertificateRotationTest {
       Run activated = cuttle(fleet, "server-certificate", "activate");
       assertThat(activated.exit()).as(activated.err()).isZero();
       assertThat(fleet.server.thumbprint()).hasToString(next);
+      Run stalePin = cuttleWithThumbprint(fleet, old.toString(), "fleet", "list");
+      assertThat(stalePin.exit()).isEqualTo(1);
+      assertThat(stalePin.err())
+          .contains("now presents certificate thumbprint " + next + ", not " + old)
+          .contains("its certificate was rotated")
+          .contains("'cuttle server-certificate status'")
+          .contains("pass --server-thumbprint " + next)
+          .doesNotContain("printed at start");
       assertThat(fleet.follow(printing.id()))
           .extracting(LogEntry::text)
           .containsExactlyElementsOf(
@@ -218,6 +229,11 @@ class ServerCertificateRotationTest {
 
   /** Runs the command line against the fleet's server, pinned to the thumbprint it has now. */
   private static Run cuttle(TestFleet fleet, String... args) {
+    return cuttleWithThumbprint(fleet, fleet.server.thumbprint().toString(), args);
+  }
+
+  /** Runs the command line against the fleet's server, pinned to {@code thumbprint}. */
+  private static Run cuttleWithThumbprint(TestFleet fleet, String thumbprint, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(
         List.of(
@@ -226,7 +242,7 @@ class ServerCertificateRotationTest {
             "--api-key",
             fleet.server.adminApiKey(),
             "--server-thumbprint",
-            fleet.server.thumbprint().toString()));
+            thumbprint));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine commandLine = Cuttle.commandLine();
