@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
     name = "deploy",
     mixinStandardHelpOptions = true,
     description = {
-      "Deploys a project's release to an environment: each step runs on the environment's",
-      "tentacles with its roles, a step after the previous one succeeded everywhere.",
+      "Deploys a project's release to an environment: each step runs on the environment's "
+          + "tentacles with its roles, a step after the previous one succeeded everywhere.",
       "With --watch, prints the log as it arrives and exits 0 only if the deployment succeeded."
     })
 final class DeployCommand implements Callable<Integer> {

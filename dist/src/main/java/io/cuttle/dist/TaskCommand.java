@@ -27,8 +27,8 @@ final class TaskCommand implements Runnable {
       name = "cancel",
       mixinStandardHelpOptions = true,
       description = {
-        "Cancels every target of a task that has not finished: queued ones at once, running ones",
-        "as soon as their tentacle has killed the script and everything it started."
+        "Cancels every target of a task that has not finished: queued ones at once, running ones "
+            + "as soon as their tentacle has killed the script and everything it started."
       })
   static final class Cancel implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     name = "list-instances",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the tentacle instances on this machine and where each is registered: an instance",
-      "that polls several servers has one row per server."
+      "Lists the tentacle instances on this machine and where each is registered: an instance "
+          + "that polls several servers has one row per server."
     })
 final class TentacleListInstancesCommand implements Callable<Integer> {
   private static final String ROW = "%-20s %-14s %-32s %-42s %s%n";
