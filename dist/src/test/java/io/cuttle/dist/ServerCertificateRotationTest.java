@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.cuttle.client.ApiClient;
 import io.cuttle.client.ApiException;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.tentacle.CheckStep;
 import io.cuttle.tentacle.ConnectionCheck;
 import io.cuttle.tentacle.TentacleAgent;
@@ -139,6 +140,49 @@ class ServerCertificateRotationTest {
       assertThat(fleet.server.thumbprint()).hasToString(next);
       assertThat(status(fleet).previousThumbprint()).isEqualTo(old.toString());
       assertScriptRuns(fleet, "legacy");
+    }
+  }
+
+  @Test
+  void aTentacleWithAStalePinIsOneRefusedConnectionPerDoorNamingThePublicPort(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir);
+        LogCapture refusals = new LogCapture(RefusedConnections.class);
+        LogCapture armeria =
+            new LogCapture("com.linecorp.armeria.server.HttpServerPipelineConfigurator")) {
+      // Both stopped through the whole rotation: they pin the certificate it replaced.
+      TentacleHome routed = fleet.register("away-routed", true);
+      TentacleHome legacy = fleet.register("away-legacy", false);
+      assertThat(cuttle(fleet, "server-certificate", "new").exit()).isZero();
+      assertThat(cuttle(fleet, "server-certificate", "activate").exit()).isZero();
+      fleet.start(routed);
+      fleet.start(legacy);
+
+      String publicDoor = "through the public port " + fleet.publicPort() + " (built-in router)";
+      String legacyDoor = "through the legacy polling port " + fleet.server.legacyPollingPort();
+      try (ApiClient api = fleet.api()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(api.refusedConnections())
+                        .filteredOn(r -> r.reason().contains("refused the server's certificate"))
+                        .filteredOn(r -> r.attempts() >= 2)
+                        .extracting(r -> r.address() + " " + r.reason())
+                        .anyMatch(r -> r.startsWith("127.0.0.1 ") && r.contains(publicDoor))
+                        .anyMatch(r -> r.startsWith("127.0.0.1 ") && r.contains(legacyDoor)));
+      }
+      List<String> logged =
+          refusals.messages().stream()
+              .filter(m -> m.contains("refused the server's certificate"))
+              .toList();
+      assertThat(logged).as("once per address and door, however often they retry").hasSize(2);
+      assertThat(logged)
+          .allMatch(m -> m.startsWith("Refused polling connection from 127.0.0.1: "))
+          .allMatch(m -> m.contains("register it again with 'cuttle tentacle register --force'"));
+      assertThat(armeria.messages())
+          .as("no raw handshake warnings naming the loopback port behind the router")
+          .noneMatch(m -> m.contains("TLS handshake failed"));
     }
   }
 

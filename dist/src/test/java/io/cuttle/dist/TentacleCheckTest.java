@@ -81,9 +81,7 @@ class TentacleCheckTest {
                 "5. Route to the polling listener",
                 "leads to the polling listener; " + advertised,
                 "6. Registration",
-                "knows this tentacle as '"
-                    + instance
-                    + "', arriving from 127.0.0.1 via router",
+                "knows this tentacle as '" + instance + "', arriving from 127.0.0.1 via router",
                 "All checks passed")
             .doesNotContain("FAILED", "Ask its admin to route");
       }

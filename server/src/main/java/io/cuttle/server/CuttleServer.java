@@ -361,6 +361,7 @@ public final class CuttleServer implements AutoCloseable {
                           web.port(),
                           config.handshakeTimeout())));
       advertisedPort.set(publicPort.port());
+      polling.publicPortIs(publicPort.port());
       long startedAt = config.clock().millis();
       String address = nodeAddress(config.publicAddress(), publicPort.port());
       open(
