@@ -77,11 +77,11 @@ public final class TaskFollower {
   /** One page of the log after line {@code after}, retried through lost connections. */
   private TaskLog read(String taskId, long after, Watcher watcher) throws InterruptedException {
     Duration pause = FIRST_RETRY;
-    long lostAt = 0;
+    Long lostAt = null; // System.nanoTime() of the first failed read in a row
     while (true) {
       try {
         TaskLog page = client.log(taskId, after);
-        if (lostAt != 0) {
+        if (lostAt != null) {
           watcher.reconnected();
         }
         return page;
@@ -90,7 +90,7 @@ public final class TaskFollower {
           throw e;
         }
         long now = System.nanoTime();
-        if (lostAt == 0) {
+        if (lostAt == null) {
           lostAt = now;
         } else if (Duration.ofNanos(now - lostAt).compareTo(giveUpAfter) >= 0) {
           throw new ApiException(
