@@ -14,13 +14,46 @@ import picocli.CommandLine.Parameters;
     name = "task",
     mixinStandardHelpOptions = true,
     description = "Acts on tasks already started.",
-    subcommands = {TaskCommand.Cancel.class, TaskCommand.Retry.class})
+    subcommands = {TaskCommand.Watch.class, TaskCommand.Cancel.class, TaskCommand.Retry.class})
 final class TaskCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Follows a task already started to its end, printing its whole log and each target's"
+            + " outcome.",
+        "Exits 0 only if every target succeeded, as script and deploy --watch do."
+      })
+  static final class Watch implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin ServerOptions server;
+
+    @CommandLine.Mixin FollowOptions follow;
+
+    @Parameters(arity = "1", paramLabel = "TASK_ID", description = "The task, e.g. K-...")
+    String taskId;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      try (ApiClient api = server.connect()) {
+        return new TaskPrinter(
+                    api,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    follow.progressEvery())
+                .follow(api.task(taskId))
+            ? 0
+            : 1;
+      }
+    }
   }
 
   @Command(

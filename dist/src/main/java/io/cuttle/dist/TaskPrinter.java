@@ -53,7 +53,17 @@ final class TaskPrinter implements TaskFollower.Watcher {
     out.println("Task " + task.id() + ": " + task.description());
     progress.announceOffline(task);
     out.flush();
-    TaskView finished = new TaskFollower(api).watch(task.id(), this);
+    TaskView finished;
+    try {
+      finished = new TaskFollower(api).watch(task.id(), this);
+    } catch (ApiException e) {
+      if (e.status() != 0) {
+        throw e;
+      }
+      // The follower gave up on an unreachable server; the task itself goes on.
+      throw new ApiException(
+          e.getMessage() + ". Follow it again later with: cuttle task watch " + task.id(), e);
+    }
     out.println();
     out.println("Results:");
     for (TargetView target : finished.targets()) {

@@ -145,6 +145,23 @@ class TaskFollowingTest {
               "[steady | via router] line-5",
               "[steady | via router] line-6");
       assertThat(out.toString()).contains("All targets succeeded.");
+
+      // A task can be followed again from its start, by id, as the give-up message says.
+      java.util.regex.Matcher id = Pattern.compile("Task (K-\\S+):").matcher(out.toString());
+      assertThat(id.find()).isTrue();
+      Run again =
+          cuttle(
+              "task",
+              "watch",
+              id.group(1),
+              "--server",
+              fleet.server.info().webUrl(),
+              "--api-key",
+              fleet.server.adminApiKey());
+      assertThat(again.exitCode()).as(again.err()).isZero();
+      assertThat(again.out().lines().filter(l -> l.startsWith("[steady | via router] line-")))
+          .hasSize(6);
+      assertThat(again.out()).contains("All targets succeeded.");
     }
   }
 }
