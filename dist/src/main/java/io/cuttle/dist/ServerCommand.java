@@ -278,7 +278,7 @@ final class ServerCommand implements Callable<Integer> {
     out.println("  Polling via router (by SNI): " + info.pollingUrl());
     out.println("  Polling via legacy port:     " + server.legacyPollingPort());
     if (server.routedPollingPort() >= 0) {
-      out.println("  Polling (external router, PROXY): " + server.routedPollingPort());
+      out.println("  Polling via router (external, PROXY): " + server.routedPollingPort());
     }
     out.println("  Server thumbprint: " + info.thumbprint());
     out.println("  Admin API key:     in " + server.adminApiKeyFile() + " (owner-only)");
