@@ -66,13 +66,19 @@ public final class ServerTrust extends X509ExtendedTrustManager {
       return "could not complete a TLS handshake with " + serverUrl;
     }
     if (pinned != null) {
+      // After 'server-certificate activate' the start banner still shows the old thumbprint, so
+      // pointing there sent people back to the value that had just stopped working.
       return "the server at "
           + serverUrl
-          + " presented certificate thumbprint "
+          + " now presents certificate thumbprint "
           + seen
-          + " but "
+          + ", not "
           + pinned
-          + " was expected; check the thumbprint the server printed at start";
+          + " (--server-thumbprint): its certificate was rotated (cuttle server-certificate"
+          + " activate), or this is not the server you meant. Confirm the current thumbprint with"
+          + " 'cuttle server-certificate status' (on the server's own machine it needs no"
+          + " thumbprint), then pass --server-thumbprint "
+          + seen;
     }
     return "the server at "
         + serverUrl

@@ -32,6 +32,8 @@ import picocli.CommandLine.Model.OptionSpec;
       CommandLine.HelpCommand.class
     })
 public final class Cuttle implements Runnable {
+  static final int HELP_WIDTH = 80;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -44,6 +46,9 @@ public final class Cuttle implements Runnable {
     commandLine.getSubcommands().values().forEach(Cuttle::withoutVersionOption);
     commandLine.setExecutionExceptionHandler(new Failures());
     commandLine.setParameterExceptionHandler(new UsageErrors());
+    // As a terminal shows it, whatever COLUMNS or picocli.usage.width say: HelpTextTest checks the
+    // help at this width.
+    commandLine.setUsageHelpWidth(HELP_WIDTH);
     return commandLine;
   }
 

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts a server with its built-in router and three tentacles on this machine (two polling",
-      "through the public port by SNI, one through the legacy port), runs one script on all of",
-      "them and leaves the web UI up."
+      "Starts a server with its built-in router and three tentacles on this machine (two "
+          + "polling through the public port by SNI, one through the legacy port), runs one script on "
+          + "all of them and leaves the web UI up."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String SCRIPT =
@@ -115,8 +115,8 @@ final class DemoCommand implements Callable<Integer> {
                 + t.name()
                 + " registered, polling "
                 + (t.commsAddress() != null
-                    ? t.commsAddress() + " (443-style, by SNI)"
-                    : "the legacy port " + t.commsPort()));
+                    ? t.commsAddress() + " via router (by SNI)"
+                    : "via legacy port " + t.commsPort()));
       }
       out.println();
       out.flush();

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
     name = "deploy",
     mixinStandardHelpOptions = true,
     description = {
-      "Deploys a project's release to an environment: each step runs on the environment's",
-      "tentacles with its roles, a step after the previous one succeeded everywhere.",
+      "Deploys a project's release to an environment: each step runs on the environment's "
+          + "tentacles with its roles, a step after the previous one succeeded everywhere.",
       "With --watch, prints the log as it arrives and exits 0 only if the deployment succeeded."
     })
 final class DeployCommand implements Callable<Integer> {
@@ -32,6 +32,8 @@ final class DeployCommand implements Callable<Integer> {
 
   @Option(names = "--watch", description = "Follow the deployment to its end.")
   boolean watch;
+
+  @CommandLine.Mixin FollowOptions follow;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -53,7 +55,10 @@ final class DeployCommand implements Callable<Integer> {
       if (!watch) {
         return 0;
       }
-      return new TaskPrinter(api, out).follow(api.task(deployment.taskId())) ? 0 : 1;
+      return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
+              .follow(api.task(deployment.taskId()))
+          ? 0
+          : 1;
     }
   }
 }

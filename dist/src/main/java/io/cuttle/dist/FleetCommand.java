@@ -43,7 +43,7 @@ final class FleetCommand implements Runnable {
           shown(t.name()),
           t.status(),
           t.version() == null ? "version ?" : "version " + shown(t.version()),
-          (t.route() == null ? "never polled" : "via " + t.route() + " from " + shown(t.address()))
+          (t.route() == null ? "never polled" : t.route().label() + " from " + shown(t.address()))
               + (t.lastSeenMillis() == null
                   ? ""
                   : ", last contact " + Instant.ofEpochMilli(t.lastSeenMillis())));
@@ -69,9 +69,9 @@ final class FleetCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = {
-        "Lists the registered tentacles: ONLINE, OFFLINE (not in contact lately) or UNHEALTHY",
-        "(its last health check failed or found a problem, or it is older than the server's",
-        "minimum version), each with the reason."
+        "Lists the registered tentacles: ONLINE, OFFLINE (not in contact lately) or UNHEALTHY "
+            + "(its last health check failed or found a problem, or it is older than the server's "
+            + "minimum version), each with the reason."
       })
   static final class ListTentacles implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -90,9 +90,9 @@ final class FleetCommand implements Runnable {
       name = "health-check",
       mixinStandardHelpOptions = true,
       description = {
-        "Health-checks the named tentacles (none named: all that match the filters), waits for",
-        "the results and prints each tentacle's status. A check runs beside any script. Exits 0",
-        "only if every tentacle checked is ONLINE."
+        "Health-checks the named tentacles (none named: all that match the filters), waits for "
+            + "the results and prints each tentacle's status.",
+        "A check runs beside any script. Exits 0 only if every tentacle checked is ONLINE."
       })
   static final class HealthCheck implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -57,9 +57,9 @@ final class NodeCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = {
-        "Lists the server nodes using the database: ONLINE, or OFFLINE when a node has not been",
-        "seen for three of its heartbeats (stopped, or cut off from the database). The node that",
-        "answered is marked with '*'."
+        "Lists the server nodes using the database: ONLINE, or OFFLINE when a node has not been "
+            + "seen for three of its heartbeats (stopped, or cut off from the database).",
+        "The node that answered is marked with '*'."
       })
   static final class ListNodes implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "package",
     mixinStandardHelpOptions = true,
-    description = "Pushes, lists, deletes and deploys packages (zip or tar.gz files).",
+    description = "Pushes, lists, deletes and deploys packages, which are zip or tar.gz files.",
     subcommands = {
       PackageCommand.Push.class,
       PackageCommand.ListPackages.class,
@@ -52,9 +52,11 @@ final class PackageCommand implements Runnable {
       name = "push",
       mixinStandardHelpOptions = true,
       description = {
-        "Uploads a package. Its id and version come from --id and --version, or from the file's",
-        "name: Acme.Web.1.2.0.zip is id Acme.Web, version 1.2.0. Pushing the same file again is",
-        "harmless; other content under a version already pushed is refused."
+        "Uploads a package file, zip or tar.gz, to the server.",
+        "Its id and version come from --id and --version, or from the file's name.",
+        "For example, Acme.Web.1.2.0.zip is id Acme.Web, version 1.2.0.",
+        "Pushing the same file again is harmless; other content under a version already pushed"
+            + " is refused."
       })
   static final class Push implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -136,10 +138,10 @@ final class PackageCommand implements Runnable {
       name = "deploy",
       mixinStandardHelpOptions = true,
       description = {
-        "Deploys a package to every matching tentacle: each fetches it (or takes it from its",
-        "cache), checks its SHA-256, extracts it and runs SCRIPT in the extracted folder, or the",
-        "package's deploy.sh when no SCRIPT is given. Prints each target's output as it arrives;",
-        "exits 0 only if it succeeded on all of them."
+        "Deploys a package to every matching tentacle: each fetches it (or takes it from its "
+            + "cache), checks its SHA-256, extracts it and runs SCRIPT in the extracted folder, or the "
+            + "package's deploy.sh when no SCRIPT is given.",
+        "Prints each target's output as it arrives; exits 0 only if it succeeded on all of them."
       })
   static final class Deploy implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -147,6 +149,8 @@ final class PackageCommand implements Runnable {
     @CommandLine.Mixin ServerOptions server;
 
     @CommandLine.Mixin TargetFilter targets;
+
+    @CommandLine.Mixin FollowOptions follow;
 
     @Option(
         names = "--syntax",
@@ -195,7 +199,14 @@ final class PackageCommand implements Runnable {
                     timeoutSeconds,
                     null,
                     null));
-        return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
+        return new TaskPrinter(
+                    api,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    follow.progressEvery())
+                .follow(task)
+            ? 0
+            : 1;
       }
     }
   }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
     name = "project",
     mixinStandardHelpOptions = true,
     description = {
-      "Projects and their deployment process, defined in a JSON file such as:",
+      "Manages projects and their deployment processes.",
+      "A project is defined in a JSON file such as:",
       "  {\"name\": \"shop\", \"steps\": [",
       "    {\"name\": \"migrate\", \"roles\": [\"db\"], \"script\": \"./migrate.sh\"},",
       "    {\"name\": \"web\", \"roles\": [\"web\"], \"window\": 1, \"script\": \"./deploy.sh\"}]}"

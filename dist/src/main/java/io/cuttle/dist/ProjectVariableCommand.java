@@ -63,9 +63,9 @@ final class ProjectVariableCommand implements Runnable {
       name = "add",
       mixinStandardHelpOptions = true,
       description = {
-        "Adds a variable, optionally scoped to an environment and/or a role. Where several apply",
-        "to a target, the most specific wins: environment and role, then role, then environment,",
-        "then unscoped."
+        "Adds a variable, optionally scoped to an environment and/or a role.",
+        "Where several apply to a target, the most specific wins: environment and role, then "
+            + "role, then environment, then unscoped."
       })
   static final class Add implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -11,7 +11,10 @@ final class ProxyOptions {
   @Option(
       names = "--proxy",
       paramLabel = "URL",
-      description = "Tunnel through this HTTP proxy (CONNECT), e.g. http://proxy.example.com:3128.")
+      description = {
+        "Tunnel through this HTTP proxy (CONNECT).",
+        "For example: http://proxy.example.com:3128"
+      })
   String url;
 
   @Option(names = "--proxy-user", paramLabel = "USER", description = "User name for the proxy.")

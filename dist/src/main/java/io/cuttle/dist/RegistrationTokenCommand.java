@@ -34,8 +34,8 @@ final class RegistrationTokenCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = {
-        "Creates a token that registers one tentacle ('cuttle tentacle register --token ...')",
-        "and prints it, this once only."
+        "Creates a token that registers one tentacle and prints it, this once only.",
+        "The tentacle registers with it: cuttle tentacle register --token TOKEN ..."
       })
   static final class Create implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -25,11 +25,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     subcommands = RouterReloadCommand.class,
     description = {
-      "Runs the SNI router on its own, in front of one or more servers: it reads each",
-      "connection's TLS ClientHello, picks an upstream by server name or ALPN, and passes TLS",
-      "through untouched. Configure it with a file (see docs/router.md):",
+      "Runs the SNI router on its own, in front of one or more servers: it reads each "
+          + "connection's TLS ClientHello, picks an upstream by server name or ALPN, and passes TLS "
+          + "through untouched.",
+      "Configure it with a file (see docs/router.md):",
       "  cuttle router --config /etc/cuttle/router.yaml",
-      "or, for a quick start, with flags:",
+      "Or, for a quick start, with flags:",
       "  cuttle router --listen 0.0.0.0:443 \\",
       "    --route polling.deploy.example.com=10.0.0.5:10943 --default 10.0.0.5:8443",
       "SIGHUP or 'cuttle router reload' applies a changed file to new connections."

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Asks a running router to re-read its configuration file through its admin port.",
-      "New connections take the new routes; established ones keep theirs. A file that does",
-      "not validate changes nothing, and the error says where it is."
+      "New connections take the new routes; established ones keep theirs. A file that does not "
+          + "validate changes nothing, and the error says where it is."
     })
 final class RouterReloadCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -22,6 +22,8 @@ final class ScriptCommand implements Callable<Integer> {
 
   @CommandLine.Mixin TargetFilter targets;
 
+  @CommandLine.Mixin FollowOptions follow;
+
   @Option(
       names = "--syntax",
       description = "bash, sh, python or powershell (default: ${DEFAULT-VALUE}).",
@@ -76,7 +78,14 @@ final class ScriptCommand implements Callable<Integer> {
                   timeoutSeconds,
                   mutex,
                   allowConcurrency));
-      return new TaskPrinter(api, spec.commandLine().getOut()).follow(task) ? 0 : 1;
+      return new TaskPrinter(
+                  api,
+                  spec.commandLine().getOut(),
+                  spec.commandLine().getErr(),
+                  follow.progressEvery())
+              .follow(task)
+          ? 0
+          : 1;
     }
   }
 }

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
     name = "server-certificate",
     mixinStandardHelpOptions = true,
     description = {
-      "Rotates the certificate the server presents, without a restart: 'new' makes the next one,",
-      "which every tentacle pins on its next poll; 'status' shows who holds it; 'activate'",
-      "switches to it once every online tentacle does."
+      "Rotates the certificate the server presents, without a restart: 'new' makes the next "
+          + "one, which every tentacle pins on its next poll; 'status' shows who holds it; 'activate' "
+          + "switches to it once every online tentacle does."
     },
     subcommands = {
       ServerCertificateCommand.Status.class,
@@ -51,8 +51,9 @@ final class ServerCertificateCommand implements Runnable {
       name = "new",
       mixinStandardHelpOptions = true,
       description = {
-        "Makes the server's next certificate (replacing one not yet activated). Tentacles pin it",
-        "on their next poll; the server keeps presenting the current one until 'activate'."
+        "Makes the server's next certificate (replacing one not yet activated).",
+        "Tentacles pin it on their next poll; the server keeps presenting the current one until "
+            + "'activate'."
       })
   static final class New implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -68,8 +69,8 @@ final class ServerCertificateCommand implements Runnable {
       try (ApiClient api = server.connect()) {
         PrintWriter out = spec.commandLine().getOut();
         print(out, api.createNextServerCertificate(previous));
-        out.println("Activate it once every online tentacle holds it: cuttle server-certificate");
-        out.println("activate (see 'status').");
+        out.println("Activate it once every online tentacle holds it ('status' shows who does):");
+        out.println("  cuttle server-certificate activate");
         out.flush();
         return 0;
       }
@@ -81,8 +82,8 @@ final class ServerCertificateCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Presents the next certificate on new connections from now on; calls under way finish.",
-        "Refused while an online tentacle does not hold it yet, unless --force. The replaced",
-        "certificate is kept in the data directory (identity-previous/)."
+        "Refused while an online tentacle does not hold it yet, unless --force. The replaced "
+            + "certificate is kept in the data directory (identity-previous/)."
       })
   static final class Activate implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a Cuttle server: web UI and REST API, the polling listener, and the built-in router",
-      "that serves web and polling traffic on one public port by SNI."
+      "Runs a Cuttle server: web UI and REST API, the polling listener, and the built-in router "
+          + "that serves web and polling traffic on one public port by SNI."
     })
 final class ServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -66,9 +66,9 @@ final class ServerCommand implements Callable<Integer> {
       names = "--trusted-proxy",
       paramLabel = "CIDR",
       description = {
-        "An address or CIDR (IPv4 or IPv6) allowed to connect to --routed-polling-port, e.g. your",
-        "router's 10.0.0.5 or 10.0.0.0/24; repeat for several. Connections from anywhere else are",
-        "closed before any PROXY header or TLS is read."
+        "An address or CIDR (IPv4 or IPv6) allowed to connect to --routed-polling-port, e.g. your "
+            + "router's 10.0.0.5 or 10.0.0.0/24; repeat for several. Connections from anywhere else are "
+            + "closed before any PROXY header or TLS is read."
       })
   List<String> trustedProxies = List.of();
 
@@ -92,8 +92,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--handshake-timeout-seconds",
       paramLabel = "SECONDS",
       description = {
-        "How long a new connection on any port has to send its ClientHello or PROXY header and",
-        "finish its TLS handshake before it is closed (default: ${DEFAULT-VALUE})."
+        "How long a new connection on any port has to send its ClientHello or PROXY header and "
+            + "finish its TLS handshake before it is closed (default: ${DEFAULT-VALUE})."
       },
       defaultValue = "10")
   long handshakeTimeoutSeconds;
@@ -102,8 +102,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--min-free-disk-mb",
       paramLabel = "MB",
       description = {
-        "A tentacle whose health check finds less free disk than this (MiB) on its home's file",
-        "system is unhealthy (default: ${DEFAULT-VALUE})."
+        "A tentacle whose health check finds less free disk than this (MiB) on its home's file "
+            + "system is unhealthy (default: ${DEFAULT-VALUE})."
       },
       defaultValue = "1024")
   long minFreeDiskMb;
@@ -125,9 +125,9 @@ final class ServerCommand implements Callable<Integer> {
       names = "--node-name",
       paramLabel = "NAME",
       description = {
-        "This node's name when several servers share one PostgreSQL database (--db",
-        "jdbc:postgresql://...), e.g. node-1 (default: the host name); 'cuttle node list' shows",
-        "it. See docs/high-availability.md."
+        "This node's name when several servers share one PostgreSQL database (see --db), e.g."
+            + " node-1 (default: the host name); 'cuttle node list' shows it. See"
+            + " docs/high-availability.md."
       })
   String nodeName;
 
@@ -135,8 +135,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--package-dir",
       paramLabel = "DIR",
       description = {
-        "Where pushed packages are kept (default: packages in the data directory). Several nodes",
-        "sharing one database must share this directory too."
+        "Where pushed packages are kept (default: packages in the data directory). Several nodes "
+            + "sharing one database must share this directory too."
       })
   Path packageDirectory;
 
@@ -154,8 +154,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--max-command-output-mb",
       paramLabel = "MB",
       description = {
-        "How much output of one command the server stores, in MiB (default: ${DEFAULT-VALUE});",
-        "beyond it a line saying so is stored and the rest dropped."
+        "How much output of one command the server stores, in MiB (default: ${DEFAULT-VALUE}); "
+            + "beyond it a line saying so is stored and the rest dropped."
       },
       defaultValue = "1024")
   long maxCommandOutputMb;
@@ -276,10 +276,10 @@ final class ServerCommand implements Callable<Integer> {
     var info = server.info();
     out.println("Cuttle server " + info.version() + " is up.");
     out.println("  Web UI and API:   " + info.webUrl() + "/");
-    out.println("  Polling (443-style, by SNI): " + info.pollingUrl());
-    out.println("  Polling (legacy port):       " + server.legacyPollingPort());
+    out.println("  Polling via router (by SNI): " + info.pollingUrl());
+    out.println("  Polling via legacy port:     " + server.legacyPollingPort());
     if (server.routedPollingPort() >= 0) {
-      out.println("  Polling (external router, PROXY): " + server.routedPollingPort());
+      out.println("  Polling via router (external, PROXY): " + server.routedPollingPort());
     }
     out.println("  Server thumbprint: " + info.thumbprint());
     out.println("  Admin API key:     in " + server.adminApiKeyFile() + " (owner-only)");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
     name = "task",
     mixinStandardHelpOptions = true,
     description = "Acts on tasks already started.",
-    subcommands = {TaskCommand.Cancel.class, TaskCommand.Retry.class})
+    subcommands = {TaskCommand.Watch.class, TaskCommand.Cancel.class, TaskCommand.Retry.class})
 final class TaskCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -25,11 +25,44 @@ final class TaskCommand implements Runnable {
   }
 
   @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Follows a task already started to its end, printing its whole log and each target's"
+            + " outcome.",
+        "Exits 0 only if every target succeeded, as script and deploy --watch do."
+      })
+  static final class Watch implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin ServerOptions server;
+
+    @CommandLine.Mixin FollowOptions follow;
+
+    @Parameters(arity = "1", paramLabel = "TASK_ID", description = "The task, e.g. K-...")
+    String taskId;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      try (ApiClient api = server.connect()) {
+        return new TaskPrinter(
+                    api,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    follow.progressEvery())
+                .follow(api.task(taskId))
+            ? 0
+            : 1;
+      }
+    }
+  }
+
+  @Command(
       name = "cancel",
       mixinStandardHelpOptions = true,
       description = {
-        "Cancels every target of a task that has not finished: queued ones at once, running ones",
-        "as soon as their tentacle has killed the script and everything it started."
+        "Cancels every target of a task that has not finished: queued ones at once, running ones "
+            + "as soon as their tentacle has killed the script and everything it started."
       })
   static final class Cancel implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -83,6 +116,8 @@ final class TaskCommand implements Runnable {
     @Option(names = "--watch", description = "Follow the deployment to its end.")
     boolean watch;
 
+    @CommandLine.Mixin FollowOptions follow;
+
     @Override
     public Integer call() throws InterruptedException {
       PrintWriter out = spec.commandLine().getOut();
@@ -93,7 +128,10 @@ final class TaskCommand implements Runnable {
           out.flush();
           return 0;
         }
-        return new TaskPrinter(api, out).follow(task) ? 0 : 1;
+        return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
+                .follow(task)
+            ? 0
+            : 1;
       }
     }
   }

@@ -13,10 +13,11 @@ import picocli.CommandLine.Option;
     name = "check",
     mixinStandardHelpOptions = true,
     description = {
-      "Diagnoses this instance's path to each of its servers step by step: name resolution, TCP,",
-      "TLS, the server's identity, whether the name reaches the polling listener or the web app,",
-      "and whether the server knows this tentacle. A failed step says what to ask for, and",
-      "of whom. Exits 0 only if every step passed for every server checked."
+      "Diagnoses this instance's path to each of its servers step by step: name resolution, "
+          + "TCP, TLS, the server's identity, whether the name reaches the polling listener or the "
+          + "web app, and whether the server knows this tentacle.",
+      "A failed step says what to ask for, and of whom. Exits 0 only if every step passed for "
+          + "every server checked."
     })
 final class TentacleCheckCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

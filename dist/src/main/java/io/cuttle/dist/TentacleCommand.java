@@ -62,8 +62,8 @@ final class TentacleCommand implements Runnable {
       name = "register",
       mixinStandardHelpOptions = true,
       description = {
-        "Makes this instance's key and certificate if missing, registers it with the server,",
-        "and pins the server's polling thumbprint."
+        "Makes this instance's key and certificate if missing, registers it with the server, and "
+            + "pins the server's polling thumbprint."
       })
   static final class Register implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -82,7 +82,10 @@ final class TentacleCommand implements Runnable {
     static final class Comms {
       @Option(
           names = "--comms-address",
-          description = "Poll through the public port, e.g. https://polling.example.com:443")
+          description = {
+            "Poll through the public port, by the server's polling name.",
+            "For example: https://polling.example.com:443"
+          })
       String address;
 
       @Option(
@@ -110,8 +113,8 @@ final class TentacleCommand implements Runnable {
     @Option(
         names = "--token",
         description = {
-          "One-time registration token from an admin (POST /api/registration-tokens),",
-          "instead of an API key."
+          "One-time registration token from an admin (POST /api/registration-tokens), instead of an "
+              + "API key."
         })
     String token;
 
@@ -165,8 +168,8 @@ final class TentacleCommand implements Runnable {
       name = "polling-proxy",
       mixinStandardHelpOptions = true,
       description = {
-        "Sets how a registered instance reaches its server: through an HTTP proxy (--proxy),",
-        "directly (--no-proxy), or as HTTPS_PROXY and NO_PROXY say (--system-proxy).",
+        "Sets how a registered instance reaches its server: through an HTTP proxy (--proxy), "
+            + "directly (--no-proxy), or as HTTPS_PROXY and NO_PROXY say (--system-proxy).",
         "A running instance picks the change up when it is restarted."
       })
   static final class PollingProxy implements Callable<Integer> {

@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "configure",
     mixinStandardHelpOptions = true,
     description = {
-      "Sets how many commands a registered instance runs at once and how many polls it holds",
-      "open. A running instance picks the change up when it is restarted."
+      "Sets how many commands a registered instance runs at once and how many polls it holds "
+          + "open.",
+      "A running instance picks the change up when it is restarted."
     })
 final class TentacleConfigureCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

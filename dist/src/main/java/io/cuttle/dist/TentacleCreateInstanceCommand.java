@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
     name = "create-instance",
     mixinStandardHelpOptions = true,
     description = {
-      "Makes a tentacle instance on this machine: its home folder, key and self-signed",
-      "certificate. Register it afterwards with 'cuttle tentacle register'."
+      "Makes a tentacle instance on this machine: its home folder, key and self-signed "
+          + "certificate.",
+      "Register it afterwards with 'cuttle tentacle register'."
     })
 final class TentacleCreateInstanceCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -22,8 +23,8 @@ final class TentacleCreateInstanceCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description = {
-        "Replace an existing instance's key and certificate (the old pair is kept in",
-        "previous-identity/) and set its registration aside as tentacle.json.old."
+        "Replace an existing instance's key and certificate (the old pair is kept in "
+            + "previous-identity/) and set its registration aside as tentacle.json.old."
       })
   boolean force;
 

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
     name = "deregister",
     mixinStandardHelpOptions = true,
     description = {
-      "Removes this instance's tentacle from every server it is registered with (or only from",
-      "--server), then notes that here. Its key, certificate and history stay."
+      "Removes this instance's tentacle from every server it is registered with (or only from "
+          + "--server), then notes that here.",
+      "Its key, certificate and history stay."
     })
 final class TentacleDeregisterCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -31,8 +32,8 @@ final class TentacleDeregisterCommand implements Callable<Integer> {
   @Option(
       names = "--server",
       description = {
-        "Leave only this server (its web URL, as given to register or poll-server);",
-        "the instance keeps polling the others."
+        "Leave only this server (its web URL, as given to register or poll-server); the instance "
+            + "keeps polling the others."
       })
   String serverUrl;
 

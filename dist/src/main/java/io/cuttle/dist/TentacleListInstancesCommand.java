@@ -5,6 +5,7 @@ import io.cuttle.tentacle.ServerLink;
 import io.cuttle.tentacle.TentacleConfig;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.wire.api.CommsStyle;
+import io.cuttle.wire.api.Route;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
     name = "list-instances",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the tentacle instances on this machine and where each is registered: an instance",
-      "that polls several servers has one row per server."
+      "Lists the tentacle instances on this machine and where each is registered: an instance "
+          + "that polls several servers has one row per server."
     })
 final class TentacleListInstancesCommand implements Callable<Integer> {
   private static final String ROW = "%-20s %-14s %-32s %-42s %s%n";
@@ -78,7 +79,7 @@ final class TentacleListInstancesCommand implements Callable<Integer> {
   }
 
   private static String route(ServerLink c) {
-    String label = c.commsStyle() == CommsStyle.LEGACY_PORT ? "legacy port" : "443-style";
+    String label = (c.commsStyle() == CommsStyle.LEGACY_PORT ? Route.LEGACY : Route.ROUTER).label();
     return label + " " + c.pollingUrl();
   }
 }

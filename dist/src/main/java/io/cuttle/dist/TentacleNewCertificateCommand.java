@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
     name = "new-certificate",
     mixinStandardHelpOptions = true,
     description = {
-      "Gives an instance a new key pair and self-signed certificate (the old pair is kept in",
-      "previous-identity/). The server knows only the old thumbprint, so re-register after."
+      "Gives an instance a new key pair and self-signed certificate (the old pair is kept in "
+          + "previous-identity/).",
+      "The server knows only the old thumbprint, so re-register after."
     })
 final class TentacleNewCertificateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
     name = "poll-server",
     mixinStandardHelpOptions = true,
     description = {
-      "Registers an instance that is already registered with one more server, with the same",
-      "certificate, and pins that server's polling thumbprint. 'cuttle tentacle run' then polls",
-      "all of its servers at once. A running instance picks the change up when restarted."
+      "Registers an instance that is already registered with one more server, with the same "
+          + "certificate, and pins that server's polling thumbprint.",
+      "'cuttle tentacle run' then polls all of its servers at once. A running instance picks "
+          + "the change up when restarted."
     })
 final class TentaclePollServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -47,8 +48,8 @@ final class TentaclePollServerCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description = {
-        "Register with a server this instance polls already, replacing what is on file for it,",
-        "and replace a registration of the same name there with this certificate."
+        "Register with a server this instance polls already, replacing what is on file for it, "
+            + "and replace a registration of the same name there with this certificate."
       })
   boolean force;
 

@@ -10,10 +10,10 @@ import picocli.CommandLine.Command;
     name = "rotate-certificate",
     mixinStandardHelpOptions = true,
     description = {
-      "Gives a registered instance a new key pair without re-registering or stopping it: the",
-      "server is told, over the polling channel and with the current certificate, to trust the",
-      "new one too; a running tentacle switches to it within seconds, and the server retires the",
-      "old certificate at its first poll with the new one."
+      "Gives a registered instance a new key pair without re-registering or stopping it: the "
+          + "server is told, over the polling channel and with the current certificate, to trust the "
+          + "new one too; a running tentacle switches to it within seconds, and the server retires "
+          + "the old certificate at its first poll with the new one."
     })
 final class TentacleRotateCertificateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
     name = "install",
     mixinStandardHelpOptions = true,
     description = {
-      "Writes a systemd unit that runs 'tentacle run' for this instance and restarts it",
-      "whenever it stops. Prints the systemctl commands that start it; runs none."
+      "Writes a systemd unit that runs 'tentacle run' for this instance and restarts it "
+          + "whenever it stops.",
+      "Prints the systemctl commands that start it; runs none."
     })
 final class TentacleServiceInstallCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

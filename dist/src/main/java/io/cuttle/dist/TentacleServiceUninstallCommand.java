@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
     name = "uninstall",
     mixinStandardHelpOptions = true,
     description = {
-      "Removes the systemd unit of this instance. The instance itself (key, certificate,",
-      "registration) stays; 'cuttle tentacle deregister' removes it from the server."
+      "Removes the systemd unit of this instance.",
+      "The instance itself (key, certificate, registration) stays; 'cuttle tentacle deregister' "
+          + "removes it from the server."
     })
 final class TentacleServiceUninstallCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

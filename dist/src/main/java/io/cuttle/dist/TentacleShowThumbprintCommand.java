@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     name = "show-thumbprint",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the instance's thumbprint (SHA-256 of its certificate's public key), the same",
-      "for every server it polls."
+      "Prints the instance's thumbprint (SHA-256 of its certificate's public key), the same for "
+          + "every server it polls."
     })
 final class TentacleShowThumbprintCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -25,7 +25,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     CommandLine commandLine = e.getCommandLine();
     CommandSpec spec = commandLine.getCommandSpec();
     PrintWriter err = commandLine.getErr();
-    err.println(spec.qualifiedName() + ": " + e.getMessage());
+    // Picocli starts some messages (a mutually exclusive option, a missing group) with "Error: ";
+    // the command's name already says that this line is the error.
+    err.println(spec.qualifiedName() + ": " + e.getMessage().replaceFirst("^Error: ", ""));
     // Picocli checks required options before it reports unknown arguments: name those too, since
     // an unknown one is often the required option mistyped.
     List<String> unmatched = commandLine.getUnmatchedArguments();

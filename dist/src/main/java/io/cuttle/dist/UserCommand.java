@@ -44,8 +44,8 @@ final class UserCommand implements Runnable {
         names = "--password-file",
         paramLabel = "FILE",
         description = {
-          "Read the password from this file's first line. Without it the password is asked for",
-          "at the terminal; it is never taken on the command line, where others could see it."
+          "Read the password from this file's first line. Without it the password is asked for at "
+              + "the terminal; it is never taken on the command line, where others could see it."
         })
     Path file;
 

@@ -106,7 +106,7 @@ class CancelTest {
       awaitAllDead(pids);
       assertThat(script.exit().get()).as(script.out() + "" + script.err()).isEqualTo(1);
       assertThat(script.out().toString())
-          .contains("[busy-1 | 443-style via router] started")
+          .contains("[busy-1 | via router] started")
           .contains("  cancelled: the tentacle killed the script and everything it started")
           .contains("Task cancelled.");
       TaskView task = fleet.task(taskId);

@@ -42,9 +42,9 @@ class CommandLineTest {
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out())
-        .contains("[demo-web-1  | 443-style via router] Hello from demo-web-1")
-        .contains("[demo-web-2  | 443-style via router] Hello from demo-web-2")
-        .contains("[demo-legacy | legacy port] Hello from demo-legacy")
+        .contains("[demo-web-1  | via router] Hello from demo-web-1")
+        .contains("[demo-web-2  | via router] Hello from demo-web-2")
+        .contains("[demo-legacy | via legacy port] Hello from demo-legacy")
         .contains("All targets succeeded.");
     assertThat(run.out().lines().filter(l -> l.contains("succeeded (exit code 0)")).count())
         .isEqualTo(3);
@@ -103,8 +103,8 @@ class CommandLineTest {
 
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
       assertThat(run.out())
-          .contains("[good-1 | 443-style via router] on good-1")
-          .contains("[bad-1  | legacy port] on bad-1")
+          .contains("[good-1 | via router] on good-1")
+          .contains("[bad-1  | via legacy port] on bad-1")
           .contains("FAILED: the script exited with code 1")
           .contains("Some targets failed.");
     }

@@ -123,8 +123,8 @@ class DeploymentEndToEndTest {
         .contains("password-ok")
         .contains("All targets succeeded.")
         .doesNotContain(SECRET);
-    assertThat(deploy.out()).containsPattern("\\[prepare / web-1 *\\| 443-style via router\\]");
-    assertThat(deploy.out()).containsPattern("\\[switch / web-2 *\\| legacy port\\]");
+    assertThat(deploy.out()).containsPattern("\\[prepare / web-1 *\\| via router\\]");
+    assertThat(deploy.out()).containsPattern("\\[switch / web-2 *\\| via legacy port\\]");
 
     String taskId = taskIdOf(deploy);
     TaskView task = fleet.task(taskId);

@@ -110,9 +110,11 @@ class PollServerTest {
                     .strip());
       }
       assertThat(cuttle("tentacle", "list-instances", "--home", base.toString()).out())
-          .containsPattern("multi +registered +" + first.server.info().webUrl() + " +443-style")
+          .containsPattern("multi +registered +" + first.server.info().webUrl() + " +via router")
           .containsPattern(
-              "\\n +registered +" + second.server.info().webUrl() + " +legacy port .*\\(same\\)");
+              "\\n +registered +"
+                  + second.server.info().webUrl()
+                  + " +via legacy port .*\\(same\\)");
 
       try (LogCapture logs = new LogCapture(io.cuttle.tentacle.TentacleAgent.class)) {
         first.start(home);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.cuttle.client.ApiClient;
 import io.cuttle.client.ApiException;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.tentacle.CheckStep;
 import io.cuttle.tentacle.ConnectionCheck;
 import io.cuttle.tentacle.TentacleAgent;
@@ -53,6 +54,9 @@ class ServerCertificateRotationTest {
       assertThat(created.exit()).as(created.err()).isZero();
       String next = status(fleet).nextThumbprint();
       assertThat(created.out()).contains("Next certificate:     " + next);
+      assertThat(created.out().lines())
+          .as("the command to type next, whole on one line")
+          .contains("  cuttle server-certificate activate");
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -86,6 +90,14 @@ class ServerCertificateRotationTest {
       Run activated = cuttle(fleet, "server-certificate", "activate");
       assertThat(activated.exit()).as(activated.err()).isZero();
       assertThat(fleet.server.thumbprint()).hasToString(next);
+      Run stalePin = cuttleWithThumbprint(fleet, old.toString(), "fleet", "list");
+      assertThat(stalePin.exit()).isEqualTo(1);
+      assertThat(stalePin.err())
+          .contains("now presents certificate thumbprint " + next + ", not " + old)
+          .contains("its certificate was rotated")
+          .contains("'cuttle server-certificate status'")
+          .contains("pass --server-thumbprint " + next)
+          .doesNotContain("printed at start");
       assertThat(fleet.follow(printing.id()))
           .extracting(LogEntry::text)
           .containsExactlyElementsOf(
@@ -128,6 +140,49 @@ class ServerCertificateRotationTest {
       assertThat(fleet.server.thumbprint()).hasToString(next);
       assertThat(status(fleet).previousThumbprint()).isEqualTo(old.toString());
       assertScriptRuns(fleet, "legacy");
+    }
+  }
+
+  @Test
+  void aTentacleWithAStalePinIsOneRefusedConnectionPerDoorNamingThePublicPort(@TempDir Path dir)
+      throws Exception {
+    try (TestFleet fleet = new TestFleet(dir);
+        LogCapture refusals = new LogCapture(RefusedConnections.class);
+        LogCapture armeria =
+            new LogCapture("com.linecorp.armeria.server.HttpServerPipelineConfigurator")) {
+      // Both stopped through the whole rotation: they pin the certificate it replaced.
+      TentacleHome routed = fleet.register("away-routed", true);
+      TentacleHome legacy = fleet.register("away-legacy", false);
+      assertThat(cuttle(fleet, "server-certificate", "new").exit()).isZero();
+      assertThat(cuttle(fleet, "server-certificate", "activate").exit()).isZero();
+      fleet.start(routed);
+      fleet.start(legacy);
+
+      String publicDoor = "through the public port " + fleet.publicPort() + " (built-in router)";
+      String legacyDoor = "through the legacy polling port " + fleet.server.legacyPollingPort();
+      try (ApiClient api = fleet.api()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(api.refusedConnections())
+                        .filteredOn(r -> r.reason().contains("refused the server's certificate"))
+                        .filteredOn(r -> r.attempts() >= 2)
+                        .extracting(r -> r.address() + " " + r.reason())
+                        .anyMatch(r -> r.startsWith("127.0.0.1 ") && r.contains(publicDoor))
+                        .anyMatch(r -> r.startsWith("127.0.0.1 ") && r.contains(legacyDoor)));
+      }
+      List<String> logged =
+          refusals.messages().stream()
+              .filter(m -> m.contains("refused the server's certificate"))
+              .toList();
+      assertThat(logged).as("once per address and door, however often they retry").hasSize(2);
+      assertThat(logged)
+          .allMatch(m -> m.startsWith("Refused polling connection from 127.0.0.1: "))
+          .allMatch(m -> m.contains("register it again with 'cuttle tentacle register --force'"));
+      assertThat(armeria.messages())
+          .as("no raw handshake warnings naming the loopback port behind the router")
+          .noneMatch(m -> m.contains("TLS handshake failed"));
     }
   }
 
@@ -218,6 +273,11 @@ class ServerCertificateRotationTest {
 
   /** Runs the command line against the fleet's server, pinned to the thumbprint it has now. */
   private static Run cuttle(TestFleet fleet, String... args) {
+    return cuttleWithThumbprint(fleet, fleet.server.thumbprint().toString(), args);
+  }
+
+  /** Runs the command line against the fleet's server, pinned to {@code thumbprint}. */
+  private static Run cuttleWithThumbprint(TestFleet fleet, String thumbprint, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(
         List.of(
@@ -226,7 +286,7 @@ class ServerCertificateRotationTest {
             "--api-key",
             fleet.server.adminApiKey(),
             "--server-thumbprint",
-            fleet.server.thumbprint().toString()));
+            thumbprint));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine commandLine = Cuttle.commandLine();

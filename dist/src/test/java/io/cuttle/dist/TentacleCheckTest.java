@@ -46,11 +46,11 @@ class TentacleCheckTest {
               "4. Server identity",
               "5. Route to the polling listener",
               "6. Registration",
-              "knows this tentacle as 'routed', arriving from 127.0.0.1 through the router",
+              "knows this tentacle as 'routed', arriving from 127.0.0.1 via router",
               "All checks passed")
           .doesNotContain("FAILED");
       assertThat(legacy.exitCode()).as(legacy.out()).isZero();
-      assertThat(legacy.out()).contains("arriving from 127.0.0.1 on the legacy port");
+      assertThat(legacy.out()).contains("arriving from 127.0.0.1 via legacy port");
       assertThat(routed.out() + legacy.out())
           .as("both are addresses the server advertises")
           .doesNotContain("not an address the server advertises");
@@ -81,10 +81,7 @@ class TentacleCheckTest {
                 "5. Route to the polling listener",
                 "leads to the polling listener; " + advertised,
                 "6. Registration",
-                "knows this tentacle as '"
-                    + instance
-                    + "', arriving from 127.0.0.1 through the"
-                    + " router",
+                "knows this tentacle as '" + instance + "', arriving from 127.0.0.1 via router",
                 "All checks passed")
             .doesNotContain("FAILED", "Ask its admin to route");
       }

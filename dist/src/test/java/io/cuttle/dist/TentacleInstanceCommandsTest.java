@@ -176,7 +176,7 @@ class TentacleInstanceCommandsTest {
         .contains("problem: ")
         .containsPattern(
             "c-registered +registered +https://deploy.example.com:443"
-                + " +443-style https://polling.deploy.example.com:443 +"
+                + " +via router https://polling.deploy.example.com:443 +"
                 + thumbprintOnDisk(base.resolve("c-registered")))
         .doesNotContain("not-an-instance");
   }

@@ -77,7 +77,7 @@ class TentacleRegistrationCommandsTest {
           .containsPattern(
               "web-01 +registered +"
                   + fleet.server.info().webUrl()
-                  + " +443-style "
+                  + " +via router "
                   + fleet.server.info().pollingUrl())
           .containsPattern("web-02 +not registered");
 

@@ -96,7 +96,7 @@ class WebUiBrowserTest {
     browser.awaitText("tr[data-name=routed-1] td.state", "online");
     browser.awaitText("tr[data-name=legacy-1] td.state", "online");
     browser.awaitText("tr[data-name=routed-1]", "via router");
-    browser.awaitText("tr[data-name=legacy-1]", "legacy port");
+    browser.awaitText("tr[data-name=legacy-1]", "via legacy port");
     assertThat(browser.all("#fleet-picture .dot.online[title='routed-1: online']")).hasSize(1);
     assertThat(browser.all("#fleet-picture .dot.online[title='legacy-1: online']")).hasSize(1);
     browser.find("#tentacle-filter").sendKeys("legacy");

@@ -20,7 +20,7 @@ import java.util.Deque;
  * app and polling listener finish their calls, then the engine and the database close.
  */
 public final class CuttleServer implements AutoCloseable {
-  public static final String VERSION = versionOf(CuttleServer.class);
+  public static final String VERSION = io.cuttle.common.CuttleVersion.VERSION;
 
   private final ServerConfig config;
   private final ServerIdentities identities;
@@ -158,10 +158,5 @@ public final class CuttleServer implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  private static String versionOf(Class<?> type) {
-    String version = type.getPackage().getImplementationVersion();
-    return version == null ? "0.1.0-SNAPSHOT" : version;
   }
 }

@@ -312,6 +312,7 @@ final class ServerAssembly {
                         web.port(),
                         config.handshakeTimeout())));
     advertisedPort.set(publicPort.port());
+    polling.publicPortIs(publicPort.port());
     long startedAt = config.clock().millis();
     String address = nodeAddress(config.publicAddress(), publicPort.port());
     open(

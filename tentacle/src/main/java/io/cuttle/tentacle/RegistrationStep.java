@@ -2,6 +2,7 @@ package io.cuttle.tentacle;
 
 import io.cuttle.client.proxy.ProxyPolicy;
 import io.cuttle.common.pki.Identity;
+import io.cuttle.wire.api.Route;
 import io.cuttle.wire.polling.v1.CheckRequest;
 import io.cuttle.wire.polling.v1.CheckResponse;
 import io.grpc.Status;
@@ -46,9 +47,8 @@ final class RegistrationStep {
               + answer.getTentacleName()
               + "', arriving from "
               + answer.getAddress()
-              + (answer.getRoute().equals("ROUTER")
-                  ? " through the router"
-                  : " on the legacy port"));
+              + " "
+              + (answer.getRoute().equals("ROUTER") ? Route.ROUTER : Route.LEGACY).label());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED) {
         return CheckStep.fail(

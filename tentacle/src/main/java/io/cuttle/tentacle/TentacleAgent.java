@@ -14,7 +14,7 @@ import java.util.Map;
  * ServerPoller} for what is done with each.
  */
 public final class TentacleAgent implements AutoCloseable {
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = io.cuttle.common.CuttleVersion.VERSION;
 
   private final String name;
   private final List<ServerPoller> pollers;

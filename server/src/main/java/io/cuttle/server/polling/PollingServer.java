@@ -39,18 +39,20 @@ import java.util.function.Predicate;
  * port, open to the network; a loopback-only port that the built-in router forwards polling traffic
  * to, with a PROXY v2 header carrying the tentacle's real address; and, when configured ({@link
  * #openRoutedDoor}), a routed port for an external router, which speaks PROXY too but only to the
- * peers it is told to trust. The door a call came through is how the server tells "443-style via
- * router" from "legacy port".
+ * peers it is told to trust. The door a call came through is how the server tells "via router" from
+ * "via legacy port" ({@link io.cuttle.wire.api.Route}).
  */
 public final class PollingServer implements Listeners.Listener {
   private final Server server;
   private final Parts parts;
   private final int legacyPort;
   private final int routedPort;
+  private final AtomicInteger publicPort;
 
-  private PollingServer(Server server, Parts parts) {
+  private PollingServer(Server server, Parts parts, AtomicInteger publicPort) {
     this.server = server;
     this.parts = parts;
+    this.publicPort = publicPort;
     this.legacyPort = portWhere(server, false);
     this.routedPort = portWhere(server, true);
   }
@@ -104,6 +106,7 @@ public final class PollingServer implements Listeners.Listener {
             new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE));
 
     AtomicInteger routedPort = new AtomicInteger(-1);
+    AtomicInteger publicPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
     // held to the loopback rule: it fails closed for the routed door and costs the legacy door
     // nothing, since a peer reaching a loopback address is on this machine.
@@ -127,11 +130,27 @@ public final class PollingServer implements Listeners.Listener {
                 toRoutedPort,
                 TrustedSourceGate.LOOPBACK,
                 refused,
-                settings.clock()));
+                settings.clock()),
+            // An admin knows the public port the router listens on, not the loopback port behind.
+            channel ->
+                toRoutedPort.test(channel)
+                    ? (publicPort.get() < 0
+                        ? "built-in router"
+                        : "public port " + publicPort.get() + " (built-in router)")
+                    : "legacy polling port " + localPort(channel));
     server.start().join();
     routedPort.set(portWhere(server, true));
 
-    return new PollingServer(server, parts);
+    return new PollingServer(server, parts, publicPort);
+  }
+
+  /** The public port the built-in router forwards from, for the words of refused connections. */
+  public void publicPortIs(int port) {
+    publicPort.set(port);
+  }
+
+  private static int localPort(Channel channel) {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   /**
@@ -149,7 +168,8 @@ public final class PollingServer implements Listeners.Listener {
                 channel -> true,
                 trustedProxies,
                 parts.refused(),
-                parts.settings().clock()));
+                parts.settings().clock()),
+            channel -> "routed polling port " + localPort(channel));
     try {
       door.start().join();
     } catch (RuntimeException e) {
@@ -202,7 +222,11 @@ public final class PollingServer implements Listeners.Listener {
       TurnsPerTentacle progressInFlight,
       TurnsPerTentacle chunksInFlight) {
 
-    Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
+    Server build(
+        ServerBuilder ports,
+        IntPredicate isRoutedPort,
+        TrustedSourceGate gate,
+        java.util.function.Function<Channel, String> doorOf) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
@@ -222,7 +246,8 @@ public final class PollingServer implements Listeners.Listener {
       Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
           .childChannelPipelineCustomizer(
-              gate.andThen(new HandshakeDeadline(settings.handshakeTimeout())))
+              gate.andThen(new HandshakeDeadline(settings.handshakeTimeout()))
+                  .andThen(new RefusedHandshakes(doorOf, refused, settings.clock())))
           // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
           // a caller is, and refuses every poll without a registered certificate. Without one, a
           // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.

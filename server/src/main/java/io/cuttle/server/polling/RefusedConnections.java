@@ -55,6 +55,17 @@ public final class RefusedConnections {
     }
   }
 
+  /**
+   * A TLS handshake on a polling door failed, e.g. a tentacle refused the server's certificate
+   * because it pins an older one. The peer sent no certificate yet (thumbprint "-"); {@code reason}
+   * names the door it came through.
+   */
+  void recordHandshakeFailure(String address, String reason, long now) {
+    if (remember("-", address, reason, now)) {
+      log.warn("Refused polling connection from {}: {}", address, reason);
+    }
+  }
+
   /** True the first time this thumbprint, address and reason are seen. */
   private boolean remember(String thumbprint, String address, String reason, long now) {
     String key = thumbprint + " " + address + " " + reason;

@@ -8,7 +8,7 @@ export function render(view, { role }) {
   const error = errorLine();
   const approval = el("div", { id: "approval" });
   view.append(section("Refused connection attempts",
-    el("p", { className: "hint" }, "These certificates tried to poll but are not registered. If you recognise one, approve it as a new tentacle; otherwise nothing is needed. An \"untrusted proxy source\" connected to the routed polling port without being in --trusted-proxy: if it is your router, add its address."),
+    el("p", { className: "hint" }, "These certificates tried to poll but are not registered. If you recognise one, approve it as a new tentacle; otherwise nothing is needed. An \"untrusted proxy source\" connected to the routed polling port without being in --trusted-proxy: if it is your router, add its address. A peer that \"refused the server's certificate\" is usually a tentacle stopped while the server's certificate was rotated: register it again with --force."),
     error, list, approval));
 
   async function refresh() {

@@ -2,7 +2,8 @@
 import { api } from "../api.js";
 import { el, table, ago, section, errorLine } from "../dom.js";
 
-const ROUTES = { ROUTER: "via router (443)", LEGACY: "legacy port" };
+// The words of io.cuttle.wire.api.Route's labels, as the command line prints them.
+const ROUTES = { ROUTER: "via router", LEGACY: "via legacy port" };
 const STATES = ["online", "unhealthy", "offline"];
 
 // The server's judgement: offline (not in contact lately), unhealthy (its last health check failed
