@@ -199,8 +199,8 @@ final class UserCommand implements Runnable {
       name = "disable",
       mixinStandardHelpOptions = true,
       description = {
-        "Stops a user signing in, ends their sessions and refuses their API keys at once,",
-        "until 'cuttle user enable'. The last enabled admin cannot be disabled."
+        "Stops a user signing in, ends their sessions and refuses their API keys at once.",
+        "'cuttle user enable' lets them in again. The last enabled admin cannot be disabled."
       })
   static final class Disable implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class TerminalSafeOutputTest {
-  private static final String FORGED = "[victim | legacy port] FORGED: deploy approved by victim";
+  private static final String FORGED =
+      "[victim | via legacy port] FORGED: deploy approved by victim";
   private static final String CLEAR = "\u001b[2J\u001b[H";
   private static final String TITLE = "\u001b]0;owned\u0007";
   private static final String CLIPBOARD = "\u001b]52;c;ZXZpbA==\u0007";
@@ -84,7 +85,7 @@ class TerminalSafeOutputTest {
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertTerminalSafe(run.out());
-    String prefix = "[honest | 443-style via router] ";
+    String prefix = "[honest | via router] ";
     assertThat(printedOutput(run.out()))
         .containsExactly(
             prefix + "clear\\u001b[2J\\u001b[Hend",
@@ -186,7 +187,7 @@ class TerminalSafeOutputTest {
       CommandLineTest.Run run = watching.get(120, TimeUnit.SECONDS);
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
       assertTerminalSafe(run.out());
-      String prefix = "[mallory | 443-style via router] ";
+      String prefix = "[mallory | via router] ";
       assertThat(printedOutput(run.out()))
           .containsExactly(
               prefix + "working",
