@@ -68,6 +68,7 @@ final class JsonBodies {
       if (value == null) {
         throw ApiException.badRequest("the request body is null; send a JSON object");
       }
+      BodyLimits.check(value);
       return value;
     } catch (UnrecognizedPropertyException e) {
       throw ApiException.badRequest(
