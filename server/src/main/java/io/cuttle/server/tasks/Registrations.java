@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,29 +78,19 @@ public final class Registrations {
     }
     String commsAddress = validCommsAddress(request.commsAddress());
 
+    HandleCallback<Stored, RuntimeException> attempt =
+        h -> store(h, name, thumbprint, environment, roles, request, commsAddress, tokenId);
     Stored stored;
     try {
-      stored =
-          tentacles
-              .jdbi()
-              .inTransaction(
-                  h ->
-                      store(
-                          h, name, thumbprint, environment, roles, request, commsAddress, tokenId));
+      stored = tentacles.jdbi().inTransaction(attempt);
     } catch (ApiException e) {
       throw e;
     } catch (RuntimeException e) {
       // A registration racing this one added the environment, or took the name or certificate,
-      // between the reads and the writes: the second try sees what it stored and answers as if
-      // it had come first. Nothing of the first try was kept.
+      // between the reads and the writes: nothing of this try was kept, and the second one sees
+      // what the other stored and answers as if it had come after it.
       log.debug("Registration of '{}' retried after a conflicting write", name, e);
-      stored =
-          tentacles
-              .jdbi()
-              .inTransaction(
-                  h ->
-                      store(
-                          h, name, thumbprint, environment, roles, request, commsAddress, tokenId));
+      stored = tentacles.jdbi().inTransaction(attempt);
     }
     log.info(
         "Tentacle '{}' {} by {} (thumbprint {}, environment {}, roles {}, polls {})",
