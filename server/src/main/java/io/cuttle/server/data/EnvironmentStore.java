@@ -62,15 +62,11 @@ public final class EnvironmentStore {
   }
 
   /**
-   * The environment of this name, added after the last one if there is none yet. Two callers adding
-   * one name at once both get it: the loser of the insert finds the winner's.
+   * The environment of this name, added after the last one if there is none yet, in the caller's
+   * transaction: if that transaction is refused, the environment was never added.
    */
-  public EnvironmentView ensure(String name, long now) {
-    try {
-      return jdbi.inTransaction(h -> find(h, name).orElseGet(() -> add(h, name, now)));
-    } catch (RuntimeException e) {
-      return find(name).orElseThrow(() -> e);
-    }
+  public EnvironmentView ensure(Handle h, String name, long now) {
+    return find(h, name).orElseGet(() -> add(h, name, now));
   }
 
   /** Renames it, and the tentacles in it, so they stay in it. */

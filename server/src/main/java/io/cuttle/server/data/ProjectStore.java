@@ -51,6 +51,11 @@ public final class ProjectStore {
         .findOne();
   }
 
+  /** How many characters of the process column these steps take. */
+  public static int storedChars(List<StepSpec> steps) {
+    return StoredJson.write(steps).length();
+  }
+
   public void insert(Handle h, ProjectView project, long now) {
     h.createUpdate(
             "INSERT INTO projects (id, name, description, process, created_at, updated_at)"

@@ -37,6 +37,11 @@ public final class ReleaseStore {
     this.jdbi = jdbi;
   }
 
+  /** How many characters of the snapshot column this snapshot takes. */
+  public static int storedChars(Snapshot snapshot) {
+    return StoredJson.write(snapshot).length();
+  }
+
   public void insert(Handle h, Release release) {
     h.createUpdate(
             "INSERT INTO releases (id, project_id, version, snapshot, created_at, created_by)"

@@ -43,6 +43,10 @@ public final class TentacleStore {
     return findBy("name", name);
   }
 
+  public Optional<TentacleRecord> findByName(Handle h, String name) {
+    return findBy(h, "name", name);
+  }
+
   /**
    * The tentacle that holds {@code thumbprint}, as its certificate or as the next one it added
    * while rotating: either way the certificate is that tentacle's and nobody else's.
@@ -50,9 +54,11 @@ public final class TentacleStore {
   public Optional<TentacleRecord> findByThumbprint(String thumbprint) {
     // Two lookups, each by its own unique index: H2 answers "thumbprint = :v OR next_thumbprint =
     // :v" with a scan of the whole table, and this runs on every polling call of every tentacle.
-    return jdbi.withHandle(
-        h ->
-            findBy(h, "thumbprint", thumbprint).or(() -> findBy(h, "next_thumbprint", thumbprint)));
+    return jdbi.withHandle(h -> findByThumbprint(h, thumbprint));
+  }
+
+  public Optional<TentacleRecord> findByThumbprint(Handle h, String thumbprint) {
+    return findBy(h, "thumbprint", thumbprint).or(() -> findBy(h, "next_thumbprint", thumbprint));
   }
 
   /** The certificate a tentacle added beside its current one and has not yet polled with. */

@@ -1,5 +1,6 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.Column;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.DeploymentStore;
 import io.cuttle.server.data.EnvironmentStore;
@@ -95,14 +96,28 @@ public final class Deployments {
                   for (StepSpec step : project.steps()) {
                     pinned.add(kinds.of(step.kind(), step.name()).pin(step, packageVersions));
                   }
+                  ReleaseStore.Snapshot snapshot =
+                      new ReleaseStore.Snapshot(
+                          pinned, stores.projects().variables(h, project.id()));
+                  int stored = ReleaseStore.storedChars(snapshot);
+                  if (stored > Column.RELEASES_SNAPSHOT.maxChars()) {
+                    throw ApiException.conflict(
+                        "project '"
+                            + project.name()
+                            + "' would make a release of "
+                            + stored
+                            + " characters as stored, its process and variables together"
+                            + " (expected: at most "
+                            + Column.RELEASES_SNAPSHOT.maxChars()
+                            + "); move large values into a package");
+                  }
                   Release made =
                       new Release(
                           Ids.newId("R-"),
                           project.id(),
                           project.name(),
                           version,
-                          new ReleaseStore.Snapshot(
-                              pinned, stores.projects().variables(h, project.id())),
+                          snapshot,
                           clock.millis(),
                           caller);
                   stores.releases().insert(h, made);

@@ -1,5 +1,7 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.Column;
+import io.cuttle.server.data.ProjectStore;
 import io.cuttle.server.tasks.ScriptSyntax;
 import io.cuttle.server.tasks.TaskEngine;
 import io.cuttle.server.tasks.Validation;
@@ -45,6 +47,15 @@ final class ProcessRules {
             "steps[" + i + "]: the name '" + checked.name() + "' is used by an earlier step");
       }
       valid.add(checked);
+    }
+    int stored = ProjectStore.storedChars(valid);
+    if (stored > Column.PROJECTS_PROCESS.maxChars()) {
+      throw ApiException.badRequest(
+          "steps: "
+              + stored
+              + " characters as stored (expected: at most "
+              + Column.PROJECTS_PROCESS.maxChars()
+              + " for the whole process); ship large scripts in a package");
     }
     return List.copyOf(valid);
   }

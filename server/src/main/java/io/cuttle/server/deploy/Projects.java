@@ -1,5 +1,6 @@
 package io.cuttle.server.deploy;
 
+import io.cuttle.server.data.Column;
 import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Projects {
   private static final Logger log = LoggerFactory.getLogger(Projects.class);
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,99}");
-  private static final int MAX_DESCRIPTION = 1000;
+  private static final int MAX_DESCRIPTION = Column.PROJECTS_DESCRIPTION.maxChars();
   private static final int MAX_VALUE_BYTES = 8 * 1024;
 
   private final ProjectStore projects;
@@ -229,7 +230,11 @@ public final class Projects {
   private static String description(String description) {
     if (description != null && description.length() > MAX_DESCRIPTION) {
       throw ApiException.badRequest(
-          "description is " + description.length() + " characters (expected: at most 1000)");
+          "description is "
+              + description.length()
+              + " characters (expected: at most "
+              + MAX_DESCRIPTION
+              + ")");
     }
     return description;
   }

@@ -1,23 +1,24 @@
 package io.cuttle.server.polling;
 
+import io.cuttle.server.data.Column;
 import io.cuttle.wire.polling.v1.AgentInfo;
 import io.cuttle.wire.polling.v1.ResultReport;
 import java.util.Optional;
 
 /**
- * The sizes of the columns a tentacle's words are stored in (db/migration V1: tentacles.version,
+ * The sizes of the columns a tentacle's words are stored in ({@link Column}: tentacles.version,
  * capabilities, platform; commands.id, message), checked before any SQL, so an oversized field is
  * refused with words naming it instead of failing an insert and logging a server fault.
  */
 final class PollingFieldLimits {
-  static final int MAX_ID_CHARS = 40;
-  static final int MAX_VERSION_CHARS = 50;
+  static final int MAX_ID_CHARS = Column.COMMANDS_ID.maxChars();
+  static final int MAX_VERSION_CHARS = Column.TENTACLES_VERSION.maxChars();
 
   /** The capabilities are stored joined with commas. */
-  static final int MAX_CAPABILITIES_CHARS = 2000;
+  static final int MAX_CAPABILITIES_CHARS = Column.TENTACLES_CAPABILITIES.maxChars();
 
-  static final int MAX_PLATFORM_CHARS = 200;
-  static final int MAX_RESULT_MESSAGE_CHARS = 2000;
+  static final int MAX_PLATFORM_CHARS = Column.TENTACLES_PLATFORM.maxChars();
+  static final int MAX_RESULT_MESSAGE_CHARS = Column.COMMANDS_MESSAGE.maxChars();
 
   private PollingFieldLimits() {}
 

@@ -18,13 +18,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Registers tentacles: binds a name to a certificate thumbprint. Registering again with the same
  * certificate updates the record (a tentacle may re-run its install script); taking a name that
- * another certificate holds needs {@code force}, so a typo cannot hijack a tentacle.
+ * another certificate holds needs {@code force}, so a typo cannot hijack a tentacle. A registration
+ * token only adds a tentacle whose name is free: changing one takes an admin's API key.
  */
 public final class Registrations {
   private static final Logger log = LoggerFactory.getLogger(Registrations.class);
@@ -75,26 +78,70 @@ public final class Registrations {
     }
     String commsAddress = validCommsAddress(request.commsAddress());
 
-    Optional<TentacleRecord> byName = tentacles.findByName(name);
-    Optional<TentacleRecord> byThumbprint = tentacles.findByThumbprint(thumbprint.toString());
+    HandleCallback<Stored, RuntimeException> attempt =
+        h -> store(h, name, thumbprint, environment, roles, request, commsAddress, tokenId);
+    Stored stored;
+    try {
+      stored = tentacles.jdbi().inTransaction(attempt);
+    } catch (ApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A registration racing this one added the environment, or took the name or certificate,
+      // between the reads and the writes: nothing of this try was kept, and the second one sees
+      // what the other stored and answers as if it had come after it.
+      log.debug("Registration of '{}' retried after a conflicting write", name, e);
+      stored = tentacles.jdbi().inTransaction(attempt);
+    }
+    log.info(
+        "Tentacle '{}' {} by {} (thumbprint {}, environment {}, roles {}, polls {})",
+        name,
+        stored.existed() ? "re-registered" : "registered",
+        caller,
+        thumbprint,
+        environment,
+        roles,
+        commsAddress);
+    return new RegisterTentacleResponse(
+        stored.record().id(), name, serverThumbprint.get().toString());
+  }
+
+  /** What one registration stored, and whether it changed a tentacle that was there before. */
+  private record Stored(TentacleRecord record, boolean existed) {}
+
+  /**
+   * Checks the registration against what is stored and stores it, all in one transaction: a refusal
+   * (a conflict, a token used meanwhile) leaves nothing behind, not even a new environment.
+   */
+  private Stored store(
+      Handle h,
+      String name,
+      Thumbprint thumbprint,
+      String environment,
+      List<String> roles,
+      RegisterTentacleRequest request,
+      String commsAddress,
+      String tokenId) {
+    Optional<TentacleRecord> byName = tentacles.findByName(h, name);
+    Optional<TentacleRecord> byThumbprint = tentacles.findByThumbprint(h, thumbprint.toString());
     if (byThumbprint.isPresent() && !byThumbprint.get().name().equals(name)) {
       throw ApiException.conflict(
           "this certificate is already registered as tentacle '"
               + byThumbprint.get().name()
               + "'; deregister that one first, or make a new certificate for this instance");
     }
-    boolean replacing =
-        byName.isPresent() && !byName.get().thumbprint().equals(thumbprint.toString());
-    if (replacing && tokenId != null) {
-      // A token proves the right to add a tentacle, not to take over one that is running: a
-      // leaked token must not let anyone replace production-01's certificate with theirs.
-      throw new ApiException(
-          HttpStatus.FORBIDDEN,
+    if (byName.isPresent() && tokenId != null) {
+      // A token proves the right to add a tentacle, not to change one: its thumbprint is public,
+      // so a leaked token must not move production-01 to another environment, roles or address.
+      throw ApiException.conflict(
           "a tentacle named '"
               + name
-              + "' is already registered with another certificate; a registration token cannot"
-              + " replace it: use an API key with force, or pick another name");
+              + "' is already registered; a registration token only adds a new tentacle: to"
+              + " change '"
+              + name
+              + "', register it with an admin's API key, or pick another name");
     }
+    boolean replacing =
+        byName.isPresent() && !byName.get().thumbprint().equals(thumbprint.toString());
     if (replacing && !request.force()) {
       throw ApiException.conflict(
           "a tentacle named '"
@@ -103,6 +150,7 @@ public final class Registrations {
               + byName.get().thumbprint()
               + "); pass force to replace it, or pick another name");
     }
+    long now = clock.millis();
     TentacleRecord record =
         new TentacleRecord(
             byName.map(TentacleRecord::id).orElseGet(() -> Ids.newId("T-")),
@@ -115,37 +163,22 @@ public final class Registrations {
             request.version(),
             List.of(),
             null,
-            clock.millis(),
+            now,
             null,
             null,
             null);
-    long now = clock.millis();
     // Unknown environments are added (after the last one) rather than refused: installing a
     // tentacle is often the first thing done on a new server, before anyone set environments up.
-    environments.ensure(environment, now);
-    tentacles
-        .jdbi()
-        .useTransaction(
-            h -> {
-              tentacles.save(h, record, byName.isPresent());
-              if (tokenId != null && !tokens.use(h, tokenId, name, now)) {
-                // Thrown inside the transaction, so the registration is rolled back with it.
-                throw new ApiException(
-                    HttpStatus.UNAUTHORIZED,
-                    "the registration token was used or expired while this registration was"
-                        + " being made; ask an admin for a new one");
-              }
-            });
-    log.info(
-        "Tentacle '{}' {} by {} (thumbprint {}, environment {}, roles {}, polls {})",
-        name,
-        byName.isPresent() ? "re-registered" : "registered",
-        caller,
-        thumbprint,
-        environment,
-        roles,
-        commsAddress);
-    return new RegisterTentacleResponse(record.id(), name, serverThumbprint.get().toString());
+    environments.ensure(h, environment, now);
+    tentacles.save(h, record, byName.isPresent());
+    if (tokenId != null && !tokens.use(h, tokenId, name, now)) {
+      // Thrown inside the transaction, so the registration is rolled back with it.
+      throw new ApiException(
+          HttpStatus.UNAUTHORIZED,
+          "the registration token was used or expired while this registration was"
+              + " being made; ask an admin for a new one");
+    }
+    return new Stored(record, byName.isPresent());
   }
 
   /**

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.cuttle.server.data.ApiKeyStore;
+import io.cuttle.server.data.Column;
 import io.cuttle.server.data.UserStore;
 import io.cuttle.wire.api.ApiKeyView;
 import io.cuttle.wire.api.CreateApiKeyRequest;
@@ -16,7 +17,7 @@ import java.time.Clock;
 
 /** {@code /api/api-keys}: keys for scripts and the CLI, each acting as the user it belongs to. */
 final class ApiKeyApi {
-  private static final int MAX_LABEL = 200;
+  private static final int MAX_LABEL = Column.API_KEYS_LABEL.maxChars();
 
   private final ApiKeyStore keys;
   private final UserStore users;

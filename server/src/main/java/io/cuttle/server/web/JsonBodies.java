@@ -61,6 +61,7 @@ final class JsonBodies {
       if (value == null) {
         throw ApiException.badRequest("the request body is null; send a JSON object");
       }
+      BodyLimits.check(value);
       return value;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(JsonErrorText.explain(e).inBody());

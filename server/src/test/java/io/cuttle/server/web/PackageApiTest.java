@@ -162,11 +162,16 @@ class PackageApiTest {
         responses.add(api.admin(HttpMethod.DELETE, path, null));
       }
       for (AggregatedHttpResponse response : responses) {
+        // A JSON body's field longer than its column is refused for its length as it is read.
+        String expected =
+            response == responses.get(0) && a.id().length() > 100
+                ? "packageId: " + a.id().length() + " characters (expected: at most 100)"
+                : a.expected();
         assertThat(response.status().code()).as(what).isEqualTo(400);
         assertThat(problem(response))
             .as(what)
             .satisfiesAnyOf(
-                detail -> assertThat(detail).contains(a.expected()),
+                detail -> assertThat(detail).contains(expected),
                 detail -> assertThat(detail).contains("never contain '..'"));
       }
     }

@@ -12,7 +12,13 @@ import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ShiftedClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,8 +148,10 @@ class RegistrationLifecycleApiTest {
     assertThat(list.status().code()).isEqualTo(403);
     assertThat(problem(list)).contains("a registration token can only register a tentacle");
     assertThat(mint.status().code()).isEqualTo(403);
-    assertThat(takeover.status().code()).isEqualTo(403);
-    assertThat(problem(takeover)).contains("a registration token cannot replace it");
+    assertThat(takeover.status().code()).isEqualTo(409);
+    assertThat(problem(takeover))
+        .contains("a tentacle named 'held-1' is already registered")
+        .contains("a registration token only adds a new tentacle");
     assertThat(
             json(admin(HttpMethod.GET, "/api/tentacles/held-1", null)).get("thumbprint").asText())
         .isEqualTo(original);
@@ -153,6 +161,128 @@ class RegistrationLifecycleApiTest {
                 .status()
                 .code())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aTokenCannotChangeATentacleThroughItsPublicThumbprintButAnAdminKeyCan() throws Exception {
+    String thumbprint = newThumbprint();
+    String next = newThumbprint();
+    assertThat(
+            admin(HttpMethod.POST, "/api/tentacles", registration("prod-1", thumbprint))
+                .status()
+                .code())
+        .isEqualTo(200);
+    setNextThumbprint("prod-1", next);
+    String before = admin(HttpMethod.GET, "/api/tentacles/prod-1", null).contentUtf8();
+    String environments = admin(HttpMethod.GET, "/api/environments", null).contentUtf8();
+    String token = newToken(null);
+
+    AggregatedHttpResponse changed =
+        call(
+            HttpMethod.POST,
+            "/api/tentacles",
+            token,
+            registration("prod-1", thumbprint)
+                .replace("\"Dev\"", "\"Attacker\"")
+                .replace("[\"web\"]", "[\"db\",\"web\"]")
+                .replace("https://localhost:10943", "https://attacker.example:443"));
+
+    assertThat(changed.status().code()).as(changed.contentUtf8()).isEqualTo(409);
+    assertThat(problem(changed))
+        .contains("a tentacle named 'prod-1' is already registered")
+        .contains("register it with an admin's API key");
+    assertThat(admin(HttpMethod.GET, "/api/tentacles/prod-1", null).contentUtf8())
+        .isEqualTo(before);
+    assertThat(nextThumbprint("prod-1")).isEqualTo(next);
+    assertThat(admin(HttpMethod.GET, "/api/environments", null).contentUtf8())
+        .isEqualTo(environments);
+
+    // An admin's key may still change it; the refused token was not used up.
+    AggregatedHttpResponse moved =
+        admin(
+            HttpMethod.POST,
+            "/api/tentacles",
+            registration("prod-1", thumbprint).replace("\"Dev\"", "\"Moved\""));
+    assertThat(moved.status().code()).as(moved.contentUtf8()).isEqualTo(200);
+    assertThat(
+            json(admin(HttpMethod.GET, "/api/tentacles/prod-1", null)).get("environment").asText())
+        .isEqualTo("Moved");
+    assertThat(
+            call(HttpMethod.POST, "/api/tentacles", token, registration("prod-2", newThumbprint()))
+                .status()
+                .code())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aRefusedRegistrationStoresNothingNotEvenItsNewEnvironment() throws Exception {
+    // Registrations racing for one token: one wins, and each loser, refused however late, leaves
+    // neither a tentacle nor the environment it named behind.
+    String token = newToken(null);
+    int racers = 8;
+    List<CompletableFuture<AggregatedHttpResponse>> answers = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    try {
+      for (int i = 0; i < racers; i++) {
+        String body =
+            registration("race-" + i, newThumbprint()).replace("\"Dev\"", "\"Race" + i + "\"");
+        answers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return call(HttpMethod.POST, "/api/tentacles", token, body);
+                },
+                pool));
+      }
+      go.countDown();
+      List<Integer> winners = new ArrayList<>();
+      for (int i = 0; i < racers; i++) {
+        AggregatedHttpResponse answer = answers.get(i).get(60, TimeUnit.SECONDS);
+        assertThat(answer.status().code()).as(answer.contentUtf8()).isIn(200, 401);
+        if (answer.status().code() == 200) {
+          winners.add(i);
+        }
+      }
+
+      assertThat(winners).hasSize(1);
+      String environments = admin(HttpMethod.GET, "/api/environments", null).contentUtf8();
+      for (int i = 0; i < racers; i++) {
+        boolean won = winners.contains(i);
+        assertThat(environments.contains("\"Race" + i + "\"")).as("Race" + i).isEqualTo(won);
+        assertThat(status("/api/tentacles/race-" + i)).isEqualTo(won ? 200 : 404);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void setNextThumbprint(String name, String next) throws Exception {
+    try (var db =
+            java.sql.DriverManager.getConnection(
+                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+        var update =
+            db.prepareStatement("UPDATE tentacles SET next_thumbprint = ? WHERE name = ?")) {
+      update.setString(1, next);
+      update.setString(2, name);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  private static String nextThumbprint(String name) throws Exception {
+    try (var db =
+            java.sql.DriverManager.getConnection(
+                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+        var query = db.prepareStatement("SELECT next_thumbprint FROM tentacles WHERE name = ?")) {
+      query.setString(1, name);
+      var rows = query.executeQuery();
+      assertThat(rows.next()).isTrue();
+      return rows.getString(1);
+    }
   }
 
   @Test
