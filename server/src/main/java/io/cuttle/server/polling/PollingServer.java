@@ -98,7 +98,11 @@ public final class PollingServer implements Listeners.Listener {
             database,
             workers,
             new TurnsPerTentacle(PollingService.MAX_PROGRESS_BATCHES_PER_TENTACLE),
-            new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE));
+            new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE),
+            new UnknownPeerLimits(
+                thumbprint -> tentacles.findByThumbprint(thumbprint).isPresent(),
+                workers,
+                settings.clock()));
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     // Until the loopback routed port's number is known, every connection to a loopback address is
@@ -197,7 +201,8 @@ public final class PollingServer implements Listeners.Listener {
       DatabaseAvailability database,
       ScheduledExecutorService workers,
       TurnsPerTentacle progressInFlight,
-      TurnsPerTentacle chunksInFlight) {
+      TurnsPerTentacle chunksInFlight,
+      UnknownPeerLimits unknownPeers) {
 
     Server build(ServerBuilder ports, IntPredicate isRoutedPort, TrustedSourceGate gate) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
@@ -219,10 +224,12 @@ public final class PollingServer implements Listeners.Listener {
       Duration longestCall = settings.pollWait().plusSeconds(30);
       return ports
           .childChannelPipelineCustomizer(
-              gate.andThen(new HandshakeDeadline(settings.handshakeTimeout())))
-          // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
-          // a caller is, and refuses every poll without a registered certificate. Without one, a
-          // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.
+              gate.andThen(new HandshakeDeadline(settings.handshakeTimeout()))
+                  .andThen(unknownPeers))
+          // Any certificate, or none, may finish the handshake: without one, a browser or curl gets
+          // the ListenerPage instead of a handshake failure to puzzle over. UnknownPeerLimits then
+          // keeps such a peer to a few KiB, and TentacleAuthenticator decides which tentacle each
+          // call comes from.
           .tlsProvider(
               tls,
               ServerTlsConfig.builder()
@@ -232,6 +239,7 @@ public final class PollingServer implements Listeners.Listener {
                   .build())
           .decorator(
               new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
+          .decorator(new UnknownPeerGate(unknownPeers))
           .requestTimeout(longestCall)
           .idleTimeout(settings.idleTimeout())
           .http2MaxStreamsPerConnection(MAX_STREAMS_PER_CONNECTION)
