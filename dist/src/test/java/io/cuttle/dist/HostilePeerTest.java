@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.linecorp.armeria.client.ClientFactory;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import io.cuttle.client.ApiClient;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.tentacle.TentacleHome;
@@ -23,6 +28,9 @@ import io.cuttle.wire.polling.v1.ProgressResponse;
 import io.cuttle.wire.polling.v1.ProtocolVersion;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.internal.PlatformDependent;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The polling listener under a hostile peer: a registered tentacle's certificate in hostile hands.
- * A normal tentacle beside it keeps running commands after every attack. (A peer without a
- * certificate streaming bodies is not covered yet: see docs/security.md.)
+ * A normal tentacle beside it keeps running commands after every attack. And a peer without a
+ * certificate at all, flooding the listener with message bodies.
  */
 @Timeout(180)
 class HostilePeerTest {
@@ -152,19 +161,19 @@ class HostilePeerTest {
             .setSha256(deployment.getDeployPackage().getSha256())
             .build();
     int calls = 90;
-    List<RawPollingClient.RawCall> sent = new ArrayList<>();
+    List<RawPollingClient.StalledCall> sent = new ArrayList<>();
     try (RawPollingClient stalled =
         RawPollingClient.thatReadsNoAnswers(
             fleet.legacyPort(), PemFiles.read(hostileHome.directory()))) {
       for (int i = 0; i < calls; i++) {
-        sent.add(stalled.call("FetchPackageChunk", fetch));
+        sent.add(stalled.unary("FetchPackageChunk", fetch));
       }
       // Every call is answered at once with its headers; only four may carry a chunk, which then
       // waits in the server for a window the peer never opens.
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> sent.stream().allMatch(call -> call.headers.isDone()));
-      List<RawPollingClient.RawCall> refused =
+      List<RawPollingClient.StalledCall> refused =
           sent.stream().filter(call -> call.status.isDone()).toList();
       assertThat(refused)
           .as("all but the four chunks a tentacle may have on their way")
@@ -231,6 +240,121 @@ class HostilePeerTest {
     Command command = held.get(60, TimeUnit.SECONDS).getCommand();
     assertThat(command.hasDeployPackage()).as(command.toString()).isTrue();
     return command;
+  }
+
+  /**
+   * 8 connections without a certificate, each with 4 calls offering 4 MiB of an 8 MiB message (128
+   * MiB in all; before the fix the server's direct memory grew by 225 MiB and held it), then 8
+   * calls made of headers alone that claim a 1 TiB body. Each connection's first call is refused on
+   * its headers, every flooding connection is closed, and the server's direct memory grows by a few
+   * MiB at most.
+   */
+  @Test
+  void aPeerWithoutACertificateIsRefusedUnreadAndHoldsAlmostNothing() throws Exception {
+    assertThat(PlatformDependent.usedDirectMemory())
+        .as("Netty counts its direct memory")
+        .isNotNegative();
+    List<RawPollingClient> clients = new ArrayList<>();
+    List<RawPollingClient.RawCall> floods = new ArrayList<>();
+    try (LogCapture log = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        PeakDirectMemory memory = new PeakDirectMemory()) {
+      io.cuttle.wire.polling.v1.PollingServiceGrpc.PollingServiceBlockingStub stranger =
+          com.linecorp.armeria.client.grpc.GrpcClients.builder(
+                  "https://127.0.0.1:" + fleet.legacyPort())
+              .factory(ClientFactory.insecure())
+              .responseTimeout(Duration.ofSeconds(60))
+              .build(io.cuttle.wire.polling.v1.PollingServiceGrpc.PollingServiceBlockingStub.class);
+      for (int c = 0; c < 8; c++) {
+        StatusRuntimeException refused =
+            catchThrowableOfType(
+                () -> stranger.check(CheckRequest.newBuilder().setTentacleId("x").build()),
+                StatusRuntimeException.class);
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(refused.getStatus().getDescription()).contains("not registered");
+        RawPollingClient client = new RawPollingClient(fleet.legacyPort(), null);
+        clients.add(client);
+        for (int s = 0; s < 4; s++) {
+          floods.add(
+              client.call("ReportProgress", (8 << 20) - 1024, 4L << 20, new DefaultHttp2Headers()));
+        }
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> floods.stream().allMatch(RawPollingClient.RawCall::settled));
+      assertThat(floods)
+          .as("every flooding stream was cut off, long before its 4 MiB")
+          .allSatisfy(flood -> assertThat(flood.ended).isDone())
+          .allSatisfy(flood -> assertThat(flood.sent()).isLessThan(1L << 20));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> clients.stream().noneMatch(RawPollingClient::isOpen));
+
+      RawPollingClient headersOnly = new RawPollingClient(fleet.legacyPort(), null);
+      clients.add(headersOnly);
+      List<RawPollingClient.RawCall> claims = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        claims.add(
+            headersOnly.call(
+                "ReportProgress",
+                (8 << 20) - 1024,
+                0,
+                new DefaultHttp2Headers().add("content-length", Long.toString(1L << 40))));
+      }
+      for (RawPollingClient.RawCall claim : claims) {
+        Http2Headers answer = claim.answer.get(60, TimeUnit.SECONDS);
+        assertThat(answer.status()).hasToString("413");
+      }
+
+      long grown = memory.peak() - memory.before;
+      System.out.printf("server direct memory: %d before, peak %d%n", memory.before, memory.peak());
+      assertThat(grown).as("direct memory grown under the attack").isLessThan(8L << 20);
+      assertThat(log.messagesAt(Level.ERROR)).isEmpty();
+    } finally {
+      clients.forEach(RawPollingClient::close);
+    }
+  }
+
+  /** The browser page, over HTTP/2 and HTTP/1.1, past the requests one connection may make. */
+  @Test
+  void aBrowserWithoutACertificateStillGetsTheListenerPage() {
+    for (String scheme : List.of("h2", "h1")) {
+      WebClient browser =
+          WebClient.builder(scheme + "://127.0.0.1:" + fleet.legacyPort())
+              .factory(ClientFactory.insecure())
+              .build();
+      for (int i = 0; i < 20; i++) {
+        AggregatedHttpResponse page = browser.blocking().get("/");
+        assertThat(page.status()).as(scheme + " request " + i).isEqualTo(HttpStatus.OK);
+        assertThat(page.contentUtf8())
+            .contains("Cuttle polling listener", fleet.server.thumbprint().toString());
+      }
+    }
+  }
+
+  /** The highest figure of Netty's direct memory in this JVM while it is open. */
+  private static final class PeakDirectMemory implements AutoCloseable {
+    final long before = PlatformDependent.usedDirectMemory();
+    private final java.util.concurrent.atomic.AtomicLong peak =
+        new java.util.concurrent.atomic.AtomicLong(before);
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    PeakDirectMemory() {
+      sampler.scheduleAtFixedRate(
+          () -> peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max),
+          0,
+          5,
+          TimeUnit.MILLISECONDS);
+    }
+
+    long peak() {
+      return peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
+    }
+
+    @Override
+    public void close() {
+      sampler.shutdownNow();
+    }
   }
 
   private static byte[] gzip(byte[] plain) throws Exception {

@@ -103,7 +103,11 @@ public final class PollingServer implements Listeners.Listener {
             database,
             workers,
             new TurnsPerTentacle(PollingService.MAX_PROGRESS_BATCHES_PER_TENTACLE),
-            new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE));
+            new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE),
+            new UnknownPeerLimits(
+                thumbprint -> tentacles.findByThumbprint(thumbprint).isPresent(),
+                workers,
+                settings.clock()));
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     AtomicInteger publicPort = new AtomicInteger(-1);
@@ -220,7 +224,8 @@ public final class PollingServer implements Listeners.Listener {
       DatabaseAvailability database,
       ScheduledExecutorService workers,
       TurnsPerTentacle progressInFlight,
-      TurnsPerTentacle chunksInFlight) {
+      TurnsPerTentacle chunksInFlight,
+      UnknownPeerLimits unknownPeers) {
 
     Server build(
         ServerBuilder ports,
@@ -247,10 +252,12 @@ public final class PollingServer implements Listeners.Listener {
       return ports
           .childChannelPipelineCustomizer(
               gate.andThen(new HandshakeDeadline(settings.handshakeTimeout()))
-                  .andThen(new RefusedHandshakes(doorOf, refused, settings.clock())))
-          // Any certificate, or none, may finish the handshake: TentacleAuthenticator decides who
-          // a caller is, and refuses every poll without a registered certificate. Without one, a
-          // browser or curl gets the ListenerPage instead of a handshake failure to puzzle over.
+                  .andThen(new RefusedHandshakes(doorOf, refused, settings.clock()))
+                  .andThen(unknownPeers))
+          // Any certificate, or none, may finish the handshake: without one, a browser or curl gets
+          // the ListenerPage instead of a handshake failure to puzzle over. UnknownPeerLimits then
+          // keeps such a peer to a few KiB, and TentacleAuthenticator decides which tentacle each
+          // call comes from.
           .tlsProvider(
               tls,
               ServerTlsConfig.builder()
@@ -260,6 +267,7 @@ public final class PollingServer implements Listeners.Listener {
                   .build())
           .decorator(
               new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
+          .decorator(new UnknownPeerGate(unknownPeers))
           .requestTimeout(longestCall)
           .idleTimeout(settings.idleTimeout())
           .http2MaxStreamsPerConnection(MAX_STREAMS_PER_CONNECTION)

@@ -80,7 +80,8 @@ final class TentacleAuthenticator implements ServerInterceptor {
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private static Optional<Thumbprint> peerThumbprint(SSLSession session) {
+  /** The thumbprint of the certificate the peer presented, if it presented one. */
+  static Optional<Thumbprint> peerThumbprint(SSLSession session) {
     if (session == null) {
       return Optional.empty();
     }
