@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Why a server could not be reached, in one plain sentence: refused, timed out, a name that does
@@ -24,6 +25,9 @@ final class ReachFailures {
     String host = server.getHost();
     int port = server.getPort() == -1 ? 443 : server.getPort();
     String address = host + ":" + port;
+    if (has(failure, SSLException.class) && !has(failure, NotSslRecordException.class)) {
+      return Optional.empty(); // A handshake that failed: the trust check says why, in its words.
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof UnknownHostException) {
         return Optional.of(
@@ -67,5 +71,14 @@ final class ReachFailures {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean has(Throwable failure, Class<? extends Throwable> kind) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (kind.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

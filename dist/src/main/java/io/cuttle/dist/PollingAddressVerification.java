@@ -59,7 +59,8 @@ final class PollingAddressVerification implements Registration.BeforeRegistering
             + " failed: "
             + last.detail()
             + ". "
-            + last.advice();
+            + last.advice()
+            + (last.advice().endsWith(".") ? "" : ".");
     if (!warnOnly) {
       throw new IllegalStateException(
           failure

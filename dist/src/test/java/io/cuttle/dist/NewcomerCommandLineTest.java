@@ -92,7 +92,10 @@ class NewcomerCommandLineTest {
 
   private static Run withServer(String serverUrl, String... command) {
     List<String> args = new ArrayList<>(List.of(command));
+    // Before a "--", after which everything is the script.
+    int end = args.contains("--") ? args.indexOf("--") : args.size();
     args.addAll(
+        end,
         List.of(
             "--server",
             serverUrl,
@@ -275,6 +278,25 @@ class NewcomerCommandLineTest {
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).contains("does not speak TLS (TLS mismatch)");
     }
+  }
+
+  @Test
+  void aMisspeltRoleGetsTheNearestRole() {
+    assertThat(
+            register("role-1", fleet.server.info().pollingUrl(), "--role", "database").exitCode())
+        .isZero();
+
+    Run run =
+        withServer(
+            web(), "script", "--environment", "Production", "--role", "databse", "--", "true");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "no registered tentacle matches environment 'Production' with a role in [databse]",
+            "did you mean 'database'?",
+            "(list them with 'cuttle fleet list')")
+        .doesNotContain("GET /api");
   }
 
   @Test

@@ -173,8 +173,10 @@ public final class ConnectionCheck {
               host + " does not resolve on this machine",
               "Ask whoever runs DNS for this network to make "
                   + host
-                  + " resolve here (or add it to /etc/hosts), or check the comms address this"
-                  + " tentacle was registered with: "
+                  + " resolve here (or add it to /etc/hosts), or check the comms address "
+                  + (server.tentacleId() == null
+                      ? "given: "
+                      : "this tentacle was registered with: ")
                   + server.pollingUrl()));
       return null;
     }
