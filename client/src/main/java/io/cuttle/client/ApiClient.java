@@ -71,6 +71,12 @@ public final class ApiClient implements AutoCloseable {
   /** Long enough for a package of the server's default limit (1 GiB) over a slow link. */
   private static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
 
+  /** The title of the page the polling listener answers on {@code /}. */
+  private static final String POLLING_LISTENER_PAGE = "Cuttle polling listener";
+
+  /** The title of the web app's front page. */
+  private static final String WEB_APP_PAGE = "<title>Cuttle</title>";
+
   private final String serverUrl;
   private final String apiKey;
   private final ServerTrust trust;
@@ -505,6 +511,9 @@ public final class ApiClient implements AutoCloseable {
       throw unreachable(e.getCause() == null ? e : e.getCause());
     }
     int status = response.status().code();
+    if (status == 404 && !isProblem(response)) {
+      throw new ApiException(status, notTheWebApp(path, response));
+    }
     if (status >= 400) {
       throw new ApiException(status, problemDetail(response));
     }
@@ -546,6 +555,65 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
+  private static boolean isProblem(AggregatedHttpResponse response) {
+    MediaType type = response.contentType();
+    return type != null && type.subtype().contains("problem");
+  }
+
+  /**
+   * A 404 that is not the API's own (those are problem documents): the address is not the server's
+   * web URL. The polling listener says what it is on its front page, so look there.
+   */
+  private String notTheWebApp(String path, AggregatedHttpResponse response) {
+    String page;
+    try {
+      page =
+          client
+              .execute(HttpRequest.of(headers(HttpMethod.GET, "/").build()))
+              .aggregate()
+              .join()
+              .contentUtf8();
+    } catch (RuntimeException e) {
+      page = "";
+    }
+    if (page.contains(POLLING_LISTENER_PAGE)) {
+      return serverUrl
+          + " is a Cuttle server's polling address, where tentacles connect, not its web URL: "
+          + webUrlHint();
+    }
+    if (page.contains(WEB_APP_PAGE)) {
+      return "the Cuttle server at "
+          + serverUrl
+          + " does not know "
+          + path
+          + " ("
+          + response.status()
+          + "): it may run an older version than this command line";
+    }
+    return serverUrl
+        + " answered "
+        + response.status()
+        + " for "
+        + path
+        + ": it is not a Cuttle server's web URL (or a proxy in front of it does not pass /api/"
+        + " on); use the URL 'cuttle server' prints at start";
+  }
+
+  private String webUrlHint() {
+    String host = uri.getHost();
+    if (host.toLowerCase(java.util.Locale.ROOT).startsWith("polling.")) {
+      String web = host.substring("polling.".length());
+      return "use https://"
+          + web
+          + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+          + " (the same address without 'polling.')";
+    }
+    return "this is likely the legacy polling port; use the server's public port instead, as in"
+        + " the web URL 'cuttle server' prints at start (https://"
+        + host
+        + " on port 443 unless it was set otherwise)";
+  }
+
   private String problemDetail(AggregatedHttpResponse response) {
     try {
       Problem problem = json.readValue(response.contentUtf8(), Problem.class);
@@ -566,6 +634,11 @@ public final class ApiClient implements AutoCloseable {
     var refusal = tunnels.explain(root, uri.getHost(), uri.getPort() == -1 ? 443 : uri.getPort());
     if (refusal.isPresent()) {
       return new ApiException(refusal.get(), cause);
+    }
+    var plain = ReachFailures.explain(root, uri);
+    if (plain.isPresent()) {
+      return new ApiException(
+          "could not reach the server at " + serverUrl + ": " + plain.get(), cause);
     }
     for (Throwable t = root; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {

@@ -25,6 +25,11 @@ final class ServerOptions {
       description = "Insist on this server web certificate thumbprint.")
   String thumbprint;
 
+  @Option(
+      names = "--verbose",
+      description = "On failure, also show the underlying error and its stack trace.")
+  boolean verbose;
+
   String requireApiKey() {
     if (apiKey == null || apiKey.isBlank()) {
       throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.cuttle.dist;
 
+import io.cuttle.client.ApiException;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleConfig;
@@ -56,6 +57,13 @@ final class TentacleCommand implements Runnable {
     TentacleHome home() {
       return TentacleHome.of(instance, base);
     }
+
+    /** The command that runs this instance, with every option needed to find it. */
+    String runCommand() {
+      return "cuttle tentacle run --instance "
+          + instance
+          + (base == null ? "" : " --home " + base.toAbsolutePath());
+    }
   }
 
   @Command(
@@ -100,8 +108,18 @@ final class TentacleCommand implements Runnable {
         description = "Environment this target belongs to.")
     String environment;
 
+    @Option(
+        names = "--create-environment",
+        description = "Add the environment if the server has none of that name.")
+    boolean createEnvironment;
+
     @Option(names = "--role", arity = "1..*", description = "Roles of this target (repeatable).")
     List<String> roles = List.of();
+
+    @Option(
+        names = "--no-verify",
+        description = "Register even if the polling address fails its check (warn only).")
+    boolean noVerify;
 
     @Option(
         names = "--force",
@@ -121,28 +139,56 @@ final class TentacleCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       TentacleProxy chosenProxy = proxy.chosen();
-      TentacleConfig config =
-          Registration.register(
-              new Registration.Request(
-                  instance.home(),
-                  name == null ? instance.instance : name,
-                  server.url,
-                  credential(spec, server, token),
-                  comms.address,
-                  comms.port,
-                  environment,
-                  roles,
-                  server.thumbprint(),
-                  force,
-                  chosenProxy));
+      PollingAddressVerification verification =
+          new PollingAddressVerification(
+              server.url, server.thumbprint(), noVerify, spec.commandLine().getErr());
+      TentacleConfig config;
+      try {
+        config =
+            Registration.register(
+                new Registration.Request(
+                    instance.home(),
+                    name == null ? instance.instance : name,
+                    server.url,
+                    credential(spec, server, token),
+                    comms.address,
+                    comms.port,
+                    environment,
+                    roles,
+                    server.thumbprint(),
+                    force,
+                    chosenProxy,
+                    createEnvironment),
+                verification);
+      } catch (ApiException e) {
+        throw UnknownEnvironment.inCommandWords(e);
+      }
       var out = spec.commandLine().getOut();
       out.println("Registered tentacle '" + config.name() + "' (" + config.tentacleId() + ").");
       out.println("  Polls:             " + config.pollingUrl());
+      out.println("  Polling check:     " + verification.outcome());
       out.println("  Pinned server:     " + config.serverThumbprint());
       out.println("  Connects:          " + config.proxySetting().describe());
       out.println("  Home:              " + instance.home().directory());
-      out.println("Start it with: cuttle tentacle run --instance " + instance.instance);
+      out.println("Start it with: " + instance.runCommand());
       return 0;
+    }
+
+    /** The server's refusal of an unknown environment, with the option that adds one. */
+    static final class UnknownEnvironment {
+      private UnknownEnvironment() {}
+
+      static ApiException inCommandWords(ApiException e) {
+        String message = e.getMessage();
+        if (e.status() != 404 || message == null || !message.contains("createEnvironment")) {
+          return e;
+        }
+        return new ApiException(
+            e.status(),
+            message.replace(
+                "to add it, register with createEnvironment: true",
+                "to add it, pass --create-environment ('cuttle environment list' lists them)"));
+      }
     }
 
     /** The token when one is given (it goes where the API key would), otherwise the API key. */

@@ -90,8 +90,8 @@ final class TentaclePollServerCommand implements Callable<Integer> {
     out.println("  Polls:             " + link.pollingUrl());
     out.println("  Pinned server:     " + link.serverThumbprint());
     out.println(
-        "Restart 'cuttle tentacle run --instance "
-            + instance.instance
+        "Restart '"
+            + instance.runCommand()
             + "' (or its service) to poll it; it polls every server it is registered with.");
     return 0;
   }

@@ -116,11 +116,22 @@ public final class ConnectionCheck {
    */
   public static ServerCheck check(ServerLink server, Identity identity, ProxyPolicy proxies) {
     ConnectionCheck check = new ConnectionCheck(server, identity, proxies);
-    check.runSteps();
+    check.runSteps(true);
     return new ServerCheck(server.serverUrl(), List.copyOf(check.steps));
   }
 
-  private void runSteps() {
+  /**
+   * Checks the path to a polling address before the tentacle is registered there, as {@code cuttle
+   * tentacle register} does: every step of {@link #check} but the last, since the server cannot
+   * know the tentacle yet. {@code server.tentacleId()} may be null.
+   */
+  public static ServerCheck checkPath(ServerLink server, Identity identity, ProxyPolicy proxies) {
+    ConnectionCheck check = new ConnectionCheck(server, identity, proxies);
+    check.runSteps(false);
+    return new ServerCheck(server.serverUrl(), List.copyOf(check.steps));
+  }
+
+  private void runSteps(boolean askRegistration) {
     Optional<ProxyAddress> proxy = proxies.proxyFor(host);
     String firstHop = proxy.map(ProxyAddress::host).orElse(host);
     int firstPort = proxy.map(ProxyAddress::port).orElse(port);
@@ -136,7 +147,9 @@ public final class ConnectionCheck {
       if (tls == null || !identityMatches(tls) || !reachedPollingListener(tls)) {
         return;
       }
-      steps.add(RegistrationStep.run(server, identity, proxies));
+      if (askRegistration) {
+        steps.add(RegistrationStep.run(server, identity, proxies));
+      }
     } catch (IOException closing) {
       // Nothing to report: every step has already said how it ended.
     }
@@ -160,8 +173,10 @@ public final class ConnectionCheck {
               host + " does not resolve on this machine",
               "Ask whoever runs DNS for this network to make "
                   + host
-                  + " resolve here (or add it to /etc/hosts), or check the comms address this"
-                  + " tentacle was registered with: "
+                  + " resolve here (or add it to /etc/hosts), or check the comms address "
+                  + (server.tentacleId() == null
+                      ? "given: "
+                      : "this tentacle was registered with: ")
                   + server.pollingUrl()));
       return null;
     }

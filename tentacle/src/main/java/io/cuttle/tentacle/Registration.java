@@ -8,9 +8,14 @@ import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Registers an instance with a server: makes its identity if it has none, tells the server its
@@ -34,15 +39,81 @@ public final class Registration {
       List<String> roles,
       Thumbprint serverThumbprint,
       boolean force,
-      TentacleProxy proxy) {}
+      TentacleProxy proxy,
+      Boolean createEnvironment) {
+
+    /** A request that adds an unknown environment, as registration did before it could refuse. */
+    public Request(
+        TentacleHome home,
+        String name,
+        String serverUrl,
+        String apiKey,
+        String commsAddress,
+        Integer commsPort,
+        String environment,
+        List<String> roles,
+        Thumbprint serverThumbprint,
+        boolean force,
+        TentacleProxy proxy) {
+      this(
+          home,
+          name,
+          serverUrl,
+          apiKey,
+          commsAddress,
+          commsPort,
+          environment,
+          roles,
+          serverThumbprint,
+          force,
+          proxy,
+          null);
+    }
+  }
+
+  /**
+   * Looks at the polling address before the server is told about it (the command line checks that
+   * it leads to the polling listener); throws to stop the registration.
+   */
+  @FunctionalInterface
+  public interface BeforeRegistering {
+    BeforeRegistering NOTHING = (identity, pollingUrl, proxy) -> {};
+
+    void check(Identity identity, String pollingUrl, TentacleProxy proxy) throws IOException;
+  }
 
   public static TentacleConfig register(Request request) throws IOException {
+    return register(request, BeforeRegistering.NOTHING);
+  }
+
+  /**
+   * Registers as {@link #register(Request)} does, after {@code before} looked at the polling
+   * address. A new instance whose registration fails, by {@code before} or by the server's refusal,
+   * leaves no folder behind: the next attempt starts as clean as the first.
+   */
+  public static TentacleConfig register(Request request, BeforeRegistering before)
+      throws IOException {
+    Path folder = request.home().directory();
+    boolean isNew = !Files.exists(folder);
+    try {
+      return registerWith(request, before);
+    } catch (IOException | RuntimeException e) {
+      if (isNew) {
+        deleteQuietly(folder);
+      }
+      throw e;
+    }
+  }
+
+  private static TentacleConfig registerWith(Request request, BeforeRegistering before)
+      throws IOException {
     CommsStyle style = commsStyle(request);
     String pollingUrl = pollingUrl(request);
     TentacleProxy proxy = request.proxy() != null ? request.proxy() : storedProxy(request.home());
     Identity identity =
         PemFiles.loadOrCreate(
             request.home().directory(), "cuttle-tentacle " + request.name(), List.of());
+    before.check(identity, pollingUrl, proxy);
     RegisterTentacleResponse response = registerAt(request, identity, proxy, style, pollingUrl);
     TentacleConfig config =
         new TentacleConfig(
@@ -144,7 +215,8 @@ public final class Registration {
               style,
               pollingUrl,
               TentacleAgent.VERSION,
-              request.force()));
+              request.force(),
+              request.createEnvironment()));
     }
   }
 
@@ -181,6 +253,14 @@ public final class Registration {
               old.additionalServers().stream().filter(s -> !s.isAt(fresh.serverUrl())).toList());
     } catch (IOException e) {
       return fresh;
+    }
+  }
+
+  private static void deleteQuietly(Path folder) {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort: the failure being reported matters more than a leftover folder.
     }
   }
 

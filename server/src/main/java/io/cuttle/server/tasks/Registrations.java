@@ -2,6 +2,7 @@ package io.cuttle.server.tasks;
 
 import com.linecorp.armeria.common.HttpStatus;
 import io.cuttle.common.pki.Thumbprint;
+import io.cuttle.common.text.DidYouMean;
 import io.cuttle.server.data.EnvironmentStore;
 import io.cuttle.server.data.Ids;
 import io.cuttle.server.data.RegistrationTokenStore;
@@ -11,6 +12,7 @@ import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.web.ApiException;
 import io.cuttle.wire.api.DeregisterTentacleResponse;
+import io.cuttle.wire.api.EnvironmentView;
 import io.cuttle.wire.api.RegisterTentacleRequest;
 import io.cuttle.wire.api.RegisterTentacleResponse;
 import java.net.URI;
@@ -77,6 +79,9 @@ public final class Registrations {
       throw ApiException.badRequest("commsStyle is required (POLLING_ADDRESS or LEGACY_PORT)");
     }
     String commsAddress = validCommsAddress(request.commsAddress());
+    if (Boolean.FALSE.equals(request.createEnvironment())) {
+      requireExistingEnvironment(environment);
+    }
 
     HandleCallback<Stored, RuntimeException> attempt =
         h -> store(h, name, thumbprint, environment, roles, request, commsAddress, tokenId);
@@ -167,8 +172,9 @@ public final class Registrations {
             null,
             null,
             null);
-    // Unknown environments are added (after the last one) rather than refused: installing a
-    // tentacle is often the first thing done on a new server, before anyone set environments up.
+    // Unknown environments are added (after the last one) unless the client asked for a known
+    // one: installing a tentacle is often the first thing done on a new server, before anyone set
+    // environments up, and clients from before createEnvironment expect it.
     environments.ensure(h, environment, now);
     tentacles.save(h, record, byName.isPresent());
     if (tokenId != null && !tokens.use(h, tokenId, name, now)) {
@@ -229,6 +235,28 @@ public final class Registrations {
         caller,
         failed);
     return new DeregisterTentacleResponse(tentacle.id(), tentacle.name(), failed);
+  }
+
+  /**
+   * Refuses a name that is not an environment, naming the ones there are: a registration token's
+   * holder may not list them otherwise, and a misspelt name must not make a new environment. On a
+   * server with no environment yet there is nothing to misspell, and the first tentacle installed
+   * on a new server makes the first environment, as the README's first steps do.
+   */
+  private void requireExistingEnvironment(String environment) {
+    List<String> known = environments.list().stream().map(EnvironmentView::name).toList();
+    if (known.isEmpty() || known.stream().anyMatch(environment::equalsIgnoreCase)) {
+      return;
+    }
+    String guess = DidYouMean.phrase(environment, known);
+    throw ApiException.notFound(
+        "no environment '"
+            + environment
+            + "'"
+            + (guess.isEmpty() ? "" : "; " + guess)
+            + " (there are: "
+            + String.join(", ", known)
+            + "); to add it, register with createEnvironment: true");
   }
 
   private static String validCommsAddress(String address) {

@@ -85,6 +85,39 @@ class RegistrationLifecycleApiTest {
     return admin(HttpMethod.GET, path, null).status().code();
   }
 
+  private static String registrationIn(String name, String environment, String create) {
+    return registration(name, newThumbprint())
+        .replace("\"Dev\"", "\"" + environment + "\"")
+        .replace("}", create == null ? "}" : ",\"createEnvironment\":" + create + "}");
+  }
+
+  @Test
+  void anUnknownEnvironmentIsRefusedWithTheKnownOnesOnlyWhenTheClientSaysNotToCreateIt()
+      throws Exception {
+    assertThat(
+            admin(HttpMethod.POST, "/api/tentacles", registrationIn("env-1", "Production", null))
+                .status()
+                .code())
+        .as("an old client's registration adds the environment, as before")
+        .isEqualTo(200);
+
+    AggregatedHttpResponse misspelt =
+        admin(HttpMethod.POST, "/api/tentacles", registrationIn("env-2", "Prodution", "false"));
+    AggregatedHttpResponse created =
+        admin(HttpMethod.POST, "/api/tentacles", registrationIn("env-3", "Kitchen", "true"));
+
+    assertThat(misspelt.status().code()).isEqualTo(404);
+    assertThat(problem(misspelt))
+        .contains("no environment 'Prodution'; did you mean 'Production'?")
+        .contains("Production")
+        .contains("register with createEnvironment: true");
+    assertThat(status("/api/tentacles/env-2")).isEqualTo(404);
+    assertThat(admin(HttpMethod.GET, "/api/environments", null).contentUtf8())
+        .doesNotContain("Prodution")
+        .contains("Kitchen");
+    assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(200);
+  }
+
   @Test
   void aTokenRegistersExactlyOnce() throws Exception {
     String token = newToken("{\"expiresInSeconds\":600}");

@@ -1,0 +1,32 @@
+package io.cuttle.common.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DidYouMeanTest {
+  private static final List<String> ENVIRONMENTS = List.of("Production", "Staging", "Test");
+
+  @Test
+  void aMisspeltNameGetsTheNearestOne() {
+    assertThat(DidYouMean.phrase("Prodution", ENVIRONMENTS))
+        .isEqualTo("did you mean 'Production'?");
+    assertThat(DidYouMean.nearest("staging", ENVIRONMENTS)).containsExactly("Staging");
+    assertThat(DidYouMean.nearest("Tset", ENVIRONMENTS)).containsExactly("Test");
+  }
+
+  @Test
+  void aNameFarFromEveryKnownOneGetsNoGuess() {
+    assertThat(DidYouMean.nearest("Kitchen", ENVIRONMENTS)).isEmpty();
+    assertThat(DidYouMean.phrase("Kitchen", ENVIRONMENTS)).isEmpty();
+    assertThat(DidYouMean.nearest("", ENVIRONMENTS)).isEmpty();
+  }
+
+  @Test
+  void distanceCountsEdits() {
+    assertThat(DidYouMean.distance("kitten", "sitting")).isEqualTo(3);
+    assertThat(DidYouMean.distance("", "abc")).isEqualTo(3);
+    assertThat(DidYouMean.distance("same", "same")).isZero();
+  }
+}
