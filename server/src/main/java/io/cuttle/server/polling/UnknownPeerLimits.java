@@ -154,11 +154,13 @@ final class UnknownPeerLimits implements Consumer<ChannelPipeline> {
                       .execute(
                           () -> {
                             if (failure != null) {
-                              // The tentacle reconnects after a pause, as for any lost connection.
+                              // Held to the strangers' budget rather than closed: its calls still
+                              // reach TentacleAuthenticator, which answers UNAVAILABLE while the
+                              // database is down, a status tentacles retry with backoff. After 8
+                              // requests it reconnects and is looked up again.
                               log.debug(
                                   "Could not look up certificate {}", peer.thumbprint, failure);
-                              peer.decide(Kind.UNKNOWN);
-                              close(ctx, "its certificate could not be looked up now");
+                              decided(ctx, Kind.UNKNOWN);
                             } else {
                               decided(ctx, registered ? Kind.REGISTERED : Kind.UNKNOWN);
                             }
