@@ -202,29 +202,15 @@ final class UserCommand implements Runnable {
         "Stops a user signing in, ends their sessions and refuses their API keys at once.",
         "'cuttle user enable' lets them in again. The last enabled admin cannot be disabled."
       })
-  static final class Disable implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
-    @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
-    String name;
-
+  static final class Disable extends OneUserChange {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.disableUser(name);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "Disabled "
-                    + name
-                    + ": their sessions ended and their API keys are refused until"
-                    + " 'cuttle user enable "
-                    + name
-                    + "'");
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    String change(ApiClient api) {
+      api.disableUser(name);
+      return "Disabled "
+          + name
+          + ": their sessions ended and their API keys are refused until 'cuttle user enable "
+          + name
+          + "'";
     }
   }
 
@@ -232,21 +218,11 @@ final class UserCommand implements Runnable {
       name = "enable",
       mixinStandardHelpOptions = true,
       description = "Lets a disabled user sign in again; their API keys work again.")
-  static final class Enable implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
-    @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
-    String name;
-
+  static final class Enable extends OneUserChange {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.enableUser(name);
-        spec.commandLine().getOut().println("Enabled " + name);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    String change(ApiClient api) {
+      api.enableUser(name);
+      return "Enabled " + name;
     }
   }
 
@@ -257,20 +233,29 @@ final class UserCommand implements Runnable {
         "Deletes a user for good: their sessions end and their API keys are revoked.",
         "The last enabled admin cannot be deleted."
       })
-  static final class DeleteUser implements Callable<Integer> {
+  static final class DeleteUser extends OneUserChange {
+    @Override
+    String change(ApiClient api) {
+      api.deleteUser(name);
+      return "Deleted " + name + "; their sessions ended and their API keys are revoked";
+    }
+  }
+
+  /** A command that changes one named user and says what it did: disable, enable, delete. */
+  abstract static class OneUserChange implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
 
     @Parameters(arity = "1", paramLabel = "NAME", description = "The user.")
     String name;
 
+    /** Makes the change and returns the line that says what changed. */
+    abstract String change(ApiClient api);
+
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        api.deleteUser(name);
-        spec.commandLine()
-            .getOut()
-            .println("Deleted " + name + "; their sessions ended and their API keys are revoked");
+        spec.commandLine().getOut().println(change(api));
         spec.commandLine().getOut().flush();
         return 0;
       }
