@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.UnprocessedRequestException;
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
@@ -37,7 +36,6 @@ import io.cuttle.wire.api.HealthCheckRequest;
 import io.cuttle.wire.api.HealthCheckStarted;
 import io.cuttle.wire.api.NodeView;
 import io.cuttle.wire.api.PackageView;
-import io.cuttle.wire.api.Problem;
 import io.cuttle.wire.api.ProjectRequest;
 import io.cuttle.wire.api.ProjectView;
 import io.cuttle.wire.api.RefusedConnection;
@@ -64,18 +62,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import javax.net.ssl.SSLException;
 
 /** The REST API, as the CLI, the demo and tentacle registration use it. */
 public final class ApiClient implements AutoCloseable {
   /** Long enough for a package of the server's default limit (1 GiB) over a slow link. */
   private static final Duration UPLOAD_TIMEOUT = Duration.ofHours(1);
-
-  /** The title of the page the polling listener answers on {@code /}. */
-  private static final String POLLING_LISTENER_PAGE = "Cuttle polling listener";
-
-  /** The title of the web app's front page. */
-  private static final String WEB_APP_PAGE = "<title>Cuttle</title>";
 
   private final String serverUrl;
   private final String apiKey;
@@ -84,6 +75,7 @@ public final class ApiClient implements AutoCloseable {
   private final ProxyTunnels tunnels;
   private final ClientFactory factory;
   private final WebClient client;
+  private final CallFailures failures;
   private final ObjectMapper json =
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
@@ -105,6 +97,7 @@ public final class ApiClient implements AutoCloseable {
             .build();
     this.client =
         WebClient.builder(uri).factory(factory).responseTimeout(Duration.ofSeconds(30)).build();
+    this.failures = new CallFailures(serverUrl, uri, trust, tunnels, json, this::frontPage);
   }
 
   /**
@@ -508,14 +501,11 @@ public final class ApiClient implements AutoCloseable {
     try {
       response = pending.aggregate().join();
     } catch (CompletionException e) {
-      throw unreachable(e.getCause() == null ? e : e.getCause());
+      throw failures.unreachable(e.getCause() == null ? e : e.getCause());
     }
     int status = response.status().code();
-    if (status == 404 && !isProblem(response)) {
-      throw new ApiException(status, notTheWebApp(path, response));
-    }
     if (status >= 400) {
-      throw new ApiException(status, problemDetail(response));
+      throw failures.refused(path, response);
     }
     if (response.content().isEmpty()) {
       return null; // 204 No Content, e.g. after a delete
@@ -555,103 +545,13 @@ public final class ApiClient implements AutoCloseable {
     }
   }
 
-  private static boolean isProblem(AggregatedHttpResponse response) {
-    MediaType type = response.contentType();
-    return type != null && type.subtype().contains("problem");
-  }
-
-  /**
-   * A 404 that is not the API's own (those are problem documents): the address is not the server's
-   * web URL. The polling listener says what it is on its front page, so look there.
-   */
-  private String notTheWebApp(String path, AggregatedHttpResponse response) {
-    String page;
-    try {
-      page =
-          client
-              .execute(HttpRequest.of(headers(HttpMethod.GET, "/").build()))
-              .aggregate()
-              .join()
-              .contentUtf8();
-    } catch (RuntimeException e) {
-      page = "";
-    }
-    if (page.contains(POLLING_LISTENER_PAGE)) {
-      return serverUrl
-          + " is a Cuttle server's polling address, where tentacles connect, not its web URL: "
-          + webUrlHint();
-    }
-    if (page.contains(WEB_APP_PAGE)) {
-      return "the Cuttle server at "
-          + serverUrl
-          + " does not know "
-          + path
-          + " ("
-          + response.status()
-          + "): it may run an older version than this command line";
-    }
-    return serverUrl
-        + " answered "
-        + response.status()
-        + " for "
-        + path
-        + ": it is not a Cuttle server's web URL (or a proxy in front of it does not pass /api/"
-        + " on); use the URL 'cuttle server' prints at start";
-  }
-
-  private String webUrlHint() {
-    String host = uri.getHost();
-    if (host.toLowerCase(java.util.Locale.ROOT).startsWith("polling.")) {
-      String web = host.substring("polling.".length());
-      return "use https://"
-          + web
-          + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
-          + " (the same address without 'polling.')";
-    }
-    return "this is likely the legacy polling port; use the server's public port instead, as in"
-        + " the web URL 'cuttle server' prints at start (https://"
-        + host
-        + " on port 443 unless it was set otherwise)";
-  }
-
-  private String problemDetail(AggregatedHttpResponse response) {
-    try {
-      Problem problem = json.readValue(response.contentUtf8(), Problem.class);
-      if (problem.detail() != null) {
-        return problem.detail();
-      }
-    } catch (java.io.IOException e) {
-      // Not a problem document: fall through to the status line.
-    }
-    return "the server answered " + response.status();
-  }
-
-  private ApiException unreachable(Throwable cause) {
-    Throwable root =
-        cause instanceof UnprocessedRequestException && cause.getCause() != null
-            ? cause.getCause()
-            : cause;
-    var refusal = tunnels.explain(root, uri.getHost(), uri.getPort() == -1 ? 443 : uri.getPort());
-    if (refusal.isPresent()) {
-      return new ApiException(refusal.get(), cause);
-    }
-    var plain = ReachFailures.explain(root, uri);
-    if (plain.isPresent()) {
-      return new ApiException(
-          "could not reach the server at " + serverUrl + ": " + plain.get(), cause);
-    }
-    for (Throwable t = root; t != null; t = t.getCause()) {
-      if (t instanceof SSLException) {
-        return new ApiException(trust.explainRefusal(serverUrl), cause);
-      }
-    }
-    return new ApiException(
-        "could not reach the server at "
-            + serverUrl
-            + ": "
-            + root.getClass().getSimpleName()
-            + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")"),
-        cause);
+  /** The page the server answers on {@code /}, which says what kind of listener it is. */
+  private String frontPage() {
+    return client
+        .execute(HttpRequest.of(headers(HttpMethod.GET, "/").build()))
+        .aggregate()
+        .join()
+        .contentUtf8();
   }
 
   @Override
