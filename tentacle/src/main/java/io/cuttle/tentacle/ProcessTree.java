@@ -17,8 +17,7 @@ import java.util.Set;
  * installed), and its environment carries {@link #MARKER} with the command id. What is killed:
  *
  * <ul>
- *   <li>its descendants, children before their parent (once a parent dies its children are handed
- *       to init and no longer show as its descendants);
+ *   <li>its descendants;
  *   <li>every process in its session, which takes in double-forked daemons that init adopted;
  *   <li>every process whose environment carries the marker, which takes in one that left the
  *       session with {@code setsid} itself.
@@ -59,22 +58,25 @@ final class ProcessTree {
   static void kill(Process process, String commandId) {
     byte[] marker = ("\0" + MARKER + "=" + commandId + "\0").getBytes(StandardCharsets.UTF_8);
     long session = process.pid(); // a session leader's pid is its session id
-    for (int round = 0; round < ROUNDS; round++) {
-      Set<ProcessHandle> found = new LinkedHashSet<>();
-      // descendants() lists parents before their children; kill the deepest first.
-      List<ProcessHandle> descendants = process.descendants().toList();
-      for (int i = descendants.size() - 1; i >= 0; i--) {
-        found.add(descendants.get(i));
-      }
-      found.addAll(inSessionOrMarked(session, marker));
-      found.remove(ProcessHandle.current());
-      found.removeIf(p -> p.pid() == process.pid());
-      if (found.isEmpty()) {
-        break;
-      }
-      found.forEach(ProcessHandle::destroyForcibly);
-    }
+    // Everything is found before anything is killed: a dead parent's children are handed to init
+    // and no longer show as its descendants.
+    Set<ProcessHandle> found = startedBy(process, session, marker);
+    // Then parents first, the script's own process before all: killed the other way round, a
+    // script's shell saw its sleep die and ran the script's next line before its own turn came.
     process.destroyForcibly();
+    for (int round = 0; round < ROUNDS && !found.isEmpty(); round++) {
+      found.forEach(ProcessHandle::destroyForcibly);
+      found = startedBy(process, session, marker); // whatever forked between our look and our kill
+    }
+  }
+
+  private static Set<ProcessHandle> startedBy(Process process, long session, byte[] marker) {
+    // descendants() lists parents before their children.
+    Set<ProcessHandle> found = new LinkedHashSet<>(process.descendants().toList());
+    found.addAll(inSessionOrMarked(session, marker));
+    found.remove(ProcessHandle.current());
+    found.removeIf(p -> p.pid() == process.pid());
+    return found;
   }
 
   /** Live processes in the session, or whose environment holds {@code marker}; none off Linux. */

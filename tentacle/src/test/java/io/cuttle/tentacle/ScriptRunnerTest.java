@@ -139,6 +139,41 @@ class ScriptRunnerTest {
   }
 
   @Test
+  void aCancelledScriptRunsNoFurtherLineWhenItsChildrenDie(@TempDir Path work) throws Exception {
+    ScriptRunner runner = new ScriptRunner(work);
+    // Forty subshells, each waiting on a sleep and writing a line once it ends, and the script
+    // itself doing the same: killed children first, the shells lived long enough to write it.
+    RunScript script =
+        bash(
+            "for i in $(seq 40); do (echo $i >> ready; sleep 300; echo \"after $i\" >> after) &"
+                + " done; sleep 300; echo after >> after");
+    var result = new java.util.concurrent.atomic.AtomicReference<ResultReport.Builder>();
+    Thread running =
+        new Thread(
+            () -> {
+              try {
+                result.set(runner.run("C-6", script, sink));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    running.start();
+    Path folder = work.resolve("C-6");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Files.exists(folder.resolve("ready"))
+                    && Files.readAllLines(folder.resolve("ready")).size() == 40);
+
+    runner.cancel("C-6");
+    running.join(10_000);
+
+    assertThat(result.get().getOutcome()).isEqualTo(ResultReport.Outcome.CANCELLED);
+    assertThat(folder.resolve("after")).doesNotExist();
+  }
+
+  @Test
   void aScriptCancelledBeforeItStartsNeverRuns(@TempDir Path work) throws Exception {
     ScriptRunner runner = new ScriptRunner(work);
     runner.cancel("C-6");
