@@ -1,19 +1,32 @@
 package io.cuttle.dist;
 
-import static io.cuttle.dist.CommandLineTest.cuttle;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cuttle.dist.CommandLineTest.Run;
+import io.cuttle.testkit.ExternalProcess;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A server refuses a folder or a port another server holds, before it writes anything. */
+/**
+ * A server refuses a folder or a port another server holds, before it writes anything. The server
+ * runs in a JVM of its own, as it would: the lock is another process's, and a server that wrongly
+ * started is stopped instead of holding the test for ever.
+ */
 class DataFolderLockTest {
+  record Run(int exitCode, String err) {}
+
+  private static Run server(Path dir, String... args) throws Exception {
+    try (ExternalProcess server =
+        CuttleProcess.start("second server", dir.resolve("server.out"), "128m", args)) {
+      int exitCode = server.awaitExit(Duration.ofSeconds(60));
+      return new Run(exitCode, server.output());
+    }
+  }
 
   @Test
   void aSecondServerOnTheSameDataFolderIsRefusedNamingTheHolder(@TempDir Path dir)
@@ -21,7 +34,7 @@ class DataFolderLockTest {
     Path data = dir.resolve("data");
     DataFolderLock.hold(data);
 
-    Run run = cuttle("server", "--data", data.toString(), "--port", "0", "--legacy-port", "0");
+    Run run = server(dir, "server", "--data", data.toString(), "--port", "0", "--legacy-port", "0");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
@@ -44,7 +57,8 @@ class DataFolderLockTest {
       taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 
       Run run =
-          cuttle(
+          server(
+              dir,
               "server",
               "--data",
               data.toString(),

@@ -139,6 +139,18 @@ public final class ExternalProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The exit code of a program expected to end by itself (a refusal, a one-shot command); one still
+   * running after {@code atMost} is a failure that names what it printed.
+   */
+  public int awaitExit(Duration atMost) throws InterruptedException {
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          name + " still runs after " + atMost.toSeconds() + " s; it printed:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }
