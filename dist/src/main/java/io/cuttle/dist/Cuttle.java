@@ -53,6 +53,12 @@ public final class Cuttle implements Runnable {
     commandLine.getSubcommands().values().forEach(Cuttle::withoutVersionOption);
     SettingSources.attach(
         commandLine.getSubcommands().get("server"), ServerCommand.SETTINGS, environment);
+    SettingSources.attach(
+        commandLine.getSubcommands().get("router"), RouterCommand.SETTINGS, environment);
+    SettingSources.attach(
+        commandLine.getSubcommands().get("tentacle").getSubcommands().get("run"),
+        TentacleCommand.Run.SETTINGS,
+        environment);
     commandLine.setExecutionExceptionHandler(new Failures());
     commandLine.setParameterExceptionHandler(new UsageErrors());
     // As a terminal shows it, whatever COLUMNS or picocli.usage.width say: HelpTextTest checks the
