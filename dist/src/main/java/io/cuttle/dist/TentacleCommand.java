@@ -250,8 +250,13 @@ final class TentacleCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Polls the server and runs what it is given.")
   static final class Run implements Callable<Integer> {
-    /** CUTTLE_TENTACLE_* variables and --config, for a service's unit or a container. */
-    static final Layout SETTINGS = Layout.of("TENTACLE", "--config");
+    /**
+     * CUTTLE_TENTACLE_* variables and --config, for a service's unit or a container. A script a
+     * tentacle runs gets CUTTLE_TENTACLE_NAME; it may start another instance, so that variable is
+     * no misspelt setting.
+     */
+    static final Layout SETTINGS =
+        Layout.of("TENTACLE", "--config").knowing("CUTTLE_TENTACLE_NAME");
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin InstanceOptions instance;

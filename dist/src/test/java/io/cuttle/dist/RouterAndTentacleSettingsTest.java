@@ -156,9 +156,22 @@ class RouterAndTentacleSettingsTest {
     Run environmentBeatsFile =
         cuttle(
             Map.of(
-                "CUTTLE_TENTACLE_CONFIG", settings.toString(), "CUTTLE_TENTACLE_INSTANCE", "web-2"),
+                "CUTTLE_TENTACLE_CONFIG",
+                settings.toString(),
+                "CUTTLE_TENTACLE_INSTANCE",
+                "web-2",
+                // What a script run by another tentacle has: not a setting, and no mistake.
+                "CUTTLE_TENTACLE_NAME",
+                "web-0"),
             "tentacle",
             "run");
+    Run misspelt =
+        cuttle(
+            Map.of("CUTTLE_TENTACLE_INSTNCE", "web-1"),
+            "tentacle",
+            "run",
+            "--config",
+            settings.toString());
     Run badName =
         cuttle(
             Map.of("CUTTLE_TENTACLE_INSTANCE", "web 1"),
@@ -172,6 +185,10 @@ class RouterAndTentacleSettingsTest {
         .contains("tentacle instance 'web-1' is not registered (no " + home.resolve("web-1"));
     assertThat(environmentBeatsFile.err())
         .contains("tentacle instance 'web-2' is not registered (no " + home.resolve("web-2"));
+    assertThat(misspelt.err().lines().toList())
+        .containsExactly(
+            "cuttle tentacle run: environment variable CUTTLE_TENTACLE_INSTNCE is not a setting of"
+                + " cuttle tentacle run (did you mean 'CUTTLE_TENTACLE_INSTANCE'?)");
     assertThat(badName.err().lines().toList())
         .containsExactly(
             "cuttle tentacle run: environment variable CUTTLE_TENTACLE_INSTANCE: 'web 1' (expected:"

@@ -29,8 +29,19 @@ public record Layout(
     return new Layout(variableWord, fileOption, Set.of(options), refusedInFile, otherVariables);
   }
 
+  /** A name the file refuses with {@code instead}, whose value has a variable of its own. */
   public Layout refusing(String name, String instead, String variable) {
-    return new Layout(variableWord, fileOption, actions, Map.of(name, instead), Set.of(variable));
+    Map<String, String> refused = new java.util.HashMap<>(refusedInFile);
+    refused.put(name, instead);
+    return new Layout(variableWord, fileOption, actions, Map.copyOf(refused), otherVariables)
+        .knowing(variable);
+  }
+
+  /** Variables with this command's prefix that are no setting of it but are no mistake either. */
+  public Layout knowing(String... variables) {
+    Set<String> known = new java.util.HashSet<>(otherVariables);
+    known.addAll(Set.of(variables));
+    return new Layout(variableWord, fileOption, actions, refusedInFile, Set.copyOf(known));
   }
 
   /** {@code CUTTLE_SERVER_MAX_PACKAGE_MB} for {@code --max-package-mb}. */

@@ -139,6 +139,9 @@ public final class SettingsFile {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text";
+    }
     return e.getMessage();
   }
 }
