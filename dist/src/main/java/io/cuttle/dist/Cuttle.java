@@ -1,5 +1,7 @@
 package io.cuttle.dist;
 
+import io.cuttle.dist.settings.SettingSources;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +44,21 @@ public final class Cuttle implements Runnable {
 
   /** The configured command line, shared by {@link #main} and tests. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** The command line reading its CUTTLE_* settings from {@code environment}. */
+  public static CommandLine commandLine(Map<String, String> environment) {
     CommandLine commandLine = new CommandLine(new Cuttle());
     commandLine.getSubcommands().values().forEach(Cuttle::withoutVersionOption);
+    SettingSources.attach(
+        commandLine.getSubcommands().get("server"), ServerCommand.SETTINGS, environment);
+    SettingSources.attach(
+        commandLine.getSubcommands().get("router"), RouterCommand.SETTINGS, environment);
+    SettingSources.attach(
+        commandLine.getSubcommands().get("tentacle").getSubcommands().get("run"),
+        TentacleCommand.Run.SETTINGS,
+        environment);
     commandLine.setExecutionExceptionHandler(new Failures());
     commandLine.setParameterExceptionHandler(new UsageErrors());
     // As a terminal shows it, whatever COLUMNS or picocli.usage.width say: HelpTextTest checks the

@@ -21,6 +21,13 @@ import java.nio.file.StandardOpenOption;
 final class DataFolderLock {
   static final String FILE_NAME = "server.lock";
 
+  /**
+   * The channels whose locks this process holds. An unreachable channel is closed by the garbage
+   * collector, and its lock goes with it: a server could lose its folder's lock while it ran.
+   */
+  private static final java.util.List<FileChannel> HELD =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
   private DataFolderLock() {}
 
   /**
@@ -53,7 +60,8 @@ final class DataFolderLock {
         ByteBuffer.wrap(
             (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
     channel.force(false);
-    // The channel stays open on purpose: the lock goes when the process does.
+    // The channel stays open (and reachable) on purpose: the lock goes when the process does.
+    HELD.add(channel);
   }
 
   private static String holder(Path file) {

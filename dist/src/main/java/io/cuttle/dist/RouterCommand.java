@@ -1,5 +1,7 @@
 package io.cuttle.dist;
 
+import io.cuttle.dist.settings.Layout;
+import io.cuttle.dist.settings.SettingSources;
 import io.cuttle.router.Route;
 import io.cuttle.router.RouteTable;
 import io.cuttle.router.RouterConfig;
@@ -36,7 +38,24 @@ import picocli.CommandLine.Option;
       "SIGHUP or 'cuttle router reload' applies a changed file to new connections."
     })
 final class RouterCommand implements Callable<Integer> {
+  /**
+   * CUTTLE_ROUTER_* variables and a settings file; {@code --config} was already the router's YAML,
+   * so the settings file is {@code --settings}.
+   */
+  static final Layout SETTINGS = Layout.of("ROUTER", "--settings").withActions("--check");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE",
+      description = {
+        "Settings file, e.g. /etc/cuttle/router.conf: one 'name = value' per line, the names "
+            + "being the options here without their dashes (config = /etc/cuttle/router.yaml). An "
+            + "option beats its environment variable, which beats the file; see "
+            + "docs/configuration.md."
+      })
+  Path settings;
 
   @Option(
       names = "--config",
@@ -54,9 +73,11 @@ final class RouterCommand implements Callable<Integer> {
 
   @Option(
       names = "--route",
+      paramLabel = "NAME=HOST:PORT",
+      split = ",",
       description =
           "NAME=HOST:PORT: send connections for server name NAME (or *.domain) to HOST:PORT"
-              + " (repeatable).")
+              + " (repeatable, or several separated by commas).")
   List<String> routes = List.of();
 
   @Option(
@@ -119,10 +140,24 @@ final class RouterCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** How an error names {@code option}: as the command line, environment or file gave it. */
+  private String label(String option) {
+    SettingSources sources = SettingSources.of(spec);
+    return sources == null ? option : sources.label(option);
+  }
+
   private RouterFile fromFile() throws Exception {
-    if (listen != null || !routes.isEmpty() || defaultUpstream != null || admin != null) {
+    String flag =
+        listen != null
+            ? "--listen"
+            : !routes.isEmpty()
+                ? "--route"
+                : defaultUpstream != null ? "--default" : admin != null ? "--admin" : null;
+    if (flag != null) {
       throw new IllegalArgumentException(
-          "--config: give either a file or --listen/--route/--default/--admin, not both");
+          label("--config")
+              + ": give either a file or --listen/--route/--default/--admin, not both"
+              + (label(flag).equals(flag) ? "" : " (" + label(flag) + " is set)"));
     }
     return RouterFileParser.read(config);
   }
@@ -131,18 +166,20 @@ final class RouterCommand implements Callable<Integer> {
     if (check) {
       throw new IllegalArgumentException("--check: needs --config FILE");
     }
+    String routeLabel = label("--route");
     RouteTable.Builder table = RouteTable.builder();
     for (String route : routes) {
       int equals = route.indexOf('=');
       if (equals <= 0) {
-        throw new IllegalArgumentException("--route: '" + route + "' (expected: NAME=HOST:PORT)");
+        throw new IllegalArgumentException(
+            routeLabel + ": '" + route + "' (expected: NAME=HOST:PORT)");
       }
       String name = route.substring(0, equals);
       Route target =
           new Route(
               name,
               Upstream.single(
-                  address("--route " + name, route.substring(equals + 1)), proxyProtocol));
+                  address(routeLabel + " " + name, route.substring(equals + 1)), proxyProtocol));
       if (name.startsWith("*.")) {
         table.wildcard(name, target);
       } else {
@@ -152,7 +189,8 @@ final class RouterCommand implements Callable<Integer> {
     if (defaultUpstream != null) {
       table.defaultRoute(
           new Route(
-              "default", Upstream.single(address("--default", defaultUpstream), proxyProtocol)));
+              "default",
+              Upstream.single(address(label("--default"), defaultUpstream), proxyProtocol)));
     }
     if (routes.isEmpty() && defaultUpstream == null) {
       throw new IllegalArgumentException(
@@ -160,12 +198,12 @@ final class RouterCommand implements Callable<Integer> {
     }
     RouterConfig router =
         RouterConfig.builder()
-            .bindAddress(address("--listen", listen == null ? "0.0.0.0:443" : listen))
+            .bindAddress(address(label("--listen"), listen == null ? "0.0.0.0:443" : listen))
             .routes(table.build())
             .build();
     return new RouterFile(
         router,
-        Optional.ofNullable(admin).map(a -> address("--admin", a)),
+        Optional.ofNullable(admin).map(a -> address(label("--admin"), a)),
         RouterFile.DEFAULT_DRAIN_TIMEOUT);
   }
 

@@ -1,5 +1,8 @@
 package io.cuttle.dist;
 
+import io.cuttle.dist.settings.EffectiveSettings;
+import io.cuttle.dist.settings.Layout;
+import io.cuttle.dist.settings.SettingSources;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ServerConfig;
 import io.cuttle.server.ServerConfigBuilder;
@@ -21,7 +24,37 @@ import picocli.CommandLine.Option;
           + "that serves web and polling traffic on one public port by SNI."
     })
 final class ServerCommand implements Callable<Integer> {
+  /** CUTTLE_SERVER_* variables and --config; the password is never written in the file. */
+  static final Layout SETTINGS =
+      Layout.of("SERVER", "--config")
+          .withActions("--print-config")
+          .refusing(
+              "db-password",
+              "the password is not written here (expected: db-password-file = a file holding"
+                  + " it, or the environment variable "
+                  + DatabasePassword.VARIABLE
+                  + ")",
+              DatabasePassword.VARIABLE);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = {
+        "Settings file, e.g. /etc/cuttle/server.conf: one 'name = value' per line, the names "
+            + "being the options below without their dashes (port = 8443). An option beats its "
+            + "environment variable, which beats the file; see docs/configuration.md."
+      })
+  Path config;
+
+  @Option(
+      names = "--print-config",
+      description = {
+        "Print the settings this command would run with, where each came from, and stop "
+            + "(secrets redacted)."
+      })
+  boolean printConfig;
 
   @Option(
       names = "--data",
@@ -65,9 +98,10 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--trusted-proxy",
       paramLabel = "CIDR",
+      split = ",",
       description = {
         "An address or CIDR (IPv4 or IPv6) allowed to connect to --routed-polling-port, e.g. your "
-            + "router's 10.0.0.5 or 10.0.0.0/24; repeat for several. Connections from anywhere else are "
+            + "router's 10.0.0.5 or 10.0.0.0/24; repeat it or separate several with commas. Connections from anywhere else are "
             + "closed before any PROXY header or TLS is read."
       })
   List<String> trustedProxies = List.of();
@@ -118,8 +152,20 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--db-password-env",
-      description = "Name of the environment variable holding the database password.")
+      paramLabel = "VARIABLE",
+      description = {
+        "Name of the environment variable holding the database password (default: "
+            + "${DEFAULT-VALUE}). There is no option for the password itself: the command line is "
+            + "visible to every user of the machine."
+      },
+      defaultValue = DatabasePassword.VARIABLE)
   String dbPasswordEnv;
+
+  @Option(
+      names = "--db-password-file",
+      paramLabel = "FILE",
+      description = "File holding the database password (instead of --db-password-env).")
+  Path dbPasswordFile;
 
   @Option(
       names = "--node-name",
@@ -147,9 +193,6 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = "1024")
   long maxPackageMb;
 
-  /** The most MiB that still count in bytes without overflowing a long. */
-  private static final long MAX_OUTPUT_MB = Long.MAX_VALUE / (1024 * 1024);
-
   @Option(
       names = "--max-command-output-mb",
       paramLabel = "MB",
@@ -162,51 +205,14 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // Said in the words of the flags; ServerConfig would say the same in its own names.
-    if (routedPollingPort != null && trustedProxies.isEmpty()) {
-      throw new IllegalArgumentException(
-          "--routed-polling-port "
-              + routedPollingPort
-              + " needs at least one --trusted-proxy (your router's address or CIDR, e.g."
-              + " 10.0.0.5)");
-    }
-    if (routedPollingPort == null && !trustedProxies.isEmpty()) {
-      throw new IllegalArgumentException(
-          "--trusted-proxy is only used with --routed-polling-port: add the port your router"
-              + " sends polling traffic to");
-    }
-    if (nodeName != null && (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:"))) {
-      throw new IllegalArgumentException(
-          "--node-name "
-              + nodeName
-              + " is for several servers sharing one PostgreSQL database: add --db"
-              + " jdbc:postgresql://HOST:5432/DATABASE (the embedded H2 database serves one"
-              + " server)");
-    }
-    if (maxPackageMb < 1) {
-      throw new IllegalArgumentException("--max-package-mb: " + maxPackageMb + " (expected: > 0)");
-    }
-    if (maxCommandOutputMb < 1 || maxCommandOutputMb > MAX_OUTPUT_MB) {
-      throw new IllegalArgumentException(
-          "--max-command-output-mb: "
-              + maxCommandOutputMb
-              + " (expected: 1 to "
-              + MAX_OUTPUT_MB
-              + ")");
-    }
-    if (healthCheckIntervalSeconds < 0) {
-      throw new IllegalArgumentException(
-          "--health-check-interval-seconds: "
-              + healthCheckIntervalSeconds
-              + " (expected: >= 0, 0 to turn scheduled checks off)");
-    }
-    if (handshakeTimeoutSeconds < 1) {
-      throw new IllegalArgumentException(
-          "--handshake-timeout-seconds: " + handshakeTimeoutSeconds + " (expected: > 0)");
-    }
-    if (minFreeDiskMb < 0) {
-      throw new IllegalArgumentException(
-          "--min-free-disk-mb: " + minFreeDiskMb + " (expected: >= 0)");
+    SettingSources sources = SettingSources.of(spec);
+    ServerSettingChecks.check(this, sources::label);
+    DatabasePassword password =
+        DatabasePassword.resolve(dbPasswordFile, dbPasswordEnv, sources, sources.environment());
+    if (printConfig) {
+      EffectiveSettings.print(
+          spec.commandLine().getOut(), sources, "--config", List.of(password.describe()));
+      return 0;
     }
     // The folder first: a second server on it usually has the same ports too, and the folder is
     // the better diagnosis. Then the ports, before a new folder gets keys written into it.
@@ -215,10 +221,11 @@ final class ServerCommand implements Callable<Integer> {
       DataFolderLock.hold(data);
     }
     ServerConfigBuilder builder = config(data, publicHost, bind, port, legacyPort);
-    DataFolderLock.requireFree("--port", new InetSocketAddress(bind, port));
-    DataFolderLock.requireFree("--legacy-port", new InetSocketAddress(bind, legacyPort));
+    DataFolderLock.requireFree(sources.label("--port"), new InetSocketAddress(bind, port));
     DataFolderLock.requireFree(
-        "--routed-polling-port", routedPollingAddress(bind, routedPollingPort));
+        sources.label("--legacy-port"), new InetSocketAddress(bind, legacyPort));
+    DataFolderLock.requireFree(
+        sources.label("--routed-polling-port"), routedPollingAddress(bind, routedPollingPort));
     if (!existingFolder) {
       DataFolderLock.hold(data);
     }
@@ -237,7 +244,7 @@ final class ServerCommand implements Callable<Integer> {
                     ? null
                     : TentacleVersions.requireValid(
                         "--minimum-tentacle-version", minimumTentacleVersion))
-            .database(jdbcUrl, dbUser, dbPasswordEnv == null ? null : System.getenv(dbPasswordEnv))
+            .database(jdbcUrl, dbUser, password.password())
             .nodeName(nodeName)
             .build();
     CuttleServer server = CuttleServer.start(config);
@@ -248,8 +255,8 @@ final class ServerCommand implements Callable<Integer> {
 
   static ServerConfigBuilder config(
       Path data, String publicHost, String bind, int port, int legacyPort) {
-    checkPort("--port", port);
-    checkPort("--legacy-port", legacyPort);
+    ServerSettingChecks.port("--port", port);
+    ServerSettingChecks.port("--legacy-port", legacyPort);
     return ServerConfig.builder()
         .dataDirectory(data)
         .publicHost(publicHost)
@@ -262,14 +269,8 @@ final class ServerCommand implements Callable<Integer> {
     if (port == null) {
       return null;
     }
-    checkPort("--routed-polling-port", port);
+    ServerSettingChecks.port("--routed-polling-port", port);
     return new InetSocketAddress(bind, port);
-  }
-
-  private static void checkPort(String option, int port) {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(option + ": " + port + " (expected: 0 to 65535)");
-    }
   }
 
   static void printBanner(PrintWriter out, CuttleServer server) {

@@ -1,6 +1,8 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiException;
+import io.cuttle.dist.settings.Layout;
+import io.cuttle.dist.settings.SettingSources;
 import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleConfig;
@@ -248,11 +250,39 @@ final class TentacleCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Polls the server and runs what it is given.")
   static final class Run implements Callable<Integer> {
+    /**
+     * CUTTLE_TENTACLE_* variables and --config, for a service's unit or a container. A script a
+     * tentacle runs gets CUTTLE_TENTACLE_NAME; it may start another instance, so that variable is
+     * no misspelt setting.
+     */
+    static final Layout SETTINGS =
+        Layout.of("TENTACLE", "--config").knowing("CUTTLE_TENTACLE_NAME");
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin InstanceOptions instance;
+
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = {
+          "Settings file: one 'name = value' per line, the names being the options here without "
+              + "their dashes (instance = web-1). An option beats its environment variable, which "
+              + "beats the file; see docs/configuration.md."
+        })
+    Path config;
 
     @Override
     public Integer call() throws Exception {
-      TentacleAgent agent = TentacleAgent.start(instance.home());
+      TentacleHome home;
+      try {
+        home = instance.home();
+      } catch (IllegalArgumentException e) {
+        // TentacleHome says --instance; the name may have come from the environment or a file.
+        throw new IllegalArgumentException(
+            e.getMessage()
+                .replaceFirst("^--instance", SettingSources.of(spec).label("--instance")));
+      }
+      TentacleAgent agent = TentacleAgent.start(home);
       UntilStopped.await(agent::close);
       return 0;
     }

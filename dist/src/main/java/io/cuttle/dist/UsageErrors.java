@@ -1,5 +1,6 @@
 package io.cuttle.dist;
 
+import io.cuttle.dist.settings.SettingException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     // Picocli starts some messages (a mutually exclusive option, a missing group) with "Error: ";
     // the command's name already says that this line is the error.
     err.println(spec.qualifiedName() + ": " + e.getMessage().replaceFirst("^Error: ", ""));
+    if (e instanceof SettingException) {
+      // A setting from the environment or a file: the one sentence names it; the help would not.
+      err.flush();
+      return spec.exitCodeOnInvalidInput();
+    }
     // Picocli checks required options before it reports unknown arguments: name those too, since
     // an unknown one is often the required option mistyped.
     List<String> unmatched = commandLine.getUnmatchedArguments();

@@ -217,7 +217,7 @@ class CommandLineTest {
     assertThat(badTrust.exitCode()).isEqualTo(1);
     assertThat(badTrust.err())
         .contains(
-            "trustedProxies: '10.0.0.0/33' (expected: an address or CIDR such as 10.0.0.0/8)");
+            "--trusted-proxy: '10.0.0.0/33' (expected: an address or CIDR such as 10.0.0.0/8)");
     assertThat(trustWithoutPort.exitCode()).isEqualTo(1);
     assertThat(trustWithoutPort.err()).contains("--trusted-proxy is only used with");
 
