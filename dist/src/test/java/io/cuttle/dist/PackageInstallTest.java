@@ -50,8 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(OrderAnnotation.class)
 class PackageInstallTest {
   private static final Path CONFIG = Path.of("/etc/cuttle/server.conf");
-  private static final Path DROP_IN =
-      Path.of("/etc/systemd/system/cuttle-server.service.d/test-ports.conf");
   private static final Path DATA = Path.of("/var/lib/cuttle");
   private static final Path SERVER_DATA = DATA.resolve("server");
   private static final Path UNITS = Path.of("/lib/systemd/system");
@@ -84,7 +82,6 @@ class PackageInstallTest {
     if (packagePresent()
         || Files.exists(DATA, LinkOption.NOFOLLOW_LINKS)
         || Files.exists(Path.of("/etc/cuttle"))
-        || Files.exists(DROP_IN.getParent())
         || run("getent", "passwd", "cuttle").exitCode() == 0) {
       fail(
           "this machine already has the cuttle package, its user, /etc/cuttle or /var/lib/cuttle;"
@@ -108,7 +105,7 @@ class PackageInstallTest {
     if (packagePresent()) {
       apt("purge", "cuttle");
     }
-    run("rm", "-rf", DATA.toString(), "/etc/cuttle", DROP_IN.getParent().toString());
+    run("rm", "-rf", DATA.toString(), "/etc/cuttle");
     if (run("getent", "passwd", "cuttle").exitCode() == 0) {
       run("deluser", "--system", "cuttle");
     }
@@ -199,7 +196,6 @@ class PackageInstallTest {
         .containsPattern("Unpacking cuttle \\(.*\\) over \\(.*\\)")
         .doesNotContain("Cuttle is installed. Nothing runs yet");
     assertThat(Files.readString(CONFIG)).contains("port = " + port, "# edited by the test");
-    assertThat(DROP_IN).exists();
     assertThat(Files.readString(SERVER_DATA.resolve("admin-api-key")).strip()).isEqualTo(apiKey);
     assertThat(instance.resolve("key.pem")).exists();
     // The same identity (the pinned thumbprint), the same registration, the same key.
@@ -227,12 +223,7 @@ class PackageInstallTest {
     assertThat(run("getent", "passwd", "cuttle").exitCode()).isZero();
   }
 
-  /**
-   * What an operator does first: the ports, loopback only (the test's are free ports), in
-   * /etc/cuttle/server.conf. While the server does not read --config yet (issue 14,
-   * "Configuration"), its unit passes flags, so the same settings go into a drop-in, as {@code
-   * systemctl edit cuttle-server} writes one.
-   */
+  /** What an operator does first: the ports, loopback only (the test's are free ports). */
   private static void editConfiguration(int web, int legacy) throws IOException {
     String edited =
         Files.readString(CONFIG)
@@ -241,17 +232,6 @@ class PackageInstallTest {
             + "# edited by the test\nbind = 127.0.0.1\n";
     assertThat(edited).contains("port = " + web, "legacy-port = " + legacy);
     Files.writeString(CONFIG, edited);
-    UnitFile unit = UnitFile.read(UNITS.resolve("cuttle-server.service"));
-    Files.createDirectories(DROP_IN.getParent());
-    Files.writeString(
-        DROP_IN,
-        "[Service]\nExecStart=\nExecStart="
-            + unit.get("ExecStart")
-            + " --bind 127.0.0.1 --port "
-            + web
-            + " --legacy-port "
-            + legacy
-            + "\n");
   }
 
   private static ExternalProcess startServer() throws Exception {

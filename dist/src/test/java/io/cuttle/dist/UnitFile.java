@@ -19,22 +19,9 @@ import java.util.Map;
 record UnitFile(Map<String, String> service) {
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  /**
-   * The unit file, then its drop-ins ({@code /etc/systemd/system/NAME.d/*.conf}, in name order), as
-   * systemd reads them: an empty value resets a setting, so a drop-in replaces ExecStart= with an
-   * empty line and a new one.
-   */
   static UnitFile read(Path file) throws IOException {
     Map<String, String> service = new LinkedHashMap<>();
     readInto(file, service);
-    Path dropIns = Path.of("/etc/systemd/system", file.getFileName() + ".d");
-    if (Files.isDirectory(dropIns)) {
-      try (var confs = Files.list(dropIns)) {
-        for (Path conf : confs.filter(f -> f.toString().endsWith(".conf")).sorted().toList()) {
-          readInto(conf, service);
-        }
-      }
-    }
     return new UnitFile(service);
   }
 
