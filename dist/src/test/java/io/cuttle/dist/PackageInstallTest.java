@@ -135,6 +135,11 @@ class PackageInstallTest {
         .isEqualTo("rw-r-----");
     Run version = run("/usr/bin/cuttle", "--version");
     assertThat(version.output()).startsWith("cuttle ");
+    // The example the router unit starts from is one the router accepts.
+    Run routerCheck =
+        run("/usr/bin/cuttle", "router", "--check", "--config", "/etc/cuttle/router.yaml");
+    assertThat(routerCheck.exitCode()).as(routerCheck.output()).isZero();
+    assertThat(routerCheck.output()).contains("/etc/cuttle/router.yaml is valid.");
   }
 
   @Test
