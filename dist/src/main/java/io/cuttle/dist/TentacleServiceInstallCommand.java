@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,15 @@ final class TentacleServiceInstallCommand implements Callable<Integer> {
       description = "CUTTLE_HOME for the service (default: this shell's CUTTLE_HOME, if set).")
   String cuttleHome;
 
+  @Option(
+      names = "--read-write-path",
+      paramLabel = "DIR",
+      description = {
+        "A folder the service's scripts may write to, e.g. where they deploy (repeatable); the "
+            + "unit makes every other folder but the instances' read-only."
+      })
+  List<Path> readWritePaths = List.of();
+
   @Override
   public Integer call() throws Exception {
     String cuttleHomeDir = instance.base == null ? blankToNull(cuttleHome) : null;
@@ -71,7 +82,9 @@ final class TentacleServiceInstallCommand implements Callable<Integer> {
             Path.of(System.getProperty("java.home"), "bin", "java"),
             jarFile,
             cuttleHomeDir == null ? base : null,
-            cuttleHomeDir);
+            cuttleHomeDir,
+            base,
+            readWritePaths.stream().map(path -> path.toAbsolutePath().normalize()).toList());
     if (!Files.isDirectory(unitDir.unitDir)) {
       throw new IllegalArgumentException(
           "--unit-dir: '" + unitDir.unitDir + "' is not a folder (is systemd installed?)");
@@ -103,6 +116,14 @@ final class TentacleServiceInstallCommand implements Callable<Integer> {
               + "' or pass --user "
               + owner);
     }
+    out.println(
+        "Its scripts may write only to "
+            + String.join(
+                ", ",
+                Stream.concat(Stream.of(base), unit.readWritePaths().stream())
+                    .map(Path::toString)
+                    .toList())
+            + " (ProtectSystem=strict); add --read-write-path DIR for each folder they deploy to.");
     out.println("Start it now and at every boot with:");
     out.println("  sudo systemctl daemon-reload");
     out.println("  sudo systemctl " + (existed ? "restart " : "enable --now ") + unit.fileName());

@@ -127,7 +127,7 @@ class LauncherClassArchiveTest {
   }
 
   /** A jar whose main class prints one line; each call writes a different jar (its timestamp). */
-  private static void writeProbeJar(Path jar) throws IOException {
+  static void writeProbeJar(Path jar) throws IOException {
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());

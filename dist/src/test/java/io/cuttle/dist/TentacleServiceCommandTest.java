@@ -67,18 +67,65 @@ class TentacleServiceCommandTest {
                 + jar
                 + " tentacle run --instance web-01 --home "
                 + base.toAbsolutePath(),
-            "Restart=always",
+            "SuccessExitStatus=143",
+            "Restart=on-failure",
             "RestartSec=10",
+            "LimitNOFILE=65536",
+            "UMask=0077",
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "ReadWritePaths=" + base.toAbsolutePath(),
+            "PrivateTmp=yes",
+            "ProtectHome=yes",
             "[Install]",
             "WantedBy=multi-user.target")
         .noneMatch(line -> line.startsWith("Environment="));
     assertThat(run.out())
         .contains("Wrote " + unit)
+        .contains("Its scripts may write only to " + base.toAbsolutePath())
+        .contains("add --read-write-path DIR")
         .contains("sudo systemctl daemon-reload")
         .contains("sudo systemctl enable --now cuttle-tentacle-web-01.service")
         // The instance belongs to whoever runs the tests, not to "deploy".
         .contains("Warning: ")
         .contains("sudo chown -R deploy");
+  }
+
+  @Test
+  void foldersTheScriptsWriteToStayWritableAndAHomeFolderAmongThemIsReadOnlyNotHidden(
+      @TempDir Path dir) throws Exception {
+    Path base = dir.resolve("instances");
+    Path units = Files.createDirectories(dir.resolve("units"));
+    createInstance(base, "web-01");
+
+    Run run =
+        service(
+            "install",
+            "--instance",
+            "web-01",
+            "--home",
+            base.toString(),
+            "--jar",
+            fakeJar(dir).toString(),
+            "--unit-dir",
+            units.toString(),
+            "--read-write-path",
+            "/srv/shop",
+            "--read-write-path",
+            "/home/deploy/site files");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(Files.readAllLines(units.resolve("cuttle-tentacle-web-01.service")))
+        .contains(
+            "ReadWritePaths=" + base.toAbsolutePath() + " /srv/shop \"/home/deploy/site files\"",
+            "ProtectSystem=strict",
+            // Hidden, /home/deploy could not be reopened for the scripts.
+            "ProtectHome=read-only");
+    assertThat(run.out())
+        .contains(
+            "Its scripts may write only to "
+                + base.toAbsolutePath()
+                + ", /srv/shop, /home/deploy/site files");
   }
 
   @Test
