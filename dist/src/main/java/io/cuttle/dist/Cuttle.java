@@ -57,9 +57,9 @@ public final class Cuttle implements Runnable {
   /**
    * The command line {@code args} need: when they start with a command's name, only that command
    * (and its own subcommands), else all. Picocli reads every option of every command it is given by
-   * reflection, which cost a client call such as {@code fleet list} some 80 classes and a third of
-   * a second before it did anything; a call names one command, and the help, the "did you mean" for
-   * a misspelt command and {@code help} itself, which need them all, get them all.
+   * reflection, which cost a client call such as {@code fleet list} about 100 classes and a third
+   * of a second before it did anything; a call names one command, and the help, the "did you mean"
+   * for a misspelt command and {@code help} itself, which need them all, get them all.
    */
   static CommandLine commandLine(String... args) {
     if (args.length > 0) {
