@@ -7,6 +7,7 @@ import io.cuttle.wire.api.PackageView;
 import io.cuttle.wire.api.ProjectView;
 import io.cuttle.wire.api.ReleaseView;
 import io.cuttle.wire.api.TentacleView;
+import io.cuttle.wire.api.UserView;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -93,6 +94,11 @@ final class CommandHints {
                       + " \\[([^\\],]*)\\]; register one \\(GET /api/tentacles lists them\\)"),
               m -> "cuttle fleet list",
               (api, m) -> roles(api),
+              1),
+          new Hint(
+              Pattern.compile("no user named '([^']*)'"),
+              m -> "cuttle user list",
+              (api, m) -> api.users().stream().map(UserView::name).toList(),
               1),
           new Hint(
               Pattern.compile("no package ([^ ]*) [^ ]* is stored"),

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One server per data folder, held for the life of the process. A second server on the same folder
@@ -22,11 +24,11 @@ final class DataFolderLock {
   static final String FILE_NAME = "server.lock";
 
   /**
-   * The channels whose locks this process holds. An unreachable channel is closed by the garbage
-   * collector, and its lock goes with it: a server could lose its folder's lock while it ran.
+   * The locks this process holds. Reachable on purpose: a channel nothing refers to is closed by
+   * the JDK's cleaner after a garbage collection, and its lock goes with it, which let a second
+   * server start on a folder whose first server had been up for a while.
    */
-  private static final java.util.List<FileChannel> HELD =
-      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private static final List<FileLock> HELD = new CopyOnWriteArrayList<>();
 
   private DataFolderLock() {}
 
@@ -60,8 +62,8 @@ final class DataFolderLock {
         ByteBuffer.wrap(
             (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
     channel.force(false);
-    // The channel stays open (and reachable) on purpose: the lock goes when the process does.
-    HELD.add(channel);
+    // The channel stays open on purpose: the lock goes when the process does.
+    HELD.add(lock);
   }
 
   private static String holder(Path file) {

@@ -89,10 +89,10 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--routed-polling-port",
-      description = {
-        "Also listen here for polling traffic from an external router (cuttle router, HAProxy)",
-        "that sends a PROXY v1/v2 header, then the tentacle's TLS. Needs --trusted-proxy."
-      })
+      description =
+          "Also listen here for polling traffic from an external router (cuttle router, HAProxy)"
+              + " that sends a PROXY v1/v2 header, then the tentacle's TLS. Needs"
+              + " --trusted-proxy.")
   Integer routedPollingPort;
 
   @Option(
@@ -115,10 +115,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--health-check-interval-seconds",
       paramLabel = "SECONDS",
-      description = {
-        "How often every tentacle is health-checked, spread over that time (default:",
-        "${DEFAULT-VALUE}, an hour); 0 turns scheduled checks off."
-      },
+      description =
+          "How often every tentacle is health-checked, spread over that time (default:"
+              + " ${DEFAULT-VALUE}, an hour); 0 turns scheduled checks off.",
       defaultValue = "3600")
   long healthCheckIntervalSeconds;
 

@@ -39,10 +39,9 @@ final class TentacleDeregisterCommand implements Callable<Integer> {
 
   @Option(
       names = "--api-key",
-      description = {
-        "API key (default: the CUTTLE_API_KEY environment variable). Used with every server left:",
-        "use --server for servers that need different keys."
-      },
+      description =
+          "API key (default: the CUTTLE_API_KEY environment variable). Used with every server"
+              + " left: use --server for servers that need different keys.",
       defaultValue = "${env:CUTTLE_API_KEY}")
   String apiKey;
 

@@ -1,14 +1,17 @@
 package io.cuttle.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cuttle.testkit.ExternalProcess;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,56 @@ class DataFolderLockTest {
     try (var files = Files.list(data)) {
       assertThat(files).containsExactly(data.resolve(DataFolderLock.FILE_NAME));
     }
+  }
+
+  @Test
+  void theFolderStaysLockedAfterTheServerCollectsItsGarbage(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    try (ExternalProcess first =
+        CuttleProcess.start(
+            "first server",
+            dir.resolve("first.out"),
+            "256m",
+            "server",
+            "--data",
+            data.toString(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--legacy-port",
+            "0")) {
+      await("the first server's banner")
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> {
+                assertThat(first.isAlive()).as(first.output()).isTrue();
+                return first.output().contains("is up");
+              });
+      // A lock whose channel nothing referred to was dropped by the JDK's cleaner after a GC.
+      collectGarbage(first.pid());
+
+      Run run =
+          server(dir, "server", "--data", data.toString(), "--port", "0", "--legacy-port", "0");
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("is in use by another cuttle server (pid " + first.pid() + ")");
+      assertThat(first.isAlive()).isTrue();
+    }
+  }
+
+  private static void collectGarbage(long pid) throws Exception {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "GC.run")
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(jcmd.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(jcmd.exitValue()).as(said).isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cuttle.client.ApiClient;
 import io.cuttle.dist.CommandLineTest.Run;
 import io.cuttle.wire.api.CreateReleaseRequest;
+import io.cuttle.wire.api.CreateUserRequest;
 import io.cuttle.wire.api.EnvironmentView;
 import io.cuttle.wire.api.ProjectRequest;
 import io.cuttle.wire.api.StepSpec;
@@ -224,6 +225,37 @@ class NewcomerCommandLineTest {
     assertThat(nothingNear.err())
         .contains("no environment 'Warehouse' (list them with 'cuttle environment list')")
         .doesNotContain("did you mean", "GET /api");
+  }
+
+  @Test
+  void anUnknownUserGetsTheNearestNameAndTheListCommand() throws Exception {
+    try (ApiClient api = fleet.api()) {
+      api.createUser(new CreateUserRequest("bob", "a long enough password", "viewer"));
+    }
+    Path password = Files.writeString(dir.resolve("new-password"), "another long password\n");
+    List<String[]> commands =
+        List.of(
+            new String[] {"user", "disable", "bobb"},
+            new String[] {"user", "enable", "bobb"},
+            new String[] {"user", "delete", "bobb"},
+            new String[] {"user", "set-role", "bobb", "admin"},
+            new String[] {"user", "set-password", "bobb", "--password-file", password.toString()});
+
+    for (String[] command : commands) {
+      Run run = withServer(web(), command);
+
+      assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(1);
+      assertThat(run.err())
+          .as(String.join(" ", command))
+          .contains(
+              "no user named 'bobb'; did you mean 'bob'? (list them with 'cuttle user list')");
+    }
+    assertThat(withServer(web(), "user", "disable", "zacharias").err())
+        .contains("no user named 'zacharias' (list them with 'cuttle user list')")
+        .doesNotContain("did you mean");
+    try (ApiClient api = fleet.api()) {
+      assertThat(api.users()).anyMatch(u -> u.name().equals("bob") && u.disabledMillis() == null);
+    }
   }
 
   @Test

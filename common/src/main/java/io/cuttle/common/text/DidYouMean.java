@@ -40,8 +40,13 @@ public final class DidYouMean {
         + "?";
   }
 
-  /** Levenshtein distance: insertions, deletions and substitutions each cost one. */
+  /**
+   * Edit distance: insertions, deletions, substitutions and swaps of two neighbouring letters each
+   * cost one (optimal string alignment). A swap is the commonest typo ("wbe" for "web"), and as two
+   * substitutions it put a short name out of reach of any suggestion.
+   */
   static int distance(String a, String b) {
+    int[] beforePrevious = new int[b.length() + 1];
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -52,10 +57,17 @@ public final class DidYouMean {
       for (int j = 1; j <= b.length(); j++) {
         int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
         current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+        }
       }
-      int[] swap = previous;
+      int[] reuse = beforePrevious;
+      beforePrevious = previous;
       previous = current;
-      current = swap;
+      current = reuse;
     }
     return previous[b.length()];
   }

@@ -14,6 +14,7 @@ class DidYouMeanTest {
         .isEqualTo("did you mean 'Production'?");
     assertThat(DidYouMean.nearest("staging", ENVIRONMENTS)).containsExactly("Staging");
     assertThat(DidYouMean.nearest("Tset", ENVIRONMENTS)).containsExactly("Test");
+    assertThat(DidYouMean.nearest("wbe", List.of("web", "db"))).containsExactly("web");
   }
 
   @Test
@@ -28,5 +29,7 @@ class DidYouMeanTest {
     assertThat(DidYouMean.distance("kitten", "sitting")).isEqualTo(3);
     assertThat(DidYouMean.distance("", "abc")).isEqualTo(3);
     assertThat(DidYouMean.distance("same", "same")).isZero();
+    assertThat(DidYouMean.distance("wbe", "web")).as("two letters swapped").isEqualTo(1);
+    assertThat(DidYouMean.distance("ca", "abc")).isEqualTo(3);
   }
 }
