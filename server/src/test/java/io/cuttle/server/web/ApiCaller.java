@@ -13,16 +13,9 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.server.CuttleServer;
-import io.cuttle.server.ServerConfig;
-import io.cuttle.server.ServerConfigBuilder;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /** Raw HTTPS calls to a test server's REST API, with or without a key, and their problem texts. */
 final class ApiCaller implements AutoCloseable {
@@ -119,22 +112,6 @@ final class ApiCaller implements AutoCloseable {
     JsonNode problem = json(response);
     assertThat(problem.get("status").asInt()).isEqualTo(response.status().code());
     return problem.get("detail").asText();
-  }
-
-  /** A server on loopback ephemeral ports with short polls, configured further by {@code extra}. */
-  static CuttleServer startServer(Path data, UnaryOperator<ServerConfigBuilder> extra)
-      throws IOException {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    return CuttleServer.start(
-        extra
-            .apply(
-                ServerConfig.builder()
-                    .dataDirectory(data)
-                    .publicAddress(new InetSocketAddress(loopback, 0))
-                    .legacyPollingAddress(new InetSocketAddress(loopback, 0))
-                    .pollWait(Duration.ofSeconds(5))
-                    .silenceTimeout(Duration.ofSeconds(30)))
-            .build());
   }
 
   @Override

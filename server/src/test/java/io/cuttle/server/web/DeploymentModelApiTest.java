@@ -17,9 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.h2.tools.Script;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,21 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bad input refused with a problem that says why and nothing stored.
  */
 class DeploymentModelApiTest {
-  @TempDir static Path data;
-  private static CuttleServer server;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
@@ -334,7 +320,7 @@ class DeploymentModelApiTest {
   void sensitiveValuesAreStoredOnlyEncryptedUnderAnOwnerOnlyKey(@TempDir Path own)
       throws Exception {
     String secret = "s3cr3t-" + System.nanoTime();
-    try (CuttleServer alone = ApiCaller.startServer(own, b -> b);
+    try (CuttleServer alone = ServerPerClass.start(own, b -> b);
         ApiCaller caller = new ApiCaller(alone)) {
       ok(
           caller.admin(

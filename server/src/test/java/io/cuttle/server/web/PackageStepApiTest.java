@@ -9,12 +9,9 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Package steps and the dashboard over the REST API: releases pin a stored package version, a
@@ -24,21 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageStepApiTest {
   private static final byte[] ZIP = {'P', 'K', 3, 4, 0, 0, 0, 0};
 
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static JsonNode ok(AggregatedHttpResponse response) throws Exception {
     assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);

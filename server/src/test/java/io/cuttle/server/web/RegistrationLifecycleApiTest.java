@@ -10,7 +10,6 @@ import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ShiftedClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One-time registration tokens and deregistration through the REST API. The server's clock can be
@@ -30,28 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistrationLifecycleApiTest {
   private static final ShiftedClock CLOCK = new ShiftedClock();
-  @TempDir static Path data;
+
+  @RegisterExtension
+  static final ServerPerClass cuttle =
+      new ServerPerClass(
+          b ->
+              // Long enough that moving the clock never fails the queued command of a test.
+              b.pickupTimeout(Duration.ofDays(365))
+                  .silenceTimeout(Duration.ofDays(365))
+                  .clock(CLOCK));
+
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        ApiCaller.startServer(
-            data,
-            b ->
-                // Long enough that moving the clock never fails the queued command of a test.
-                b.pickupTimeout(Duration.ofDays(365))
-                    .silenceTimeout(Duration.ofDays(365))
-                    .clock(CLOCK));
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse call(
       HttpMethod method, String path, String key, String body) {
@@ -297,7 +284,7 @@ class RegistrationLifecycleApiTest {
   private static void setNextThumbprint(String name, String next) throws Exception {
     try (var db =
             java.sql.DriverManager.getConnection(
-                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+                io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "");
         var update =
             db.prepareStatement("UPDATE tentacles SET next_thumbprint = ? WHERE name = ?")) {
       update.setString(1, next);
@@ -309,7 +296,7 @@ class RegistrationLifecycleApiTest {
   private static String nextThumbprint(String name) throws Exception {
     try (var db =
             java.sql.DriverManager.getConnection(
-                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+                io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "");
         var query = db.prepareStatement("SELECT next_thumbprint FROM tentacles WHERE name = ?")) {
       query.setString(1, name);
       var rows = query.executeQuery();
@@ -352,7 +339,7 @@ class RegistrationLifecycleApiTest {
     String token = body.get("token").asText();
     try (var db =
         java.sql.DriverManager.getConnection(
-            io.cuttle.server.data.Database.embeddedUrl(data), "", "")) {
+            io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "")) {
       var rows = db.createStatement().executeQuery("SELECT token_hash FROM registration_tokens");
       while (rows.next()) {
         assertThat(rows.getString(1)).doesNotContain(token.substring("cuttle_rt_".length()));
