@@ -15,6 +15,8 @@ import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.server.CuttleServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Raw HTTPS calls to a test server's REST API, with or without a key, and their problem texts. */
@@ -104,6 +106,26 @@ final class ApiCaller implements AutoCloseable {
 
   static JsonNode json(AggregatedHttpResponse response) throws Exception {
     return JSON.readTree(response.contentUtf8());
+  }
+
+  /** The JSON of a successful (2xx) answer, checking it is one. */
+  static JsonNode ok(AggregatedHttpResponse response) throws Exception {
+    assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);
+    return json(response);
+  }
+
+  /** The audit entries as "actor | action | target", newest first. */
+  List<String> audit() throws Exception {
+    List<String> entries = new ArrayList<>();
+    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
+      entries.add(
+          e.get("actor").asText()
+              + " | "
+              + e.get("action").asText()
+              + " | "
+              + e.get("target").asText());
+    }
+    return entries;
   }
 
   /** The detail of an RFC 9457 problem answer, checking it is one and matches the status. */

@@ -2,12 +2,13 @@ package io.cuttle.server.web;
 
 import static io.cuttle.server.web.ApiCaller.json;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
+import static io.cuttle.server.web.TentacleRegistrations.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,19 +27,6 @@ class ApiTest {
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
-  }
-
-  private static String registration(String name, String thumbprint) {
-    return "{\"name\":\""
-        + name
-        + "\",\"thumbprint\":\""
-        + thumbprint
-        + "\",\"environment\":\"Dev\","
-        + "\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}";
-  }
-
-  private static String newThumbprint() {
-    return SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.cuttle.server.web;
 
-import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.ok;
 import static io.cuttle.server.web.ApiCaller.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,11 +24,6 @@ class PackageStepApiTest {
   @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
-
-  private static JsonNode ok(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);
-    return json(response);
-  }
 
   private static void refused(AggregatedHttpResponse response, int status, String expected)
       throws Exception {

@@ -58,20 +58,6 @@ class UsersApiTest {
         .toList();
   }
 
-  /** The audit entries as "actor | action | target", newest first. */
-  private static List<String> audit() throws Exception {
-    List<String> entries = new ArrayList<>();
-    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
-      entries.add(
-          e.get("actor").asText()
-              + " | "
-              + e.get("action").asText()
-              + " | "
-              + e.get("target").asText());
-    }
-    return entries;
-  }
-
   @Test
   void theBootstrapAdminSignsInWithAnHttpOnlySecureStrictCookie() throws Exception {
     AggregatedHttpResponse response = api.attemptLogin("admin", api.adminPassword());
@@ -89,7 +75,7 @@ class UsersApiTest {
     assertThat(json(me).get("csrfToken").asText()).isEqualTo(session.csrfToken());
     assertThat(api.call(HttpMethod.GET, "/api/tentacles", session.read(), null).status().code())
         .isEqualTo(200);
-    assertThat(audit()).contains("admin | login | user admin");
+    assertThat(api.audit()).contains("admin | login | user admin");
   }
 
   @Test
@@ -103,11 +89,11 @@ class UsersApiTest {
     assertThat(unknown.status().code()).isEqualTo(401);
     assertThat(problem(wrong)).isEqualTo("wrong user name or password").isEqualTo(problem(unknown));
     assertThat(wrong.headers().get("set-cookie")).isNull();
-    assertThat(audit())
+    assertThat(api.audit())
         .contains(
             "wrong-pw | login failed | user wrong-pw",
             "nobody-here | login failed: no such user | user nobody-here");
-    assertThat(audit()).noneMatch(e -> e.contains("not the password"));
+    assertThat(api.audit()).noneMatch(e -> e.contains("not the password"));
   }
 
   @Test
@@ -135,7 +121,7 @@ class UsersApiTest {
                 .code())
         .isEqualTo(200);
     api.login("guessed", newPassword);
-    assertThat(audit())
+    assertThat(api.audit())
         .contains(
             "guessed | login failed: locked | user guessed",
             "guessed | login refused: locked | user guessed",
@@ -321,7 +307,7 @@ class UsersApiTest {
     assertThat(again.status().code()).isEqualTo(409);
     assertThat(admin(HttpMethod.DELETE, "/api/api-keys/A-nope", null).status().code())
         .isEqualTo(404);
-    assertThat(audit())
+    assertThat(api.audit())
         .contains("admin | DELETE /api/api-keys/" + id + " | api key " + id + " of admin")
         .anyMatch(e -> e.startsWith("admin | POST /api/api-keys | api key " + id))
         .noneMatch(e -> e.contains(key));
@@ -365,7 +351,7 @@ class UsersApiTest {
     AggregatedHttpResponse after = api.call(HttpMethod.GET, "/api/tentacles", session.read(), null);
     assertThat(after.status().code()).isEqualTo(401);
     assertThat(problem(after)).contains("session has ended");
-    assertThat(audit()).contains("admin | logout | user admin");
+    assertThat(api.audit()).contains("admin | logout | user admin");
   }
 
   @Test
