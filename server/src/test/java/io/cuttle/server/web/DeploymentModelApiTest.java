@@ -2,12 +2,12 @@ package io.cuttle.server.web;
 
 import static io.cuttle.server.web.ApiCaller.ok;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.Secrets;
 import java.nio.charset.StandardCharsets;
@@ -46,20 +46,11 @@ class DeploymentModelApiTest {
   }
 
   private static void registerTentacle(String name, String environment, String role) {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     AggregatedHttpResponse response =
         admin(
             HttpMethod.POST,
             "/api/tentacles",
-            "{\"name\":\""
-                + name
-                + "\",\"thumbprint\":\""
-                + thumbprint
-                + "\",\"environment\":\""
-                + environment
-                + "\",\"roles\":[\""
-                + role
-                + "\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}");
+            TentacleRegistrations.registration(name, newThumbprint(), environment, role));
     assertThat(response.status().code()).as(response.contentUtf8()).isEqualTo(200);
   }
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,14 +28,11 @@ class HealthCheckApiTest {
           api.admin(
               HttpMethod.POST,
               "/api/tentacles",
-              "{\"name\":\""
-                  + name
-                  + "\",\"thumbprint\":\""
-                  + SelfSignedCertificates.create("t", List.of()).thumbprint()
-                  + "\",\"environment\":\"Dev\",\"roles\":[\""
-                  + (name.contains("web") ? "web" : "db")
-                  + "\"],\"commsStyle\":\"LEGACY_PORT\","
-                  + "\"commsAddress\":\"https://localhost:10943\"}");
+              TentacleRegistrations.registration(
+                  name,
+                  TentacleRegistrations.newThumbprint(),
+                  "Dev",
+                  name.contains("web") ? "web" : "db"));
       assertThat(registered.status().code()).as(registered.contentUtf8()).isEqualTo(200);
     }
   }

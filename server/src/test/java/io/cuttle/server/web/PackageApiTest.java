@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,16 +198,12 @@ class PackageApiTest {
 
   @Test
   void deployingNeedsAStoredPackageAndTentaclesThatReportedTheyCanExtractIt() throws Exception {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     assertThat(
             api.admin(
                     HttpMethod.POST,
                     "/api/tentacles",
-                    "{\"name\":\"silent\",\"thumbprint\":\""
-                        + thumbprint
-                        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],"
-                        + "\"commsStyle\":\"LEGACY_PORT\","
-                        + "\"commsAddress\":\"https://localhost:10943\"}")
+                    TentacleRegistrations.registration(
+                        "silent", TentacleRegistrations.newThumbprint()))
                 .status()
                 .code())
         .isEqualTo(200);

@@ -2,14 +2,13 @@ package io.cuttle.server.web;
 
 import static io.cuttle.server.web.ApiCaller.ok;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,19 +52,11 @@ class PackageStepApiTest {
   }
 
   private static void registerSilentTentacle(String name, String environment) throws Exception {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     ok(
         admin(
             HttpMethod.POST,
             "/api/tentacles",
-            "{\"name\":\""
-                + name
-                + "\",\"thumbprint\":\""
-                + thumbprint
-                + "\",\"environment\":\""
-                + environment
-                + "\",\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\","
-                + "\"commsAddress\":\"https://localhost:10943\"}"));
+            TentacleRegistrations.registration(name, newThumbprint(), environment, "web")));
   }
 
   private static JsonNode packageStep(JsonNode release) {

@@ -9,12 +9,20 @@ final class TentacleRegistrations {
 
   /** A tentacle in Dev with the role web, polled on the legacy port. */
   static String registration(String name, String thumbprint) {
+    return registration(name, thumbprint, "Dev", "web");
+  }
+
+  /** A tentacle with one role, polled on the legacy port. */
+  static String registration(String name, String thumbprint, String environment, String role) {
     return "{\"name\":\""
         + name
         + "\",\"thumbprint\":\""
         + thumbprint
-        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\","
-        + "\"commsAddress\":\"https://localhost:10943\"}";
+        + "\",\"environment\":\""
+        + environment
+        + "\",\"roles\":[\""
+        + role
+        + "\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}";
   }
 
   /** The thumbprint of a new certificate no tentacle has. */
