@@ -3,9 +3,9 @@ package io.cuttle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.router.ClientHellos;
 import io.cuttle.router.SlowClients;
 import io.cuttle.server.CuttleServer;
+import io.cuttle.testkit.ClientHellos;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
