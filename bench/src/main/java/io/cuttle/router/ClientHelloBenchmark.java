@@ -1,17 +1,13 @@
 package io.cuttle.router;
 
+import io.cuttle.testkit.ClientHellos;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -45,8 +41,8 @@ public class ClientHelloBenchmark {
   @Setup
   public void setUp() throws Exception {
     byte[] oneRecord =
-        jdkClientHello("polling.deploy.example.com", List.of("h2", "cuttle-polling"));
-    hello = framing.equals("one-record") ? oneRecord : inRecordsOf(oneRecord, 100);
+        ClientHellos.from("polling.deploy.example.com", List.of("h2", "cuttle-polling"));
+    hello = framing.equals("one-record") ? oneRecord : ClientHellos.inRecordsOf(oneRecord, 100);
     // What Netty hands the router once the hello is whole: the message after record and
     // handshake headers.
     helloBody = java.util.Arrays.copyOfRange(oneRecord, 5 + 4, oneRecord.length);
@@ -90,35 +86,5 @@ public class ClientHelloBenchmark {
   @Benchmark
   public List<String> offeredProtocols() {
     return OfferedProtocols.in(Unpooled.wrappedBuffer(helloBody));
-  }
-
-  /** The first flight of a JDK TLS client asking for {@code serverName} and offering protocols. */
-  static byte[] jdkClientHello(String serverName, List<String> protocols) throws Exception {
-    SSLEngine engine = SSLContext.getDefault().createSSLEngine();
-    engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    parameters.setServerNames(List.of(new SNIHostName(serverName)));
-    parameters.setApplicationProtocols(protocols.toArray(String[]::new));
-    engine.setSSLParameters(parameters);
-    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-    engine.wrap(ByteBuffer.allocate(0), out);
-    out.flip();
-    byte[] bytes = new byte[out.remaining()];
-    out.get(bytes);
-    return bytes;
-  }
-
-  /** The same handshake message split into TLS records of at most {@code payload} bytes. */
-  static byte[] inRecordsOf(byte[] singleRecord, int payload) {
-    int handshakeLength = singleRecord.length - 5;
-    ByteBuffer out = ByteBuffer.allocate(handshakeLength + 5 * (handshakeLength / payload + 1));
-    for (int start = 0; start < handshakeLength; start += payload) {
-      int length = Math.min(payload, handshakeLength - start);
-      out.put((byte) 0x16).put(singleRecord[1]).put(singleRecord[2]).putShort((short) length);
-      out.put(singleRecord, 5 + start, length);
-    }
-    byte[] bytes = new byte[out.position()];
-    out.flip().get(bytes);
-    return bytes;
   }
 }

@@ -6,8 +6,6 @@ import io.cuttle.wire.api.CreateApiKeyRequest;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,46 +19,31 @@ import picocli.CommandLine.Parameters;
       ApiKeyCommand.Create.class,
       ApiKeyCommand.Revoke.class
     })
-final class ApiKeyCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ApiKeyCommand extends CommandGroup {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       description = "Lists API keys (never their values, which are shown once, at creation).")
-  static final class ListKeys implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListKeys extends ApiCommand {
     @Option(names = "--user", description = "Only this user's keys.")
     String user;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        List<ApiKeyView> keys = api.apiKeys(user);
-        for (ApiKeyView key : keys) {
-          out.printf(
-              "%s  %-12s  %-20s  created %s%s%n",
-              key.id(),
-              key.user(),
-              key.label(),
-              Instant.ofEpochMilli(key.createdMillis()),
-              key.revokedMillis() == null
-                  ? ""
-                  : "  REVOKED " + Instant.ofEpochMilli(key.revokedMillis()));
-        }
-        if (keys.isEmpty()) {
-          out.println("No API keys" + (user == null ? "." : " for " + user + "."));
-        }
-        out.flush();
-        return 0;
+    void run(ApiClient api, PrintWriter out) {
+      List<ApiKeyView> keys = api.apiKeys(user);
+      for (ApiKeyView key : keys) {
+        out.printf(
+            "%s  %-12s  %-20s  created %s%s%n",
+            key.id(),
+            key.user(),
+            key.label(),
+            Instant.ofEpochMilli(key.createdMillis()),
+            key.revokedMillis() == null
+                ? ""
+                : "  REVOKED " + Instant.ofEpochMilli(key.revokedMillis()));
+      }
+      if (keys.isEmpty()) {
+        out.println("No API keys" + (user == null ? "." : " for " + user + "."));
       }
     }
   }
@@ -69,10 +52,7 @@ final class ApiKeyCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Creates an API key and prints its value, this once only.")
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Create extends ApiCommand {
     @Option(
         names = "--label",
         required = true,
@@ -83,27 +63,22 @@ final class ApiKeyCommand implements Runnable {
     String user;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        ApiKeyView.Created created = api.createApiKey(new CreateApiKeyRequest(user, label));
-        out.println(
-            "Created API key "
-                + created.apiKey().id()
-                + " ("
-                + created.apiKey().label()
-                + ") for "
-                + created.apiKey().user()
-                + ":");
-        out.println(created.key());
-        out.println(
-            "Store it now: the server keeps only its hash, so it cannot be shown again. Revoke it"
-                + " with 'cuttle api-key revoke "
-                + created.apiKey().id()
-                + "'.");
-        out.flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      ApiKeyView.Created created = api.createApiKey(new CreateApiKeyRequest(user, label));
+      out.println(
+          "Created API key "
+              + created.apiKey().id()
+              + " ("
+              + created.apiKey().label()
+              + ") for "
+              + created.apiKey().user()
+              + ":");
+      out.println(created.key());
+      out.println(
+          "Store it now: the server keeps only its hash, so it cannot be shown again. Revoke it"
+              + " with 'cuttle api-key revoke "
+              + created.apiKey().id()
+              + "'.");
     }
   }
 
@@ -111,23 +86,14 @@ final class ApiKeyCommand implements Runnable {
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = "Revokes an API key: requests made with it are refused from now on.")
-  static final class Revoke implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Revoke extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "KEY_ID", description = "The key's id, from 'list'.")
     String id;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        ApiKeyView key = api.revokeApiKey(id);
-        spec.commandLine()
-            .getOut()
-            .println("Revoked API key " + key.id() + " (" + key.label() + ") of " + key.user());
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      ApiKeyView key = api.revokeApiKey(id);
+      out.println("Revoked API key " + key.id() + " (" + key.label() + ") of " + key.user());
     }
   }
 }

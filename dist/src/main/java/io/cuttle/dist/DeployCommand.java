@@ -55,10 +55,7 @@ final class DeployCommand implements Callable<Integer> {
       if (!watch) {
         return 0;
       }
-      return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
-              .follow(api.task(deployment.taskId()))
-          ? 0
-          : 1;
+      return follow.toEnd(api, api.task(deployment.taskId()), spec);
     }
   }
 }

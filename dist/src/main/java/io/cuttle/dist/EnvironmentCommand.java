@@ -4,8 +4,6 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.EnvironmentView;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,30 +19,17 @@ import picocli.CommandLine.Parameters;
       EnvironmentCommand.Order.class,
       EnvironmentCommand.Delete.class
     })
-final class EnvironmentCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class EnvironmentCommand extends CommandGroup {
   static void print(PrintWriter out, List<EnvironmentView> environments) {
     environments.forEach(e -> out.println(e.position() + 1 + ". " + e.name()));
     out.flush();
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Environments in order.")
-  static final class ListEnvironments implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListEnvironments extends ApiCommand {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.environments());
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.environments());
     }
   }
 
@@ -52,21 +37,14 @@ final class EnvironmentCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Adds an environment after the last one.")
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Create extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "NAME")
     String name;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        EnvironmentView created = api.createEnvironment(name);
-        spec.commandLine().getOut().println("Created environment " + created.name());
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      EnvironmentView created = api.createEnvironment(name);
+      out.println("Created environment " + created.name());
     }
   }
 
@@ -74,10 +52,7 @@ final class EnvironmentCommand implements Runnable {
       name = "rename",
       mixinStandardHelpOptions = true,
       description = "Renames an environment; its tentacles move with it.")
-  static final class Rename implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Rename extends ApiCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -85,13 +60,9 @@ final class EnvironmentCommand implements Runnable {
     String newName;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.renameEnvironment(name, newName);
-        spec.commandLine().getOut().println("Renamed environment " + name + " to " + newName);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.renameEnvironment(name, newName);
+      out.println("Renamed environment " + name + " to " + newName);
     }
   }
 
@@ -99,19 +70,13 @@ final class EnvironmentCommand implements Runnable {
       name = "order",
       mixinStandardHelpOptions = true,
       description = "Puts the environments in the order given; name every one of them.")
-  static final class Order implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Order extends ApiCommand {
     @Parameters(arity = "1..*", paramLabel = "NAME")
     List<String> names;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.reorderEnvironments(names));
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.reorderEnvironments(names));
     }
   }
 
@@ -119,21 +84,14 @@ final class EnvironmentCommand implements Runnable {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = "Deletes an environment that no tentacle, variable or deployment uses.")
-  static final class Delete implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Delete extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "NAME")
     String name;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.deleteEnvironment(name);
-        spec.commandLine().getOut().println("Deleted environment " + name);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.deleteEnvironment(name);
+      out.println("Deleted environment " + name);
     }
   }
 }

@@ -22,14 +22,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Sees and checks the registered tentacles, from the server's side.",
     subcommands = {FleetCommand.ListTentacles.class, FleetCommand.HealthCheck.class})
-final class FleetCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class FleetCommand extends CommandGroup {
   /**
    * One line per tentacle: name, status, version, route and address, and what is wrong. What a
    * tentacle reported (its version, health details, words in the problem) is escaped with {@link
@@ -73,16 +66,10 @@ final class FleetCommand implements Runnable {
             + "(its last health check failed or found a problem, or it is older than the server's "
             + "minimum version), each with the reason."
       })
-  static final class ListTentacles implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListTentacles extends ApiCommand {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.tentacles());
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.tentacles());
     }
   }
 

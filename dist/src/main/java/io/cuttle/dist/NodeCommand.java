@@ -5,8 +5,6 @@ import io.cuttle.wire.api.NodeView;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -14,14 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Sees the server nodes that share the server's database.",
     subcommands = {NodeCommand.ListNodes.class})
-final class NodeCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class NodeCommand extends CommandGroup {
   /** One line per node: name, status, version, address, load, and when it started and was seen. */
   static void print(PrintWriter out, List<NodeView> nodes) {
     int width = nodes.stream().mapToInt(n -> n.name().length()).max().orElse(0);
@@ -61,16 +52,10 @@ final class NodeCommand implements Runnable {
             + "seen for three of its heartbeats (stopped, or cut off from the database).",
         "The node that answered is marked with '*'."
       })
-  static final class ListNodes implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListNodes extends ApiCommand {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.nodes());
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.nodes());
     }
   }
 }

@@ -24,14 +24,7 @@ import picocli.CommandLine.Parameters;
       PackageCommand.Delete.class,
       PackageCommand.Deploy.class
     })
-final class PackageCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class PackageCommand extends CommandGroup {
   static String describe(PackageView p) {
     return p.id()
         + " "
@@ -90,22 +83,14 @@ final class PackageCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists stored packages.")
-  static final class ListPackages implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListPackages extends ApiCommand {
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        List<PackageView> packages = api.packages();
-        if (packages.isEmpty()) {
-          out.println("No packages; push one with 'cuttle package push FILE'");
-        }
-        packages.forEach(p -> out.println(describe(p)));
+    void run(ApiClient api, PrintWriter out) {
+      List<PackageView> packages = api.packages();
+      if (packages.isEmpty()) {
+        out.println("No packages; push one with 'cuttle package push FILE'");
       }
-      return 0;
+      packages.forEach(p -> out.println(describe(p)));
     }
   }
 
@@ -113,11 +98,7 @@ final class PackageCommand implements Runnable {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = "Deletes a package; refused while something still uses it.")
-  static final class Delete implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Delete extends ApiCommand {
     @Parameters(index = "0", paramLabel = "ID")
     String id;
 
@@ -125,12 +106,9 @@ final class PackageCommand implements Runnable {
     String version;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        PackageView deleted = api.deletePackage(id, version);
-        spec.commandLine().getOut().println("Deleted " + deleted.id() + " " + deleted.version());
-      }
-      return 0;
+    void run(ApiClient api, PrintWriter out) {
+      PackageView deleted = api.deletePackage(id, version);
+      out.println("Deleted " + deleted.id() + " " + deleted.version());
     }
   }
 
@@ -199,14 +177,7 @@ final class PackageCommand implements Runnable {
                     timeoutSeconds,
                     null,
                     null));
-        return new TaskPrinter(
-                    api,
-                    spec.commandLine().getOut(),
-                    spec.commandLine().getErr(),
-                    follow.progressEvery())
-                .follow(task)
-            ? 0
-            : 1;
+        return follow.toEnd(api, task, spec);
       }
     }
   }

@@ -32,14 +32,7 @@ import picocli.CommandLine.Parameters;
       ProjectCommand.Delete.class,
       ProjectVariableCommand.class
     })
-final class ProjectCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ProjectCommand extends CommandGroup {
   static void print(PrintWriter out, ProjectView project) {
     out.println(
         "Project "
@@ -62,33 +55,21 @@ final class ProjectCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every project.")
-  static final class ListProjects implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListProjects extends ApiCommand {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.projects().forEach(p -> print(spec.commandLine().getOut(), p));
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.projects().forEach(p -> print(out, p));
     }
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "A project's process.")
-  static final class Show implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Show extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "NAME")
     String name;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.project(name));
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.project(name));
     }
   }
 
@@ -96,23 +77,10 @@ final class ProjectCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Creates a project from its definition file.")
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
-    @Option(names = "--file", required = true, description = "The project definition (JSON).")
-    Path file;
-
+  static final class Create extends FromDefinitionFile {
     @Override
-    public Integer call() throws IOException {
-      ProcessFile process = ProcessFile.read(file);
-      ProjectRequest request = process.request();
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.createProject(request));
-        return 0;
-      } catch (ApiException refused) {
-        throw process.located(refused);
-      }
+    ProjectView send(ApiClient api, ProjectRequest request) {
+      return api.createProject(request);
     }
   }
 
@@ -120,22 +88,36 @@ final class ProjectCommand implements Runnable {
       name = "update",
       mixinStandardHelpOptions = true,
       description = "Replaces a project's definition; releases made before keep theirs.")
-  static final class Update implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Update extends FromDefinitionFile {
     @Parameters(arity = "1", paramLabel = "NAME")
     String name;
 
+    @Override
+    ProjectView send(ApiClient api, ProjectRequest request) {
+      return api.replaceProject(name, request);
+    }
+  }
+
+  /**
+   * Create and update: the definition file is read and checked before the server is called, and a
+   * refusal of its content points at the place in the file it names.
+   */
+  abstract static class FromDefinitionFile implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ServerOptions server;
+
     @Option(names = "--file", required = true, description = "The project definition (JSON).")
     Path file;
+
+    /** Sends the definition and returns the project as the server stored it. */
+    abstract ProjectView send(ApiClient api, ProjectRequest request);
 
     @Override
     public Integer call() throws IOException {
       ProcessFile process = ProcessFile.read(file);
       ProjectRequest request = process.request();
       try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.replaceProject(name, request));
+        print(spec.commandLine().getOut(), send(api, request));
         return 0;
       } catch (ApiException refused) {
         throw process.located(refused);
@@ -147,21 +129,14 @@ final class ProjectCommand implements Runnable {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = "Deletes a project that has no releases.")
-  static final class Delete implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Delete extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "NAME")
     String name;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.deleteProject(name);
-        spec.commandLine().getOut().println("Deleted project " + name);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.deleteProject(name);
+      out.println("Deleted project " + name);
     }
   }
 }

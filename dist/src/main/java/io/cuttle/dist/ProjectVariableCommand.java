@@ -19,14 +19,7 @@ import picocli.CommandLine.Parameters;
       ProjectVariableCommand.Add.class,
       ProjectVariableCommand.Delete.class
     })
-final class ProjectVariableCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ProjectVariableCommand extends CommandGroup {
   static String describe(VariableView v) {
     return v.id()
         + "  "
@@ -41,21 +34,13 @@ final class ProjectVariableCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "Sensitive values read ********.")
-  static final class ListVariables implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListVariables extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "PROJECT")
     String project;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        api.variables(project).forEach(v -> out.println(describe(v)));
-        out.flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.variables(project).forEach(v -> out.println(describe(v)));
     }
   }
 
@@ -133,10 +118,7 @@ final class ProjectVariableCommand implements Runnable {
       name = "delete",
       mixinStandardHelpOptions = true,
       description = "Deletes a variable by id.")
-  static final class Delete implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Delete extends ApiCommand {
     @Parameters(index = "0", paramLabel = "PROJECT")
     String project;
 
@@ -144,13 +126,9 @@ final class ProjectVariableCommand implements Runnable {
     String id;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.deleteVariable(project, id);
-        spec.commandLine().getOut().println("Deleted variable " + id);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.deleteVariable(project, id);
+      out.println("Deleted variable " + id);
     }
   }
 }

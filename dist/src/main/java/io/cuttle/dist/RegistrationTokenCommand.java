@@ -6,8 +6,6 @@ import io.cuttle.wire.api.RegistrationTokenView;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,14 +20,7 @@ import picocli.CommandLine.Parameters;
       RegistrationTokenCommand.ListTokens.class,
       RegistrationTokenCommand.Revoke.class
     })
-final class RegistrationTokenCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class RegistrationTokenCommand extends CommandGroup {
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
@@ -37,10 +28,7 @@ final class RegistrationTokenCommand implements Runnable {
         "Creates a token that registers one tentacle and prints it, this once only.",
         "The tentacle registers with it: cuttle tentacle register --token TOKEN ..."
       })
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Create extends ApiCommand {
     @Option(
         names = "--expires-in-seconds",
         paramLabel = "SECONDS",
@@ -48,21 +36,16 @@ final class RegistrationTokenCommand implements Runnable {
     Long expiresInSeconds;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        RegistrationToken token = api.createRegistrationToken(expiresInSeconds);
-        out.println(
-            "Registration token "
-                + token.id()
-                + ", valid for one registration until "
-                + Instant.ofEpochMilli(token.expiresAt())
-                + ":");
-        out.println(token.token());
-        out.println("Store it now: the server keeps only its hash, so it cannot be shown again.");
-        out.flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      RegistrationToken token = api.createRegistrationToken(expiresInSeconds);
+      out.println(
+          "Registration token "
+              + token.id()
+              + ", valid for one registration until "
+              + Instant.ofEpochMilli(token.expiresAt())
+              + ":");
+      out.println(token.token());
+      out.println("Store it now: the server keeps only its hash, so it cannot be shown again.");
     }
   }
 
@@ -70,24 +53,16 @@ final class RegistrationTokenCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "Lists registration tokens (never their values), newest first.")
-  static final class ListTokens implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListTokens extends ApiCommand {
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        List<RegistrationTokenView> tokens = api.registrationTokens();
-        long now = System.currentTimeMillis();
-        for (RegistrationTokenView token : tokens) {
-          out.printf("%s  by %-12s  %s%n", token.id(), token.createdBy(), stateOf(token, now));
-        }
-        if (tokens.isEmpty()) {
-          out.println("No registration tokens.");
-        }
-        out.flush();
-        return 0;
+    void run(ApiClient api, PrintWriter out) {
+      List<RegistrationTokenView> tokens = api.registrationTokens();
+      long now = System.currentTimeMillis();
+      for (RegistrationTokenView token : tokens) {
+        out.printf("%s  by %-12s  %s%n", token.id(), token.createdBy(), stateOf(token, now));
+      }
+      if (tokens.isEmpty()) {
+        out.println("No registration tokens.");
       }
     }
 
@@ -107,21 +82,14 @@ final class RegistrationTokenCommand implements Runnable {
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = "Revokes a registration token not yet used, so it registers nothing.")
-  static final class Revoke implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Revoke extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "TOKEN_ID", description = "The token's id (R-...).")
     String id;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.revokeRegistrationToken(id);
-        spec.commandLine().getOut().println("Revoked registration token " + id);
-        spec.commandLine().getOut().flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.revokeRegistrationToken(id);
+      out.println("Revoked registration token " + id);
     }
   }
 }

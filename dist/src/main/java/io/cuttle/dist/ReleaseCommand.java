@@ -6,8 +6,6 @@ import io.cuttle.wire.api.ReleaseView;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,14 +14,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Releases: a project's process and variables fixed under a version.",
     subcommands = {ReleaseCommand.Create.class, ReleaseCommand.ListReleases.class})
-final class ReleaseCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ReleaseCommand extends CommandGroup {
   static void print(PrintWriter out, ReleaseView release) {
     out.println(
         "Release "
@@ -56,10 +47,7 @@ final class ReleaseCommand implements Runnable {
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Snapshots the project's process and variables as they are now.")
-  static final class Create implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Create extends ApiCommand {
     @Option(names = "--project", required = true)
     String project;
 
@@ -75,30 +63,19 @@ final class ReleaseCommand implements Runnable {
     Map<String, String> packages = Map.of();
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(
-            spec.commandLine().getOut(),
-            api.createRelease(project, new CreateReleaseRequest(version, packages)));
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.createRelease(project, new CreateReleaseRequest(version, packages)));
     }
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Newest first.")
-  static final class ListReleases implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class ListReleases extends ApiCommand {
     @Option(names = "--project", required = true)
     String project;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        api.releases(project).forEach(r -> print(spec.commandLine().getOut(), r));
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      api.releases(project).forEach(r -> print(out, r));
     }
   }
 }

@@ -78,14 +78,7 @@ final class ScriptCommand implements Callable<Integer> {
                   timeoutSeconds,
                   mutex,
                   allowConcurrency));
-      return new TaskPrinter(
-                  api,
-                  spec.commandLine().getOut(),
-                  spec.commandLine().getErr(),
-                  follow.progressEvery())
-              .follow(task)
-          ? 0
-          : 1;
+      return follow.toEnd(api, task, spec);
     }
   }
 }

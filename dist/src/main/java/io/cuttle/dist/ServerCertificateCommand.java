@@ -4,8 +4,6 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.ServerCertificateStatus;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,28 +20,15 @@ import picocli.CommandLine.Option;
       ServerCertificateCommand.New.class,
       ServerCertificateCommand.Activate.class
     })
-final class ServerCertificateCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class ServerCertificateCommand extends CommandGroup {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
       description = "Shows the current and next certificates and which tentacles lack the next.")
-  static final class Status implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Status extends ApiCommand {
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.serverCertificate());
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.serverCertificate());
     }
   }
 
@@ -55,25 +40,17 @@ final class ServerCertificateCommand implements Runnable {
         "Tentacles pin it on their next poll; the server keeps presenting the current one until "
             + "'activate'."
       })
-  static final class New implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class New extends ApiCommand {
     @Option(
         names = "--previous",
         description = "Rotate back: the next certificate is the one the last 'activate' replaced.")
     boolean previous;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        PrintWriter out = spec.commandLine().getOut();
-        print(out, api.createNextServerCertificate(previous));
-        out.println("Activate it once every online tentacle holds it ('status' shows who does):");
-        out.println("  cuttle server-certificate activate");
-        out.flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.createNextServerCertificate(previous));
+      out.println("Activate it once every online tentacle holds it ('status' shows who does):");
+      out.println("  cuttle server-certificate activate");
     }
   }
 
@@ -85,10 +62,7 @@ final class ServerCertificateCommand implements Runnable {
         "Refused while an online tentacle does not hold it yet, unless --force. The replaced "
             + "certificate is kept in the data directory (identity-previous/)."
       })
-  static final class Activate implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Activate extends ApiCommand {
     @Option(
         names = "--force",
         description =
@@ -97,14 +71,9 @@ final class ServerCertificateCommand implements Runnable {
     boolean force;
 
     @Override
-    public Integer call() {
-      try (ApiClient api = server.connect()) {
-        PrintWriter out = spec.commandLine().getOut();
-        print(out, api.activateServerCertificate(force));
-        out.println("Clients that pass --server-thumbprint must pass the new current one now.");
-        out.flush();
-        return 0;
-      }
+    void run(ApiClient api, PrintWriter out) {
+      print(out, api.activateServerCertificate(force));
+      out.println("Clients that pass --server-thumbprint must pass the new current one now.");
     }
   }
 

@@ -16,14 +16,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Acts on tasks already started.",
     subcommands = {TaskCommand.Watch.class, TaskCommand.Cancel.class, TaskCommand.Retry.class})
-final class TaskCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+final class TaskCommand extends CommandGroup {
   @Command(
       name = "watch",
       mixinStandardHelpOptions = true,
@@ -45,14 +38,7 @@ final class TaskCommand implements Runnable {
     @Override
     public Integer call() throws InterruptedException {
       try (ApiClient api = server.connect()) {
-        return new TaskPrinter(
-                    api,
-                    spec.commandLine().getOut(),
-                    spec.commandLine().getErr(),
-                    follow.progressEvery())
-                .follow(api.task(taskId))
-            ? 0
-            : 1;
+        return follow.toEnd(api, api.task(taskId), spec);
       }
     }
   }
@@ -64,31 +50,22 @@ final class TaskCommand implements Runnable {
         "Cancels every target of a task that has not finished: queued ones at once, running ones "
             + "as soon as their tentacle has killed the script and everything it started."
       })
-  static final class Cancel implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin ServerOptions server;
-
+  static final class Cancel extends ApiCommand {
     @Parameters(arity = "1", paramLabel = "TASK_ID", description = "The task, e.g. K-...")
     String taskId;
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (ApiClient api = server.connect()) {
-        TaskView task = api.cancel(taskId);
-        out.println("Task " + task.id() + ": " + task.state());
-        for (TargetView target : task.targets()) {
-          out.println(
-              "  "
-                  + TerminalText.field(target.tentacleName())
-                  + "  "
-                  + (target.state().finished()
-                      ? TaskPrinter.outcome(target)
-                      : target.state() + ": " + TerminalText.field(target.message())));
-        }
-        out.flush();
-        return 0;
+    void run(ApiClient api, PrintWriter out) {
+      TaskView task = api.cancel(taskId);
+      out.println("Task " + task.id() + ": " + task.state());
+      for (TargetView target : task.targets()) {
+        out.println(
+            "  "
+                + TerminalText.field(target.tentacleName())
+                + "  "
+                + (target.state().finished()
+                    ? TaskPrinter.outcome(target)
+                    : target.state() + ": " + TerminalText.field(target.message())));
       }
     }
   }
@@ -128,10 +105,7 @@ final class TaskCommand implements Runnable {
           out.flush();
           return 0;
         }
-        return new TaskPrinter(api, out, spec.commandLine().getErr(), follow.progressEvery())
-                .follow(task)
-            ? 0
-            : 1;
+        return follow.toEnd(api, task, spec);
       }
     }
   }

@@ -122,25 +122,12 @@ class StandaloneRouterTest {
       // tentacles' connections for a second; the new one takes the port meanwhile.
       CompletableFuture<Void> draining =
           CompletableFuture.runAsync(() -> first.closeGracefully(Duration.ofSeconds(1)));
-      try (RouterServer second = startWhenPortIsFree(config)) {
+      try (RouterServer second = Routers.startWhenPortIsFree(config)) {
         draining.get();
         assertRanEverywhere(fleet, fleet.runScript(SLOW_SCRIPT, names, 60L), names);
         assertThat(second.metrics().routed("polling")).isGreaterThanOrEqualTo(names.size());
       }
     }
-  }
-
-  private static RouterServer startWhenPortIsFree(RouterFile config) {
-    RouterServer[] started = new RouterServer[1];
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              started[0] = RouterServer.start(config.router());
-              return true;
-            });
-    return started[0];
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.cuttle.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuttle.testkit.ClientHellos;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -3,6 +3,7 @@ package io.cuttle.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cuttle.router.admin.AdminServer;
+import io.cuttle.testkit.ClientHellos;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,6 +2,7 @@ package io.cuttle.dist.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import io.cuttle.dist.Routers;
 import io.cuttle.dist.TestFleet;
 import io.cuttle.router.RouterServer;
 import io.cuttle.router.config.RouterFile;
@@ -51,7 +52,7 @@ class RestartMidTaskTest {
         awaitLines(fleet, task, 5);
 
         router.close();
-        router = startWhenPortIsFree(config);
+        router = Routers.startWhenPortIsFree(config);
         awaitLines(fleet, task, 15);
         routerToServer.resetAll();
 
@@ -73,19 +74,6 @@ class RestartMidTaskTest {
           - { name: polling, sni: polling.localhost, polling: true, upstream: polling }
         """
             .formatted(routerPort, serverPort));
-  }
-
-  private static RouterServer startWhenPortIsFree(RouterFile config) {
-    RouterServer[] started = new RouterServer[1];
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              started[0] = RouterServer.start(config.router());
-              return true;
-            });
-    return started[0];
   }
 
   private static void awaitLines(TestFleet fleet, String task, int lines) {

@@ -57,21 +57,26 @@ public final class ProjectStore {
   }
 
   public void insert(Handle h, ProjectView project, long now) {
-    h.createUpdate(
-            "INSERT INTO projects (id, name, description, process, created_at, updated_at)"
-                + " VALUES (:id, :name, :description, :process, :now, :now)")
-        .bind("id", project.id())
-        .bind("name", project.name())
-        .bind("description", project.description())
-        .bind("process", StoredJson.write(project.steps()))
-        .bind("now", now)
-        .execute();
+    write(
+        h,
+        "INSERT INTO projects (id, name, description, process, created_at, updated_at)"
+            + " VALUES (:id, :name, :description, :process, :now, :now)",
+        project,
+        now);
   }
 
   public void update(Handle h, ProjectView project, long now) {
-    h.createUpdate(
-            "UPDATE projects SET name = :name, description = :description, process = :process,"
-                + " updated_at = :now WHERE id = :id")
+    write(
+        h,
+        "UPDATE projects SET name = :name, description = :description, process = :process,"
+            + " updated_at = :now WHERE id = :id",
+        project,
+        now);
+  }
+
+  /** Runs {@code sql} with the project's columns and the time bound to their names. */
+  private static void write(Handle h, String sql, ProjectView project, long now) {
+    h.createUpdate(sql)
         .bind("id", project.id())
         .bind("name", project.name())
         .bind("description", project.description())

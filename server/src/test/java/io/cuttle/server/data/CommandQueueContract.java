@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cuttle.server.ServerConfig;
 import io.cuttle.wire.api.CommandState;
-import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TaskState;
 import io.cuttle.wire.polling.v1.Command;
@@ -51,21 +50,7 @@ abstract class CommandQueueContract {
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     for (String id : List.of("T-a", "T-b")) {
       TentacleRecord record =
-          new TentacleRecord(
-              id,
-              id,
-              (id.equals("T-a") ? "A" : "B").repeat(64),
-              "Dev",
-              List.of(),
-              CommsStyle.LEGACY_PORT,
-              "https://localhost:1",
-              "1",
-              List.of(),
-              null,
-              0,
-              null,
-              null,
-              null);
+          TestTentacles.record(id, id, (id.equals("T-a") ? "A" : "B").repeat(64), "Dev", List.of());
       database.jdbi().useHandle(h -> tentacles.save(h, record, false));
     }
   }

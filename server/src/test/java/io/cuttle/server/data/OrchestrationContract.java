@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuttle.server.ServerConfig;
 import io.cuttle.wire.api.CommandState;
-import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
 import io.cuttle.wire.api.TargetView;
 import io.cuttle.wire.api.TaskState;
@@ -49,21 +48,8 @@ abstract class OrchestrationContract {
     TentacleStore tentacles = new TentacleStore(database.jdbi());
     for (String name : List.of("t-1", "t-2", "t-3")) {
       TentacleRecord record =
-          new TentacleRecord(
-              "T-" + name,
-              name,
-              name.substring(2).repeat(64),
-              "Test",
-              List.of("web"),
-              CommsStyle.LEGACY_PORT,
-              "https://localhost:1",
-              "1",
-              List.of(),
-              null,
-              0,
-              null,
-              null,
-              null);
+          TestTentacles.record(
+              "T-" + name, name, name.substring(2).repeat(64), "Test", List.of("web"));
       database.jdbi().useHandle(h -> tentacles.save(h, record, false));
     }
   }

@@ -8,13 +8,12 @@ import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.Secrets;
 import io.cuttle.server.data.TaskStore;
-import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
+import io.cuttle.server.data.TestTentacles;
 import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.packages.PackageUsage;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.wire.api.CommandState;
-import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
 import io.cuttle.wire.polling.v1.Command;
 import io.cuttle.wire.polling.v1.RunScript;
@@ -72,21 +71,7 @@ class TaskEngineAfterOutageTest {
             h ->
                 tentacles.save(
                     h,
-                    new TentacleRecord(
-                        "T-a",
-                        "web-1",
-                        "A".repeat(64),
-                        "Dev",
-                        List.of(),
-                        CommsStyle.LEGACY_PORT,
-                        "https://localhost:1",
-                        "1",
-                        List.of(),
-                        null,
-                        0,
-                        null,
-                        null,
-                        null),
+                    TestTentacles.record("T-a", "web-1", "A".repeat(64), "Dev", List.of()),
                     false));
     long now = clock.millis();
     database

@@ -13,16 +13,11 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.RequestHeadersBuilder;
 import io.cuttle.server.CuttleServer;
-import io.cuttle.server.ServerConfig;
-import io.cuttle.server.ServerConfigBuilder;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /** Raw HTTPS calls to a test server's REST API, with or without a key, and their problem texts. */
 final class ApiCaller implements AutoCloseable {
@@ -113,28 +108,32 @@ final class ApiCaller implements AutoCloseable {
     return JSON.readTree(response.contentUtf8());
   }
 
+  /** The JSON of a successful (2xx) answer, checking it is one. */
+  static JsonNode ok(AggregatedHttpResponse response) throws Exception {
+    assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);
+    return json(response);
+  }
+
+  /** The audit entries as "actor | action | target", newest first. */
+  List<String> audit() throws Exception {
+    List<String> entries = new ArrayList<>();
+    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
+      entries.add(
+          e.get("actor").asText()
+              + " | "
+              + e.get("action").asText()
+              + " | "
+              + e.get("target").asText());
+    }
+    return entries;
+  }
+
   /** The detail of an RFC 9457 problem answer, checking it is one and matches the status. */
   static String problem(AggregatedHttpResponse response) throws Exception {
     assertThat(response.contentType()).hasToString("application/problem+json");
     JsonNode problem = json(response);
     assertThat(problem.get("status").asInt()).isEqualTo(response.status().code());
     return problem.get("detail").asText();
-  }
-
-  /** A server on loopback ephemeral ports with short polls, configured further by {@code extra}. */
-  static CuttleServer startServer(Path data, UnaryOperator<ServerConfigBuilder> extra)
-      throws IOException {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    return CuttleServer.start(
-        extra
-            .apply(
-                ServerConfig.builder()
-                    .dataDirectory(data)
-                    .publicAddress(new InetSocketAddress(loopback, 0))
-                    .legacyPollingAddress(new InetSocketAddress(loopback, 0))
-                    .pollWait(Duration.ofSeconds(5))
-                    .silenceTimeout(Duration.ofSeconds(30)))
-            .build());
   }
 
   @Override

@@ -2,37 +2,23 @@ package io.cuttle.server.web;
 
 import static io.cuttle.server.web.ApiCaller.json;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
+import static io.cuttle.server.web.TentacleRegistrations.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST API refuses bad input with a problem document that says why, and stores nothing. */
 class ApiTest {
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse call(
       HttpMethod method, String path, String key, String body) {
@@ -41,19 +27,6 @@ class ApiTest {
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
-  }
-
-  private static String registration(String name, String thumbprint) {
-    return "{\"name\":\""
-        + name
-        + "\",\"thumbprint\":\""
-        + thumbprint
-        + "\",\"environment\":\"Dev\","
-        + "\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}";
-  }
-
-  private static String newThumbprint() {
-    return SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
   }
 
   @Test

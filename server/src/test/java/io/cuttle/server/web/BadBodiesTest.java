@@ -8,13 +8,11 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
 import io.cuttle.server.CuttleServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every kind of bad body on a representative set of write routes: each is refused with a problem
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * route's list shows is the same after as before.
  */
 class BadBodiesTest {
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
 
@@ -72,8 +70,6 @@ class BadBodiesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
     assertThat(
             api.admin(
                     HttpMethod.POST,
@@ -83,12 +79,6 @@ class BadBodiesTest {
                 .status()
                 .code())
         .isEqualTo(201);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
   }
 
   @Test

@@ -1,13 +1,13 @@
 package io.cuttle.server.web;
 
-import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.ok;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.data.Secrets;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.h2.tools.Script;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,29 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * bad input refused with a problem that says why and nothing stored.
  */
 class DeploymentModelApiTest {
-  @TempDir static Path data;
-  private static CuttleServer server;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
-  }
-
-  private static JsonNode ok(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);
-    return json(response);
   }
 
   private static void refused(AggregatedHttpResponse response, int status, String expected)
@@ -65,20 +46,11 @@ class DeploymentModelApiTest {
   }
 
   private static void registerTentacle(String name, String environment, String role) {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     AggregatedHttpResponse response =
         admin(
             HttpMethod.POST,
             "/api/tentacles",
-            "{\"name\":\""
-                + name
-                + "\",\"thumbprint\":\""
-                + thumbprint
-                + "\",\"environment\":\""
-                + environment
-                + "\",\"roles\":[\""
-                + role
-                + "\"],\"commsStyle\":\"LEGACY_PORT\",\"commsAddress\":\"https://localhost:10943\"}");
+            TentacleRegistrations.registration(name, newThumbprint(), environment, role));
     assertThat(response.status().code()).as(response.contentUtf8()).isEqualTo(200);
   }
 
@@ -334,7 +306,7 @@ class DeploymentModelApiTest {
   void sensitiveValuesAreStoredOnlyEncryptedUnderAnOwnerOnlyKey(@TempDir Path own)
       throws Exception {
     String secret = "s3cr3t-" + System.nanoTime();
-    try (CuttleServer alone = ApiCaller.startServer(own, b -> b);
+    try (CuttleServer alone = ServerPerClass.start(own, b -> b);
         ApiCaller caller = new ApiCaller(alone)) {
       ok(
           caller.admin(

@@ -7,14 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
-import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Health checks through the REST API, for what needs no running tentacle: tentacles that never
@@ -22,35 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  * end with real tentacles (dist HealthCheckTest).
  */
 class HealthCheckApiTest {
-  @TempDir static Path data;
-  private static CuttleServer server;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static ApiCaller api;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
     for (String name : List.of("hc-web-1", "hc-db-1")) {
       AggregatedHttpResponse registered =
           api.admin(
               HttpMethod.POST,
               "/api/tentacles",
-              "{\"name\":\""
-                  + name
-                  + "\",\"thumbprint\":\""
-                  + SelfSignedCertificates.create("t", List.of()).thumbprint()
-                  + "\",\"environment\":\"Dev\",\"roles\":[\""
-                  + (name.contains("web") ? "web" : "db")
-                  + "\"],\"commsStyle\":\"LEGACY_PORT\","
-                  + "\"commsAddress\":\"https://localhost:10943\"}");
+              TentacleRegistrations.registration(
+                  name,
+                  TentacleRegistrations.newThumbprint(),
+                  "Dev",
+                  name.contains("web") ? "web" : "db"));
       assertThat(registered.status().code()).as(registered.contentUtf8()).isEqualTo(200);
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
   }
 
   @Test

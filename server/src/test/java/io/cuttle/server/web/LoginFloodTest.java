@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,10 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A flood of logins through the public port: the client's budget runs out, and authenticated calls
@@ -28,22 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginFloodTest {
   private static final int FLOODERS = 24;
   private static final int LOGINS_EACH = 6;
-  @TempDir static Path data;
-  private static CuttleServer server;
+  private static final Clock STILL =
+      Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
+
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass(b -> b.clock(STILL));
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Clock still = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
-    server = ApiCaller.startServer(data, b -> b.clock(still));
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   @Test
   void aLoginFloodIsThrottledPerAddressWhileAuthenticatedCallsAnswer() throws Exception {

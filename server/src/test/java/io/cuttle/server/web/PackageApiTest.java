@@ -7,17 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code /api/packages} over HTTPS: pushes are streamed past the API's usual 1 MiB limit up to the
@@ -26,21 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageApiTest {
   private static final int MAX_PACKAGE_BYTES = 2 * 1024 * 1024;
 
-  @TempDir static Path data;
+  @RegisterExtension
+  static final ServerPerClass cuttle =
+      new ServerPerClass(b -> b.maxPackageBytes(MAX_PACKAGE_BYTES));
+
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b.maxPackageBytes(MAX_PACKAGE_BYTES));
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static byte[] zipLike(int size, byte fill) {
     byte[] bytes = new byte[size];
@@ -99,7 +87,8 @@ class PackageApiTest {
         .contains("--max-package-mb");
     assertThat(api.admin(HttpMethod.GET, "/api/packages/Too.Big/1.0.0", null).status().code())
         .isEqualTo(404);
-    try (Stream<Path> incoming = Files.list(data.resolve("packages").resolve("incoming"))) {
+    try (Stream<Path> incoming =
+        Files.list(cuttle.data().resolve("packages").resolve("incoming"))) {
       assertThat(incoming).isEmpty();
     }
   }
@@ -198,6 +187,7 @@ class PackageApiTest {
 
   /** Every path under the server's data folder but the database's own files, which change. */
   private static List<String> filesOutsideTheDatabase() throws java.io.IOException {
+    Path data = cuttle.data();
     try (Stream<Path> all = Files.walk(data)) {
       return all.map(p -> data.relativize(p).toString())
           .filter(p -> !p.endsWith(".db") && !p.contains(".db."))
@@ -208,16 +198,12 @@ class PackageApiTest {
 
   @Test
   void deployingNeedsAStoredPackageAndTentaclesThatReportedTheyCanExtractIt() throws Exception {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     assertThat(
             api.admin(
                     HttpMethod.POST,
                     "/api/tentacles",
-                    "{\"name\":\"silent\",\"thumbprint\":\""
-                        + thumbprint
-                        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],"
-                        + "\"commsStyle\":\"LEGACY_PORT\","
-                        + "\"commsAddress\":\"https://localhost:10943\"}")
+                    TentacleRegistrations.registration(
+                        "silent", TentacleRegistrations.newThumbprint()))
                 .status()
                 .code())
         .isEqualTo(200);

@@ -1,20 +1,16 @@
 package io.cuttle.server.web;
 
-import static io.cuttle.server.web.ApiCaller.json;
+import static io.cuttle.server.web.ApiCaller.ok;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Package steps and the dashboard over the REST API: releases pin a stored package version, a
@@ -24,26 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PackageStepApiTest {
   private static final byte[] ZIP = {'P', 'K', 3, 4, 0, 0, 0, 0};
 
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
-
-  private static JsonNode ok(AggregatedHttpResponse response) throws Exception {
-    assertThat(response.status().code()).as(response.contentUtf8()).isBetween(200, 299);
-    return json(response);
-  }
 
   private static void refused(AggregatedHttpResponse response, int status, String expected)
       throws Exception {
@@ -73,19 +52,11 @@ class PackageStepApiTest {
   }
 
   private static void registerSilentTentacle(String name, String environment) throws Exception {
-    String thumbprint = SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
     ok(
         admin(
             HttpMethod.POST,
             "/api/tentacles",
-            "{\"name\":\""
-                + name
-                + "\",\"thumbprint\":\""
-                + thumbprint
-                + "\",\"environment\":\""
-                + environment
-                + "\",\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\","
-                + "\"commsAddress\":\"https://localhost:10943\"}"));
+            TentacleRegistrations.registration(name, newThumbprint(), environment, "web")));
   }
 
   private static JsonNode packageStep(JsonNode release) {

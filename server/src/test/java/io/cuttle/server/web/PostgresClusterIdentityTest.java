@@ -58,7 +58,7 @@ class PostgresClusterIdentityTest {
   }
 
   private CuttleServer startNode(String name) throws Exception {
-    return ApiCaller.startServer(
+    return ServerPerClass.start(
         dir.resolve(name),
         b ->
             b.database(postgres.server().jdbcUrl(), postgres.server().user(), null)

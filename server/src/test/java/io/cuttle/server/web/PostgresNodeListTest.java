@@ -33,7 +33,7 @@ class PostgresNodeListTest {
   @TempDir Path dir;
 
   private CuttleServer startNode(String name) throws Exception {
-    return ApiCaller.startServer(
+    return ServerPerClass.start(
         dir.resolve(name),
         b ->
             b.database(postgres.server().jdbcUrl(), postgres.server().user(), null)

@@ -2,15 +2,15 @@ package io.cuttle.server.web;
 
 import static io.cuttle.server.web.ApiCaller.json;
 import static io.cuttle.server.web.ApiCaller.problem;
+import static io.cuttle.server.web.TentacleRegistrations.newThumbprint;
+import static io.cuttle.server.web.TentacleRegistrations.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.common.pki.SelfSignedCertificates;
 import io.cuttle.server.CuttleServer;
 import io.cuttle.server.ShiftedClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One-time registration tokens and deregistration through the REST API. The server's clock can be
@@ -30,28 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistrationLifecycleApiTest {
   private static final ShiftedClock CLOCK = new ShiftedClock();
-  @TempDir static Path data;
+
+  @RegisterExtension
+  static final ServerPerClass cuttle =
+      new ServerPerClass(
+          b ->
+              // Long enough that moving the clock never fails the queued command of a test.
+              b.pickupTimeout(Duration.ofDays(365))
+                  .silenceTimeout(Duration.ofDays(365))
+                  .clock(CLOCK));
+
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        ApiCaller.startServer(
-            data,
-            b ->
-                // Long enough that moving the clock never fails the queued command of a test.
-                b.pickupTimeout(Duration.ofDays(365))
-                    .silenceTimeout(Duration.ofDays(365))
-                    .clock(CLOCK));
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse call(
       HttpMethod method, String path, String key, String body) {
@@ -60,19 +48,6 @@ class RegistrationLifecycleApiTest {
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
-  }
-
-  private static String registration(String name, String thumbprint) {
-    return "{\"name\":\""
-        + name
-        + "\",\"thumbprint\":\""
-        + thumbprint
-        + "\",\"environment\":\"Dev\",\"roles\":[\"web\"],\"commsStyle\":\"LEGACY_PORT\","
-        + "\"commsAddress\":\"https://localhost:10943\"}";
-  }
-
-  private static String newThumbprint() {
-    return SelfSignedCertificates.create("t", List.of()).thumbprint().toString();
   }
 
   private static String newToken(String body) throws Exception {
@@ -297,7 +272,7 @@ class RegistrationLifecycleApiTest {
   private static void setNextThumbprint(String name, String next) throws Exception {
     try (var db =
             java.sql.DriverManager.getConnection(
-                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+                io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "");
         var update =
             db.prepareStatement("UPDATE tentacles SET next_thumbprint = ? WHERE name = ?")) {
       update.setString(1, next);
@@ -309,7 +284,7 @@ class RegistrationLifecycleApiTest {
   private static String nextThumbprint(String name) throws Exception {
     try (var db =
             java.sql.DriverManager.getConnection(
-                io.cuttle.server.data.Database.embeddedUrl(data), "", "");
+                io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "");
         var query = db.prepareStatement("SELECT next_thumbprint FROM tentacles WHERE name = ?")) {
       query.setString(1, name);
       var rows = query.executeQuery();
@@ -352,7 +327,7 @@ class RegistrationLifecycleApiTest {
     String token = body.get("token").asText();
     try (var db =
         java.sql.DriverManager.getConnection(
-            io.cuttle.server.data.Database.embeddedUrl(data), "", "")) {
+            io.cuttle.server.data.Database.embeddedUrl(cuttle.data()), "", "")) {
       var rows = db.createStatement().executeQuery("SELECT token_hash FROM registration_tokens");
       while (rows.next()) {
         assertThat(rows.getString(1)).doesNotContain(token.substring("cuttle_rt_".length()));

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,7 +34,7 @@ class ResponseRulesTest {
   private static final String SECRET_API_KEY = "x-api-key-secret-9a7d2b";
   private static final String SECRET_COOKIE = "cookie-secret-77e3a1";
 
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
   private static final ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -46,14 +45,10 @@ class ResponseRulesTest {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
     log.start();
     root.addAppender(log);
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
   }
 
   @AfterAll
   static void stop() {
-    api.close();
-    server.close();
     ((LoggerContext) LoggerFactory.getILoggerFactory())
         .getLogger(Logger.ROOT_LOGGER_NAME)
         .detachAppender(log);

@@ -3,9 +3,9 @@ package io.cuttle.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.router.ClientHellos;
 import io.cuttle.router.SlowClients;
 import io.cuttle.server.CuttleServer;
+import io.cuttle.testkit.ClientHellos;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +23,9 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow-loris clients on every port of a server: fifty connect and then send nothing, or trickle
@@ -54,29 +51,17 @@ class SlowClientsTest {
   private static final Duration TICK = Duration.ofMillis(300);
   private static final int CROWD = 50;
 
-  @TempDir static Path data;
+  @RegisterExtension
+  static final ServerPerClass cuttle =
+      new ServerPerClass(
+          b ->
+              b.handshakeTimeout(HANDSHAKE_TIMEOUT)
+                  .pollingIdleTimeout(POLLING_IDLE_TIMEOUT)
+                  .routedPollingAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                  .trustedProxies(List.of("127.0.0.1")));
+
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server =
-        ApiCaller.startServer(
-            data,
-            b ->
-                b.handshakeTimeout(HANDSHAKE_TIMEOUT)
-                    .pollingIdleTimeout(POLLING_IDLE_TIMEOUT)
-                    .routedPollingAddress(
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .trustedProxies(List.of("127.0.0.1")));
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   @Test
   void thePublicPortClosesSilentClientsAndClientHellosThatTrickle() throws Exception {

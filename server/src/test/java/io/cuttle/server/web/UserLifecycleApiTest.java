@@ -8,14 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Disabling, enabling, deleting users and changing their role, through the real API over TLS: a
@@ -25,21 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class UserLifecycleApiTest {
   private static final String PASSWORD = "correct horse battery staple";
-  @TempDir static Path data;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static CuttleServer server;
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
@@ -88,19 +72,6 @@ class UserLifecycleApiTest {
     return null;
   }
 
-  private static List<String> audit() throws Exception {
-    List<String> entries = new ArrayList<>();
-    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
-      entries.add(
-          e.get("actor").asText()
-              + " | "
-              + e.get("action").asText()
-              + " | "
-              + e.get("target").asText());
-    }
-    return entries;
-  }
-
   @Test
   void aDisabledUsersSessionAndKeyStopAtOnceAndSigningInIsRefusedUntilEnabled() throws Exception {
     Person dora = person("dora", "viewer");
@@ -132,7 +103,7 @@ class UserLifecycleApiTest {
     assertThat(byKey(dora)).isEqualTo(200);
     assertThat(bySession(dora)).as("a session disabling ended stays ended").isEqualTo(401);
     assertThat(bySession(new Person("dora", api.login("dora", PASSWORD), null))).isEqualTo(200);
-    assertThat(audit())
+    assertThat(api.audit())
         .contains(
             "admin | POST /api/users/dora/disable | user dora",
             "dora | login refused: disabled | user dora",
@@ -156,7 +127,7 @@ class UserLifecycleApiTest {
     AggregatedHttpResponse again = admin(HttpMethod.DELETE, "/api/users/eve", null);
     assertThat(again.status().code()).isEqualTo(404);
     assertThat(problem(again)).contains("no user named 'eve'");
-    assertThat(audit()).contains("admin | DELETE /api/users/eve | user eve");
+    assertThat(api.audit()).contains("admin | DELETE /api/users/eve | user eve");
   }
 
   @Test

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Users, sessions, roles, API keys, CSRF and the audit log, through the real API over TLS: every
@@ -29,21 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UsersApiTest {
   private static final String PASSWORD = "correct horse battery staple";
-  @TempDir static Path data;
-  private static CuttleServer server;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static ApiCaller api;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
-  }
 
   private static AggregatedHttpResponse admin(HttpMethod method, String path, String body) {
     return api.admin(method, path, body);
@@ -75,20 +58,6 @@ class UsersApiTest {
         .toList();
   }
 
-  /** The audit entries as "actor | action | target", newest first. */
-  private static List<String> audit() throws Exception {
-    List<String> entries = new ArrayList<>();
-    for (JsonNode e : json(admin(HttpMethod.GET, "/api/audit?limit=500", null))) {
-      entries.add(
-          e.get("actor").asText()
-              + " | "
-              + e.get("action").asText()
-              + " | "
-              + e.get("target").asText());
-    }
-    return entries;
-  }
-
   @Test
   void theBootstrapAdminSignsInWithAnHttpOnlySecureStrictCookie() throws Exception {
     AggregatedHttpResponse response = api.attemptLogin("admin", api.adminPassword());
@@ -106,7 +75,7 @@ class UsersApiTest {
     assertThat(json(me).get("csrfToken").asText()).isEqualTo(session.csrfToken());
     assertThat(api.call(HttpMethod.GET, "/api/tentacles", session.read(), null).status().code())
         .isEqualTo(200);
-    assertThat(audit()).contains("admin | login | user admin");
+    assertThat(api.audit()).contains("admin | login | user admin");
   }
 
   @Test
@@ -120,11 +89,11 @@ class UsersApiTest {
     assertThat(unknown.status().code()).isEqualTo(401);
     assertThat(problem(wrong)).isEqualTo("wrong user name or password").isEqualTo(problem(unknown));
     assertThat(wrong.headers().get("set-cookie")).isNull();
-    assertThat(audit())
+    assertThat(api.audit())
         .contains(
             "wrong-pw | login failed | user wrong-pw",
             "nobody-here | login failed: no such user | user nobody-here");
-    assertThat(audit()).noneMatch(e -> e.contains("not the password"));
+    assertThat(api.audit()).noneMatch(e -> e.contains("not the password"));
   }
 
   @Test
@@ -152,7 +121,7 @@ class UsersApiTest {
                 .code())
         .isEqualTo(200);
     api.login("guessed", newPassword);
-    assertThat(audit())
+    assertThat(api.audit())
         .contains(
             "guessed | login failed: locked | user guessed",
             "guessed | login refused: locked | user guessed",
@@ -338,7 +307,7 @@ class UsersApiTest {
     assertThat(again.status().code()).isEqualTo(409);
     assertThat(admin(HttpMethod.DELETE, "/api/api-keys/A-nope", null).status().code())
         .isEqualTo(404);
-    assertThat(audit())
+    assertThat(api.audit())
         .contains("admin | DELETE /api/api-keys/" + id + " | api key " + id + " of admin")
         .anyMatch(e -> e.startsWith("admin | POST /api/api-keys | api key " + id))
         .noneMatch(e -> e.contains(key));
@@ -382,7 +351,7 @@ class UsersApiTest {
     AggregatedHttpResponse after = api.call(HttpMethod.GET, "/api/tentacles", session.read(), null);
     assertThat(after.status().code()).isEqualTo(401);
     assertThat(problem(after)).contains("session has ended");
-    assertThat(audit()).contains("admin | logout | user admin");
+    assertThat(api.audit()).contains("admin | logout | user admin");
   }
 
   @Test

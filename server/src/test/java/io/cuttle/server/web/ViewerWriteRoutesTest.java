@@ -7,15 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
-import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A viewer changes nothing through the API, whichever write route it tries: every route the
@@ -42,43 +40,43 @@ class ViewerWriteRoutesTest {
           "/api/deployments",
           "/api/audit?limit=500");
 
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
+  private static ApiCaller api;
+
   @Test
-  void everyWriteRouteRefusesAViewerAndStoresNothing(@TempDir Path data) throws Exception {
-    try (CuttleServer server = ApiCaller.startServer(data, b -> b);
-        ApiCaller api = new ApiCaller(server)) {
-      AggregatedHttpResponse created =
-          api.admin(
-              HttpMethod.POST,
-              "/api/users",
-              "{\"name\":\"watcher\",\"password\":\"" + PASSWORD + "\",\"role\":\"viewer\"}");
-      assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(201);
-      String key =
-          json(api.admin(
-                  HttpMethod.POST,
-                  "/api/api-keys",
-                  "{\"user\":\"watcher\",\"label\":\"dashboards\"}"))
-              .get("key")
-              .asText();
-      ApiCaller.Session session = api.login("watcher", PASSWORD);
-      List<String> before = state(api);
+  void everyWriteRouteRefusesAViewerAndStoresNothing() throws Exception {
+    AggregatedHttpResponse created =
+        api.admin(
+            HttpMethod.POST,
+            "/api/users",
+            "{\"name\":\"watcher\",\"password\":\"" + PASSWORD + "\",\"role\":\"viewer\"}");
+    assertThat(created.status().code()).as(created.contentUtf8()).isEqualTo(201);
+    String key =
+        json(api.admin(
+                HttpMethod.POST,
+                "/api/api-keys",
+                "{\"user\":\"watcher\",\"label\":\"dashboards\"}"))
+            .get("key")
+            .asText();
+    ApiCaller.Session session = api.login("watcher", PASSWORD);
+    List<String> before = state(api);
 
-      List<String> writes = writeRoutes(api);
-      for (String route : writes) {
-        HttpMethod method = HttpMethod.valueOf(route.substring(0, route.indexOf(' ')));
-        String path = route.substring(route.indexOf(' ') + 1);
-        for (AggregatedHttpResponse refused :
-            List.of(
-                api.call(method, path, key, "{}"), api.call(method, path, session.write(), "{}"))) {
-          assertThat(refused.status().code()).as(route).isEqualTo(403);
-          assertThat(problem(refused))
-              .as(route)
-              .contains("'watcher' has the viewer role, which can read but not change anything");
-        }
+    List<String> writes = writeRoutes(api);
+    for (String route : writes) {
+      HttpMethod method = HttpMethod.valueOf(route.substring(0, route.indexOf(' ')));
+      String path = route.substring(route.indexOf(' ') + 1);
+      for (AggregatedHttpResponse refused :
+          List.of(
+              api.call(method, path, key, "{}"), api.call(method, path, session.write(), "{}"))) {
+        assertThat(refused.status().code()).as(route).isEqualTo(403);
+        assertThat(problem(refused))
+            .as(route)
+            .contains("'watcher' has the viewer role, which can read but not change anything");
       }
-
-      assertThat(writes).as("the walk found the API's write routes").hasSizeGreaterThan(20);
-      assertThat(state(api)).isEqualTo(before);
     }
+
+    assertThat(writes).as("the walk found the API's write routes").hasSizeGreaterThan(20);
+    assertThat(state(api)).isEqualTo(before);
   }
 
   /** Every write operation the DocService lists, with each path parameter filled in. */

@@ -7,18 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import io.cuttle.common.pki.SelfSignedCertificates;
-import io.cuttle.server.CuttleServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every text field of every REST write route, one character over the column it is stored in (or
@@ -42,14 +39,11 @@ class WriteRouteLimitsTest {
           "/api/registration-tokens",
           "/api/packages");
 
-  @TempDir static Path data;
-  private static CuttleServer server;
+  @RegisterExtension static final ServerPerClass cuttle = new ServerPerClass();
   private static ApiCaller api;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ApiCaller.startServer(data, b -> b);
-    api = new ApiCaller(server);
     created(HttpMethod.POST, "/api/environments", Map.of("name", "Dev"));
     created(
         HttpMethod.POST,
@@ -59,12 +53,6 @@ class WriteRouteLimitsTest {
         HttpMethod.POST,
         "/api/tentacles",
         registration(Map.of("name", "web-1", "environment", "Dev")));
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    server.close();
   }
 
   /** A route, the field to make too long, its limit, and the body around the value. */

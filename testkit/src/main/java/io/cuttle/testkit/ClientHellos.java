@@ -1,4 +1,4 @@
-package io.cuttle.router;
+package io.cuttle.testkit;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -8,7 +8,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
-/** Real ClientHellos, made by the JDK's own TLS client, and ways to cut them up. */
+/**
+ * Real ClientHellos, made by the JDK's own TLS client, and ways to cut them up: for the router's
+ * and the server's tests and the router's ClientHello bench.
+ */
 public final class ClientHellos {
   private ClientHellos() {}
 
@@ -18,7 +21,7 @@ public final class ClientHellos {
   }
 
   /** The same, offering {@code protocols} by ALPN in that order. */
-  static byte[] from(String serverName, List<String> protocols) throws Exception {
+  public static byte[] from(String serverName, List<String> protocols) throws Exception {
     SSLEngine engine = SSLContext.getDefault().createSSLEngine();
     engine.setUseClientMode(true);
     SSLParameters parameters = engine.getSSLParameters();
@@ -42,7 +45,7 @@ public final class ClientHellos {
    * extension (RFC 7685) at its end, framed as one record whose length field is not checked (use
    * {@link #inRecordsOf} to send it).
    */
-  static byte[] paddedTo(int helloBytes, String serverName, List<String> protocols)
+  public static byte[] paddedTo(int helloBytes, String serverName, List<String> protocols)
       throws Exception {
     byte[] hello = from(serverName, protocols);
     int body = 9; // record header (5) and handshake header (4)
@@ -69,7 +72,7 @@ public final class ClientHellos {
    * The same handshake message re-framed into TLS records of at most {@code recordPayload} bytes
    * each, as a client (or a middlebox) may legally send it.
    */
-  static byte[] inRecordsOf(byte[] singleRecord, int recordPayload) {
+  public static byte[] inRecordsOf(byte[] singleRecord, int recordPayload) {
     byte[] handshake = Arrays.copyOfRange(singleRecord, 5, singleRecord.length);
     ByteBuffer out =
         ByteBuffer.allocate(handshake.length + 5 * (handshake.length / recordPayload + 1));
