@@ -59,6 +59,7 @@ public final class TestFleet implements AutoCloseable {
                         .dataDirectory(directory.resolve("server"))
                         .publicAddress(new InetSocketAddress(loopback, publicPort))
                         .legacyPollingAddress(new InetSocketAddress(loopback, legacyPort))
+                        .adminAddress(new InetSocketAddress(loopback, 0))
                         .pollWait(Duration.ofSeconds(5))
                         .redeliverAfter(Duration.ofSeconds(2))
                         .silenceTimeout(Duration.ofSeconds(30)))

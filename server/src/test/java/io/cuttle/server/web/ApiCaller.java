@@ -132,6 +132,7 @@ final class ApiCaller implements AutoCloseable {
                     .dataDirectory(data)
                     .publicAddress(new InetSocketAddress(loopback, 0))
                     .legacyPollingAddress(new InetSocketAddress(loopback, 0))
+                    .adminAddress(new InetSocketAddress(loopback, 0))
                     .pollWait(Duration.ofSeconds(5))
                     .silenceTimeout(Duration.ofSeconds(30)))
             .build());
