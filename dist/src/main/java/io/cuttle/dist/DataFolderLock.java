@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One server per data folder, held for the life of the process. A second server on the same folder
@@ -20,6 +22,13 @@ import java.nio.file.StandardOpenOption;
  */
 final class DataFolderLock {
   static final String FILE_NAME = "server.lock";
+
+  /**
+   * The channels of the locks held, kept reachable: a channel nothing refers to is closed when the
+   * garbage collector finds it, and its lock goes with it, so a second server could start on the
+   * same folder an unpredictable while after the first.
+   */
+  private static final List<FileChannel> HELD = new CopyOnWriteArrayList<>();
 
   private DataFolderLock() {}
 
@@ -54,6 +63,7 @@ final class DataFolderLock {
             (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
     channel.force(false);
     // The channel stays open on purpose: the lock goes when the process does.
+    HELD.add(channel);
   }
 
   private static String holder(Path file) {

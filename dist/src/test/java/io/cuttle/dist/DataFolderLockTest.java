@@ -2,6 +2,7 @@ package io.cuttle.dist;
 
 import static io.cuttle.dist.CommandLineTest.cuttle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuttle.dist.CommandLineTest.Run;
 import java.net.InetAddress;
@@ -14,6 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A server refuses a folder or a port another server holds, before it writes anything. */
 class DataFolderLockTest {
+
+  @Test
+  void theLockOutlivesGarbageCollection(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    DataFolderLock.hold(data);
+
+    // A channel nothing refers to is closed by its cleaner, and its lock released with it.
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+
+    assertThatThrownBy(() -> DataFolderLock.hold(data))
+        .hasMessageContaining("is in use by another cuttle server");
+  }
 
   @Test
   void aSecondServerOnTheSameDataFolderIsRefusedNamingTheHolder(@TempDir Path dir)
