@@ -67,7 +67,7 @@ class MetricsTest {
   }
 
   private static PrometheusText scrape() throws Exception {
-    return PrometheusText.scrape("127.0.0.1:" + fleet.server.adminAddress().getPort());
+    return fleet.metrics();
   }
 
   @Test

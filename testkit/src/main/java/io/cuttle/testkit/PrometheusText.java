@@ -43,7 +43,10 @@ public final class PrometheusText {
   /** GETs {@code http://<hostPort>/metrics} and reads it; fails unless the answer is 200. */
   public static PrometheusText scrape(String hostPort) throws IOException, InterruptedException {
     HttpResponse<String> response =
-        HttpClient.newHttpClient()
+        // HTTP/1.1, as Prometheus scrapes: the JDK client would otherwise try an h2c upgrade.
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
             .send(
                 HttpRequest.newBuilder(URI.create("http://" + hostPort + "/metrics"))
                     .timeout(Duration.ofSeconds(30))
