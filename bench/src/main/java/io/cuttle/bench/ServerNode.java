@@ -65,6 +65,8 @@ final class ServerNode implements AutoCloseable {
                 "127.0.0.1",
                 "--port",
                 Integer.toString(webPort),
+                "--admin-address",
+                "127.0.0.1:0",
                 "--legacy-port",
                 Integer.toString(RouterTarget.freePort()),
                 "--routed-polling-port",

@@ -75,7 +75,11 @@ final class DemoCommand implements Callable<Integer> {
         "Starting the Cuttle demo: a server with its built-in router, and three tentacles on this machine.");
     out.flush();
     ServerConfig config =
-        ServerCommand.config(data, "localhost", "127.0.0.1", port, legacyPort).build();
+        ServerCommand.config(data, "localhost", "127.0.0.1", port, legacyPort)
+            // Any free port: the demo must not collide with a real server's admin port.
+            .adminAddress(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+            .build();
     CuttleServer server = CuttleServer.start(config);
     List<TentacleAgent> agents = new ArrayList<>();
     Runnable stopAll =

@@ -132,10 +132,11 @@ final class RouterCommand implements Callable<Integer> {
     out.flush();
     UntilStopped.await(
         () -> {
+          // The admin port outlives the drain, so /health/ready says "not ready" meanwhile.
+          router.closeGracefully(file.drainTimeout());
           if (adminServer != null) {
             adminServer.close();
           }
-          router.closeGracefully(file.drainTimeout());
         });
     return 0;
   }

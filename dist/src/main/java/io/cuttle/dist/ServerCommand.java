@@ -88,6 +88,17 @@ final class ServerCommand implements Callable<Integer> {
   int legacyPort;
 
   @Option(
+      names = "--admin-address",
+      paramLabel = "HOST:PORT",
+      description = {
+        "Where /metrics (Prometheus), /health/live and /health/ready are served over plain HTTP "
+            + "(default: ${DEFAULT-VALUE}); never the public port. Needs no key: keep it on "
+            + "loopback or a management network. Port 0 picks a free port."
+      },
+      defaultValue = "127.0.0.1:" + ServerConfig.DEFAULT_ADMIN_PORT)
+  String adminAddress;
+
+  @Option(
       names = "--routed-polling-port",
       description =
           "Also listen here for polling traffic from an external router (cuttle router, HAProxy)"
@@ -225,6 +236,23 @@ final class ServerCommand implements Callable<Integer> {
         sources.label("--legacy-port"), new InetSocketAddress(bind, legacyPort));
     DataFolderLock.requireFree(
         sources.label("--routed-polling-port"), routedPollingAddress(bind, routedPollingPort));
+    InetSocketAddress admin = adminAddress(adminAddress);
+    for (var other : java.util.Map.of("--port", port, "--legacy-port", legacyPort).entrySet()) {
+      if (admin.getPort() != 0 && admin.getPort() == other.getValue()) {
+        throw new IllegalArgumentException(
+            sources.label("--admin-address")
+                + " "
+                + adminAddress
+                + " uses the port of "
+                + sources.label(other.getKey())
+                + " "
+                + other.getValue()
+                + ": the admin pages need a port of their own (e.g. the default 127.0.0.1:"
+                + ServerConfig.DEFAULT_ADMIN_PORT
+                + ")");
+      }
+    }
+    DataFolderLock.requireFree(sources.label("--admin-address"), admin);
     if (!existingFolder) {
       DataFolderLock.hold(data);
     }
@@ -237,6 +265,7 @@ final class ServerCommand implements Callable<Integer> {
             .maxPackageBytes(maxPackageMb * 1024 * 1024)
             .maxCommandOutputBytes(maxCommandOutputMb * 1024 * 1024)
             .routedPollingAddress(routedPollingAddress(bind, routedPollingPort))
+            .adminAddress(admin)
             .trustedProxies(trustedProxies)
             .minimumTentacleVersion(
                 minimumTentacleVersion == null
@@ -263,6 +292,22 @@ final class ServerCommand implements Callable<Integer> {
         .legacyPollingAddress(new InetSocketAddress(bind, legacyPort));
   }
 
+  /** The admin listener's address, resolved, or an error naming the option. */
+  static InetSocketAddress adminAddress(String hostPort) {
+    InetSocketAddress address = RouterCommand.address("--admin-address", hostPort);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          "--admin-address: '"
+              + hostPort
+              + "' (expected: an address of this machine, such as 127.0.0.1:"
+              + ServerConfig.DEFAULT_ADMIN_PORT
+              + "; "
+              + address.getHostString()
+              + " does not resolve)");
+    }
+    return address;
+  }
+
   /** Null when there is no external router to listen for. */
   static InetSocketAddress routedPollingAddress(String bind, Integer port) {
     if (port == null) {
@@ -281,6 +326,10 @@ final class ServerCommand implements Callable<Integer> {
     if (server.routedPollingPort() >= 0) {
       out.println("  Polling via router (external, PROXY): " + server.routedPollingPort());
     }
+    out.println(
+        "  Admin (metrics, health): http://"
+            + RouterCommand.hostPort(server.adminAddress())
+            + "/metrics, /health/live, /health/ready");
     out.println("  Server thumbprint: " + info.thumbprint());
     out.println("  Admin API key:     in " + server.adminApiKeyFile() + " (owner-only)");
     if (java.nio.file.Files.exists(server.adminPasswordFile())) {

@@ -40,7 +40,18 @@ class DataFolderLockTest {
     // channel was unreachable once hold returned).
     System.gc();
 
-    Run run = server(dir, "server", "--data", data.toString(), "--port", "0", "--legacy-port", "0");
+    Run run =
+        server(
+            dir,
+            "server",
+            "--data",
+            data.toString(),
+            "--port",
+            "0",
+            "--legacy-port",
+            "0",
+            "--admin-address",
+            "127.0.0.1:0");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
@@ -72,7 +83,9 @@ class DataFolderLockTest {
             "--port",
             "0",
             "--legacy-port",
-            "0")) {
+            "0",
+            "--admin-address",
+            "127.0.0.1:0")) {
       await("the first server's banner")
           .atMost(Duration.ofMinutes(2))
           .until(
@@ -84,7 +97,17 @@ class DataFolderLockTest {
       collectGarbage(first.pid());
 
       Run run =
-          server(dir, "server", "--data", data.toString(), "--port", "0", "--legacy-port", "0");
+          server(
+              dir,
+              "server",
+              "--data",
+              data.toString(),
+              "--port",
+              "0",
+              "--legacy-port",
+              "0",
+              "--admin-address",
+              "127.0.0.1:0");
 
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
       assertThat(run.err())

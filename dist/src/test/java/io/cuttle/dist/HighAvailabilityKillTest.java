@@ -114,6 +114,8 @@ class HighAvailabilityKillTest {
               "127.0.0.1",
               "--port",
               Integer.toString(publicPort),
+              "--admin-address",
+              "127.0.0.1:0",
               "--legacy-port",
               Integer.toString(legacyPort),
               "--routed-polling-port",

@@ -66,6 +66,8 @@ class LargeOutputTest {
             "127.0.0.1",
             "--port",
             Integer.toString(port),
+            "--admin-address",
+            "127.0.0.1:0",
             "--legacy-port",
             Integer.toString(legacyPort))) {
       // Its banner comes once it listens; a small heap on a busy machine starts slowly.

@@ -230,12 +230,15 @@ class PackageInstallTest {
 
   /** What an operator does first: the ports, loopback only (the test's are free ports). */
   private static void editConfiguration(int web, int legacy) throws IOException {
+    int admin = TestFleet.freePort();
     String edited =
         Files.readString(CONFIG)
                 .replaceAll("(?m)^port = .*$", "port = " + web)
                 .replaceAll("(?m)^legacy-port = .*$", "legacy-port = " + legacy)
+                .replaceAll("(?m)^admin-address = .*$", "admin-address = 127.0.0.1:" + admin)
             + "# edited by the test\nbind = 127.0.0.1\n";
-    assertThat(edited).contains("port = " + web, "legacy-port = " + legacy);
+    assertThat(edited)
+        .contains("port = " + web, "legacy-port = " + legacy, "admin-address = 127.0.0.1:" + admin);
     Files.writeString(CONFIG, edited);
   }
 

@@ -65,6 +65,8 @@ class SecretsStayOutOfLogsTest {
             "127.0.0.1",
             "--port",
             Integer.toString(port),
+            "--admin-address",
+            "127.0.0.1:0",
             "--legacy-port",
             Integer.toString(legacyPort))) {
       server.awaitListening(port);

@@ -359,7 +359,8 @@ class ServerSettingsTest {
             "data = " + data,
             "bind = 127.0.0.1",
             "port = " + filePort,
-            "legacy-port = " + fileLegacyPort);
+            "legacy-port = " + fileLegacyPort,
+            "admin-address = 127.0.0.1:0");
     List<String> command = new ArrayList<>();
     command.add("env");
     command.add("CUTTLE_SERVER_CONFIG=" + config);

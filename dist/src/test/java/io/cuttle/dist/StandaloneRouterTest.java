@@ -163,6 +163,15 @@ class StandaloneRouterTest {
           assertThat(view.address()).isEqualTo("127.0.0.1");
         }
         assertThat(router.metrics().routed("polling")).isPositive();
+        // The server's metrics tell this door from the built-in router's.
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    fleet.metrics().get("cuttle_tentacles_connected{route=\"external_router\"}")
+                        == 1);
+        assertThat(fleet.metrics().get("cuttle_tentacles_connected{route=\"builtin_router\"}"))
+            .isZero();
       }
     }
   }

@@ -9,6 +9,7 @@ import io.cuttle.tentacle.Registration;
 import io.cuttle.tentacle.TentacleAgent;
 import io.cuttle.tentacle.TentacleHome;
 import io.cuttle.tentacle.TentacleProxy;
+import io.cuttle.testkit.PrometheusText;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.RunScriptRequest;
 import io.cuttle.wire.api.TaskView;
@@ -59,6 +60,7 @@ public final class TestFleet implements AutoCloseable {
                         .dataDirectory(directory.resolve("server"))
                         .publicAddress(new InetSocketAddress(loopback, publicPort))
                         .legacyPollingAddress(new InetSocketAddress(loopback, legacyPort))
+                        .adminAddress(new InetSocketAddress(loopback, 0))
                         .pollWait(Duration.ofSeconds(5))
                         .redeliverAfter(Duration.ofSeconds(2))
                         .silenceTimeout(Duration.ofSeconds(30)))
@@ -160,6 +162,11 @@ public final class TestFleet implements AutoCloseable {
     try (ApiClient api = api()) {
       return api.task(taskId);
     }
+  }
+
+  /** One scrape of the server's {@code /metrics}, on its admin listener. */
+  public PrometheusText metrics() throws IOException, InterruptedException {
+    return PrometheusText.scrape("127.0.0.1:" + server.adminAddress().getPort());
   }
 
   public int legacyPort() {

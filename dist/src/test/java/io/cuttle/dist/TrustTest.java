@@ -86,6 +86,12 @@ class TrustTest {
                 });
       }
       assertThat(fleet.task(task.id()).targets().get(0).state()).isEqualTo(CommandState.QUEUED);
+      // Every attempt counts in the metrics, though the list shows the source once.
+      assertThat(
+              fleet
+                  .metrics()
+                  .get("cuttle_polling_refused_total{reason=\"certificate_not_registered\"}"))
+          .isGreaterThanOrEqualTo(1);
     }
   }
 

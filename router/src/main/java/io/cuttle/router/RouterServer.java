@@ -55,6 +55,7 @@ public final class RouterServer implements AutoCloseable {
   private final RouterMetrics metrics;
   private final AtomicReference<RouteTable> routes;
   private final HealthChecks healthChecks;
+  private volatile boolean closing;
 
   private RouterServer(
       EventLoopGroup acceptors,
@@ -151,6 +152,14 @@ public final class RouterServer implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * Whether the router takes new connections: every listener is bound and it is not closing. What
+   * the admin port's {@code /health/ready} answers.
+   */
+  public boolean accepting() {
+    return !closing && listeners.stream().allMatch(Channel::isActive);
+  }
+
   public RouteTable routes() {
     return routes.get();
   }
@@ -172,6 +181,7 @@ public final class RouterServer implements AutoCloseable {
    */
   public void closeGracefully(Duration drain) {
     Objects.requireNonNull(drain, "drain");
+    closing = true;
     healthChecks.close();
     listeners.forEach(l -> l.close().syncUninterruptibly());
     long deadline = System.nanoTime() + drain.toNanos();

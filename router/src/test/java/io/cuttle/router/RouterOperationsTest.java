@@ -256,6 +256,39 @@ class RouterOperationsTest {
     }
   }
 
+  @Test
+  void theAdminPortSaysLiveAlwaysAndReadyOnlyWhileTheRouterAccepts() throws Exception {
+    router =
+        RouterServer.start(
+            RouterConfig.builder()
+                .bindAddress(new InetSocketAddress(LOOPBACK, 0))
+                .routes(
+                    RouteTable.builder()
+                        .defaultRoute(new Route("web", Upstream.single(address(web), false)))
+                        .build())
+                .build());
+    try (AdminServer admin =
+        AdminServer.start(
+            new InetSocketAddress(LOOPBACK, 0),
+            router,
+            Optional.empty(),
+            AdminServer.DEFAULT_REQUEST_TIMEOUT)) {
+      assertThat(get(admin, "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(admin, "/health/ready");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).isEqualTo("ready\n");
+      assertThat(post(admin, "/health/ready").statusCode()).isEqualTo(405);
+
+      router.close();
+      router = null; // closed: nothing left for stop() to do
+
+      HttpResponse<String> draining = get(admin, "/health/ready");
+      assertThat(draining.statusCode()).isEqualTo(503);
+      assertThat(draining.body()).contains("not accepting connections");
+      assertThat(get(admin, "/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
   private static String routerYaml(String defaultUpstream) {
     return """
         listen: 127.0.0.1:0

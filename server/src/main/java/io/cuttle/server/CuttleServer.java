@@ -2,6 +2,7 @@ package io.cuttle.server;
 
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.server.identity.ServerIdentities;
+import io.cuttle.server.metrics.ServerMetrics;
 import io.cuttle.server.polling.PollingServer;
 import io.cuttle.server.polling.RefusedConnections;
 import io.cuttle.server.web.WebServer;
@@ -33,6 +34,9 @@ public final class CuttleServer implements AutoCloseable {
   private final PublicPort publicPort;
   private final RefusedConnections refused;
   private final String nodeName;
+  private final Readiness readiness;
+  private final AdminListener admin;
+  private final ServerMetrics metrics;
   private final Deque<AutoCloseable> closeInReverse;
 
   private CuttleServer(ServerAssembly b) {
@@ -47,6 +51,9 @@ public final class CuttleServer implements AutoCloseable {
     this.publicPort = b.publicPort;
     this.refused = b.refused;
     this.nodeName = b.nodeName;
+    this.readiness = b.readiness;
+    this.admin = b.admin;
+    this.metrics = b.metrics;
     this.closeInReverse = b.opened;
   }
 
@@ -137,8 +144,20 @@ public final class CuttleServer implements AutoCloseable {
     return refused;
   }
 
+  /** Where {@code /metrics}, {@code /health/live} and {@code /health/ready} are served. */
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  /** The metrics {@code /metrics} serves, in the Prometheus text format. */
+  public String scrapeMetrics() {
+    return metrics.scrape();
+  }
+
+  /** Reports not ready at once, then closes every part, public port first, admin listener last. */
   @Override
   public void close() {
+    readiness.draining();
     closeAll(closeInReverse);
   }
 

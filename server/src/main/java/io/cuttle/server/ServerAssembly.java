@@ -10,6 +10,7 @@ import io.cuttle.server.data.Database;
 import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.DeploymentStore;
 import io.cuttle.server.data.EnvironmentStore;
+import io.cuttle.server.data.FleetCounts;
 import io.cuttle.server.data.HealthCheckStore;
 import io.cuttle.server.data.Orchestration;
 import io.cuttle.server.data.PasswordHasher;
@@ -31,6 +32,9 @@ import io.cuttle.server.identity.ClusterIdentity;
 import io.cuttle.server.identity.ServerCertificates;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
+import io.cuttle.server.metrics.CommandMeters;
+import io.cuttle.server.metrics.ServerGauges;
+import io.cuttle.server.metrics.ServerMetrics;
 import io.cuttle.server.packages.PackageStore;
 import io.cuttle.server.polling.PollWaiters;
 import io.cuttle.server.polling.PollingServer;
@@ -79,6 +83,9 @@ final class ServerAssembly {
   RefusedConnections refused;
   PollWaiters waiters;
   String nodeName;
+  final Readiness readiness = new Readiness();
+  ServerMetrics metrics;
+  AdminListener admin;
 
   ServerAssembly(ServerConfig config) {
     this.config = config;
@@ -88,6 +95,15 @@ final class ServerAssembly {
     Path data = config.dataDirectory();
     AtomicFiles.createPrivateDirectories(data);
     nodeName = NodeName.of(config);
+    // First up, last down: live (and saying why it is not ready) while the database migrates,
+    // and not ready while the rest drains.
+    metrics = open(new ServerMetrics());
+    admin =
+        open(
+            PortInUse.explain(
+                "admin port",
+                config.adminAddress(),
+                () -> AdminListener.start(config.adminAddress(), metrics, readiness)));
     Database database =
         open(
             Database.open(
@@ -121,6 +137,10 @@ final class ServerAssembly {
     }
     DatabaseAvailability availability =
         open(DatabaseAvailability.watch(database::check, config.clock(), DATABASE_PROBE_INTERVAL));
+    readiness.databaseIs(availability);
+    ServerGauges.database(metrics.registry(), availability, database);
+    ServerGauges.certificates(metrics.registry(), identities);
+    CommandMeters commandMeters = new CommandMeters(metrics.registry());
     waiters =
         config.sharedDatabase()
             ? open(PostgresWakeups.start(
@@ -133,8 +153,8 @@ final class ServerAssembly {
                 .waiters()
             : new PollWaiters();
     TentacleStore tentacles = new TentacleStore(jdbi);
-    CommandQueue queue = new CommandQueue(jdbi, secrets);
-    CommandLog log = new CommandLog(jdbi, secrets, config.maxCommandOutputBytes());
+    CommandQueue queue = new CommandQueue(jdbi, secrets, commandMeters);
+    CommandLog log = new CommandLog(jdbi, secrets, config.maxCommandOutputBytes(), commandMeters);
     ApiKeyStore apiKeys = new ApiKeyStore(jdbi);
     RegistrationTokenStore registrationTokens = new RegistrationTokenStore(jdbi);
     EnvironmentStore environmentStore = new EnvironmentStore(jdbi);
@@ -158,6 +178,7 @@ final class ServerAssembly {
     ScheduledExecutorService workers = Executors.newScheduledThreadPool(16, new WorkerThreads());
     open(workers::shutdownNow);
     refused = new RefusedConnections();
+    ServerGauges.refused(metrics.registry(), refused);
     Orchestration orchestration = new Orchestration(jdbi, queue);
     Orchestrator orchestrator =
         open(
@@ -169,7 +190,7 @@ final class ServerAssembly {
                 java.time.Duration.ofSeconds(2),
                 availability,
                 workers));
-    TaskStore tasks = new TaskStore(jdbi, orchestrator::advanceSoon);
+    TaskStore tasks = new TaskStore(jdbi, orchestrator::advanceSoon, commandMeters);
     ProjectStore projectStore = new ProjectStore(jdbi);
     Projects projects = new Projects(projectStore, environmentStore, secrets, config.clock());
     Deployments deployments =
@@ -205,6 +226,7 @@ final class ServerAssembly {
                 workers));
     // A running tentacle polls at least this often.
     java.time.Duration onlineWindow = config.pollWait().plusSeconds(30);
+    ServerGauges.fleet(metrics, new FleetCounts(jdbi), availability, config.clock(), onlineWindow);
     HealthChecks healthChecks =
         open(
             new HealthChecks(
@@ -244,6 +266,7 @@ final class ServerAssembly {
                         refused,
                         availability,
                         workers)));
+    ServerGauges.polling(metrics.registry(), polling.connectedTentacles(), waiters);
     InetSocketAddress routed = config.routedPollingAddress();
     if (routed != null) {
       routedDoor =
@@ -298,7 +321,8 @@ final class ServerAssembly {
                     nodes,
                     nodeName),
                 config.handshakeTimeout(),
-                workers));
+                workers,
+                metrics.registry()));
     publicPort =
         open(
             PortInUse.explain(
@@ -311,6 +335,7 @@ final class ServerAssembly {
                         polling.routedPort(),
                         web.port(),
                         config.handshakeTimeout())));
+    metrics.alsoScrape(publicPort.stats()::scrape);
     advertisedPort.set(publicPort.port());
     polling.publicPortIs(publicPort.port());
     long startedAt = config.clock().millis();
@@ -332,6 +357,7 @@ final class ServerAssembly {
             config.nodeHeartbeat(),
             availability,
             workers));
+    readiness.listening();
   }
 
   private <T extends AutoCloseable> T open(T resource) {

@@ -15,6 +15,10 @@ import java.util.List;
 public final class ServerConfig {
   public static final int DEFAULT_PUBLIC_PORT = 8443;
   public static final int DEFAULT_LEGACY_POLLING_PORT = 10943;
+
+  /** The admin listener's port (metrics, health), on loopback unless told otherwise. */
+  public static final int DEFAULT_ADMIN_PORT = 9902;
+
   public static final long DEFAULT_MAX_PACKAGE_BYTES = 1024L * 1024 * 1024;
   public static final long DEFAULT_MAX_COMMAND_OUTPUT_BYTES = 1024L * 1024 * 1024;
 
@@ -34,6 +38,7 @@ public final class ServerConfig {
   private final String publicHost;
   private final InetSocketAddress publicAddress;
   private final InetSocketAddress legacyPollingAddress;
+  private final InetSocketAddress adminAddress;
   private final InetSocketAddress routedPollingAddress;
   private final List<Cidr> trustedProxies;
   private final String jdbcUrl;
@@ -71,6 +76,7 @@ public final class ServerConfig {
     this.pollingIdleTimeout = b.pollingIdleTimeout;
     this.publicAddress = b.publicAddress;
     this.legacyPollingAddress = b.legacyPollingAddress;
+    this.adminAddress = b.adminAddress;
     this.routedPollingAddress = b.routedPollingAddress;
     this.trustedProxies = b.trustedProxies;
     this.jdbcUrl = b.jdbcUrl;
@@ -106,6 +112,15 @@ public final class ServerConfig {
 
   public InetSocketAddress legacyPollingAddress() {
     return legacyPollingAddress;
+  }
+
+  /**
+   * Where the admin listener serves {@code /metrics}, {@code /health/live} and {@code
+   * /health/ready} over plain HTTP: loopback port {@value #DEFAULT_ADMIN_PORT} unless set, never
+   * the public port.
+   */
+  public InetSocketAddress adminAddress() {
+    return adminAddress;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.cuttle.server;
 
 import io.cuttle.common.net.Cidr;
 import io.cuttle.server.tasks.TentacleVersions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +18,8 @@ public final class ServerConfigBuilder {
   InetSocketAddress publicAddress = new InetSocketAddress(ServerConfig.DEFAULT_PUBLIC_PORT);
   InetSocketAddress legacyPollingAddress =
       new InetSocketAddress(ServerConfig.DEFAULT_LEGACY_POLLING_PORT);
+  InetSocketAddress adminAddress =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_ADMIN_PORT);
   InetSocketAddress routedPollingAddress;
   List<Cidr> trustedProxies = List.of();
   String jdbcUrl;
@@ -105,6 +108,15 @@ public final class ServerConfigBuilder {
   public ServerConfigBuilder legacyPollingAddress(InetSocketAddress legacyPollingAddress) {
     this.legacyPollingAddress =
         Objects.requireNonNull(legacyPollingAddress, "legacyPollingAddress");
+    return this;
+  }
+
+  /**
+   * Where {@code /metrics} and the health checks are served, plain HTTP; port 0 picks a free one.
+   * Keep it on loopback or a management network: it needs no key.
+   */
+  public ServerConfigBuilder adminAddress(InetSocketAddress adminAddress) {
+    this.adminAddress = Objects.requireNonNull(adminAddress, "adminAddress");
     return this;
   }
 
@@ -211,6 +223,13 @@ public final class ServerConfigBuilder {
   }
 
   public ServerConfig build() {
+    // The public port never serves admin pages: an admin address on a port another listener
+    // binds would fail at start with "address in use" at best, so it is refused here, by name.
+    requireOwnPort("publicAddress", publicAddress);
+    requireOwnPort("legacyPollingAddress", legacyPollingAddress);
+    if (routedPollingAddress != null) {
+      requireOwnPort("routedPollingAddress", routedPollingAddress);
+    }
     // Either half alone is a mistake the user would not notice until a router is refused or,
     // worse, a trust list is silently ignored.
     if (routedPollingAddress != null && trustedProxies.isEmpty()) {
@@ -243,6 +262,31 @@ public final class ServerConfigBuilder {
               + ", or every busy tentacle would look silent)");
     }
     return new ServerConfig(this);
+  }
+
+  private void requireOwnPort(String name, InetSocketAddress other) {
+    int port = adminAddress.getPort();
+    if (port != 0 && port == other.getPort() && overlap(adminAddress, other)) {
+      throw new IllegalArgumentException(
+          "adminAddress: "
+              + adminAddress
+              + " (expected: a port of its own; "
+              + name
+              + " "
+              + other
+              + " uses port "
+              + port
+              + ", and the admin pages must stay off it)");
+    }
+  }
+
+  /** Whether two bind addresses can collide: the same address, or either one all addresses. */
+  private static boolean overlap(InetSocketAddress a, InetSocketAddress b) {
+    return a.getAddress() == null
+        || b.getAddress() == null
+        || a.getAddress().isAnyLocalAddress()
+        || b.getAddress().isAnyLocalAddress()
+        || a.getAddress().equals(b.getAddress());
   }
 
   private static Duration positive(String name, Duration value) {

@@ -24,6 +24,7 @@ class CuttleServerStartTest {
         .dataDirectory(data)
         .publicAddress(new InetSocketAddress(LOOPBACK, publicPort))
         .legacyPollingAddress(new InetSocketAddress(LOOPBACK, legacyPort))
+        .adminAddress(new InetSocketAddress(LOOPBACK, 0))
         .build();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuttle.common.net.Cidr;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,36 @@ class ServerConfigTest {
     assertThat(config.nodeHeartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.pollingIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.adminAddress().getAddress().isLoopbackAddress()).isTrue();
+    assertThat(config.adminAddress().getPort()).isEqualTo(9902);
+  }
+
+  @Test
+  void theAdminPagesNeedAPortOfTheirOwn() {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    assertThatThrownBy(
+            () ->
+                ServerConfig.builder()
+                    .publicAddress(new InetSocketAddress(8443))
+                    .adminAddress(new InetSocketAddress(loopback, 8443))
+                    .build())
+        .hasMessageContaining("adminAddress: ")
+        .hasMessageContaining(
+            "(expected: a port of its own; publicAddress 0.0.0.0/0.0.0.0:8443 uses port 8443");
+    assertThatThrownBy(
+            () ->
+                ServerConfig.builder().adminAddress(new InetSocketAddress(loopback, 10943)).build())
+        .hasMessageContaining("legacyPollingAddress");
+    assertThatThrownBy(() -> ServerConfig.builder().adminAddress(null)).hasMessage("adminAddress");
+    // Port 0 (tests) never collides, and another address may reuse a port number.
+    ServerConfig.builder()
+        .publicAddress(new InetSocketAddress(loopback, 0))
+        .adminAddress(new InetSocketAddress(loopback, 0))
+        .build();
+    ServerConfig.builder()
+        .publicAddress(new InetSocketAddress("127.0.0.2", 9902))
+        .adminAddress(new InetSocketAddress(loopback, 9902))
+        .build();
   }
 
   @Test

@@ -19,12 +19,16 @@ import io.cuttle.dist.TentacleCaller;
 import io.cuttle.dist.TestFleet;
 import io.cuttle.server.data.TestPostgres;
 import io.cuttle.tentacle.TentacleHome;
+import io.cuttle.testkit.PrometheusText;
 import io.cuttle.wire.api.TaskView;
 import io.cuttle.wire.polling.v1.PollRequest;
 import io.cuttle.wire.polling.v1.ProtocolVersion;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server's PostgreSQL database becomes unreachable for a while, through a fault forwarder on
  * its JDBC connection, while a tentacle runs a script that prints lines and another task waits for
- * it: the server says so on /api/health, answers the API with 503 and tentacles with UNAVAILABLE,
- * logs the outage once, and once the database is back both tasks end with every line stored once
- * and in order, each script run once, each result recorded once.
+ * it: the server says so on /api/health (and is not ready, though live, on its admin listener, with
+ * cuttle_database_available at 0), answers the API with 503 and tentacles with UNAVAILABLE, logs
+ * the outage once, and once the database is back both tasks end with every line stored once and in
+ * order, each script run once, each result recorded once.
  */
 @Timeout(180)
 class DatabaseOutageTest {
@@ -119,6 +124,9 @@ class DatabaseOutageTest {
     database.heal();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> health().status().code() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> adminPage("/health/ready").statusCode() == 200);
     running.assertRanOnce(fleet, first.id());
     queued.assertRanOnce(fleet, second.id());
     assertTheOutageWasLoggedOnce();
@@ -141,6 +149,9 @@ class DatabaseOutageTest {
     database.resume();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> health().status().code() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> adminPage("/health/ready").statusCode() == 200);
     running.assertRanOnce(fleet, first.id());
     queued.assertRanOnce(fleet, second.id());
     assertTheOutageWasLoggedOnce();
@@ -156,6 +167,12 @@ class DatabaseOutageTest {
     assertThat(health.path("database").path("status").asText()).isEqualTo("unavailable");
     assertThat(Instant.parse(health.path("database").path("since").asText()))
         .isBefore(Instant.now());
+    // Not ready, so a load balancer looks elsewhere; still live, so nothing restarts the server.
+    HttpResponse<String> ready = adminPage("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("database unavailable since");
+    assertThat(adminPage("/health/live").statusCode()).isEqualTo(200);
+    assertThat(PrometheusText.scrape(adminHostPort()).get("cuttle_database_available")).isZero();
 
     try (ApiClient api = fleet.api()) {
       ApiException refused =
@@ -204,6 +221,17 @@ class DatabaseOutageTest {
         .build()
         .blocking()
         .get("/api/health");
+  }
+
+  private String adminHostPort() {
+    return "127.0.0.1:" + fleet.server.adminAddress().getPort();
+  }
+
+  private HttpResponse<String> adminPage(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://" + adminHostPort() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private TaskView run(ExactlyOnce script) {

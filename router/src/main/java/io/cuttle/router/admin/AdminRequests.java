@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Answers the admin port's three requests, one per connection: every answer closes it, which keeps
- * {@link RequestDeadline} simple and costs a scraper nothing it would notice.
+ * Answers the admin port's requests, one per connection: every answer closes it, which keeps {@link
+ * RequestDeadline} simple and costs a scraper nothing it would notice.
  */
 @ChannelHandler.Sharable
 final class AdminRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -61,6 +61,22 @@ final class AdminRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
             ? new Answer(
                 HttpResponseStatus.OK, "text/plain; version=0.0.4", router.metrics().scrape(), null)
             : wrongMethod(HttpMethod.GET);
+      case "/health/live":
+        // The admin port answers on its own event loop: an answer means the process runs.
+        return method.equals(HttpMethod.GET)
+            ? new Answer(HttpResponseStatus.OK, "text/plain", "live\n", null)
+            : wrongMethod(HttpMethod.GET);
+      case "/health/ready":
+        if (!method.equals(HttpMethod.GET)) {
+          return wrongMethod(HttpMethod.GET);
+        }
+        return router.accepting()
+            ? new Answer(HttpResponseStatus.OK, "text/plain", "ready\n", null)
+            : new Answer(
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "text/plain",
+                "not ready: the router is not accepting connections (shutting down)\n",
+                null);
       case "/routes":
         return method.equals(HttpMethod.GET)
             ? new Answer(HttpResponseStatus.OK, "text/plain", router.routes() + "\n", null)
@@ -86,7 +102,9 @@ final class AdminRequests extends SimpleChannelInboundHandler<FullHttpRequest> {
         return new Answer(
             HttpResponseStatus.NOT_FOUND,
             "text/plain",
-            "no such page: " + path + " (expected: /metrics, /routes or /reload)\n",
+            "no such page: "
+                + path
+                + " (expected: /metrics, /health/live, /health/ready, /routes or /reload)\n",
             null);
     }
   }

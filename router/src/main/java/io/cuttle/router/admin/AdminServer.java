@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The router's admin port, plain HTTP meant for loopback or a management network: {@code GET
- * /metrics} (Prometheus), {@code GET /routes} (the table in force) and {@code POST /reload} (when
- * the router runs from a file). One event loop of its own serves it, out of the routing loops' way;
+ * /metrics} (Prometheus), {@code GET /health/live} and {@code GET /health/ready} (for a supervisor
+ * or load balancer), {@code GET /routes} (the table in force) and {@code POST /reload} (when the
+ * router runs from a file). One event loop of its own serves it, out of the routing loops' way;
  * being non-blocking, a client that connects and stalls costs it a socket until the request
  * deadline, never a thread, so scrapes go on meanwhile.
  */

@@ -1,5 +1,6 @@
 package io.cuttle.server.data;
 
+import io.cuttle.wire.api.CommandState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,9 +15,18 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Cancellations {
   private final Jdbi jdbi;
+  private final CommandEvents events;
 
   public Cancellations(Jdbi jdbi) {
+    this(jdbi, CommandEvents.NONE);
+  }
+
+  /**
+   * @param events told of the commands cancelled before they started, and of the tasks that ends
+   */
+  public Cancellations(Jdbi jdbi, CommandEvents events) {
     this.jdbi = jdbi;
+    this.events = events;
   }
 
   /** What a cancel did: the task's state before, and the tentacles to tell. */
@@ -42,13 +52,16 @@ public final class Cancellations {
               .bind("now", now)
               .bind("id", taskId)
               .execute();
-          h.createUpdate(
-                  "UPDATE commands SET state = 'CANCELLED', finished_at = :now, message = :message"
-                      + " WHERE task_id = :id AND state IN ('PENDING', 'QUEUED', 'DISPATCHED')")
-              .bind("now", now)
-              .bind("message", "cancelled by " + caller + " before its tentacle started it")
-              .bind("id", taskId)
-              .execute();
+          int cancelled =
+              h.createUpdate(
+                      "UPDATE commands SET state = 'CANCELLED', finished_at = :now,"
+                          + " message = :message"
+                          + " WHERE task_id = :id AND state IN ('PENDING', 'QUEUED', 'DISPATCHED')")
+                  .bind("now", now)
+                  .bind("message", "cancelled by " + caller + " before its tentacle started it")
+                  .bind("id", taskId)
+                  .execute();
+          events.finished(CommandState.CANCELLED, cancelled);
           h.createUpdate(
                   "UPDATE commands SET cancel_requested_at = :now, cancel_requested_by = :by,"
                       + " message = :message WHERE task_id = :id AND state = 'RUNNING'"
@@ -67,7 +80,7 @@ public final class Cancellations {
                   .bind("id", taskId)
                   .mapTo(String.class)
                   .list();
-          TaskStore.closeTaskIfDone(h, taskId, now);
+          TaskStore.closeTaskIfDone(h, taskId, now, events);
           return Optional.of(new Outcome(state.get(), tell));
         });
   }

@@ -21,14 +21,23 @@ public final class CommandLog {
   private final Jdbi jdbi;
   private final Secrets secrets;
   private final OutputCap outputCap;
+  private final CommandEvents events;
 
   /**
    * @param maxOutputBytes how much output of one command is stored, see {@link OutputCap}
    */
   public CommandLog(Jdbi jdbi, Secrets secrets, long maxOutputBytes) {
+    this(jdbi, secrets, maxOutputBytes, CommandEvents.NONE);
+  }
+
+  /**
+   * @param events told how many bytes of output each append stored
+   */
+  public CommandLog(Jdbi jdbi, Secrets secrets, long maxOutputBytes, CommandEvents events) {
     this.jdbi = jdbi;
     this.secrets = secrets;
     this.outputCap = new OutputCap(maxOutputBytes);
+    this.events = events;
   }
 
   /**
@@ -114,6 +123,7 @@ public final class CommandLog {
               .bind("truncated", log.truncated() || truncatesNow)
               .bind("id", commandId)
               .execute();
+          events.outputStored(fit.bytes());
           return Optional.of(new LogProgress(newThrough, log.truncated() || truncatesNow));
         });
   }

@@ -18,10 +18,23 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class CommandQueue {
   private final Jdbi jdbi;
   private final Secrets secrets;
+  private final CommandEvents events;
 
   public CommandQueue(Jdbi jdbi, Secrets secrets) {
+    this(jdbi, secrets, CommandEvents.NONE);
+  }
+
+  /**
+   * @param events told of every command queued, delivered and acknowledged through this queue
+   */
+  public CommandQueue(Jdbi jdbi, Secrets secrets, CommandEvents events) {
     this.jdbi = jdbi;
     this.secrets = secrets;
+    this.events = events;
+  }
+
+  public CommandEvents events() {
+    return events;
   }
 
   public void enqueue(
@@ -41,6 +54,7 @@ public final class CommandQueue {
         .bind("allowConcurrency", command.getIsolation().getAllowConcurrency())
         .bind("mutex", mutex.isEmpty() ? null : mutex)
         .execute();
+    events.queued(1);
   }
 
   /** Where a deployment's command belongs: its step, and the step's rolling window (or null). */
@@ -154,7 +168,7 @@ public final class CommandQueue {
                   .list();
           List<Candidate> candidates =
               h.createQuery(
-                      "SELECT id, state, dispatch_count, allow_concurrency, mutex FROM commands"
+                      "SELECT id, state, dispatch_count, queued_at, allow_concurrency, mutex FROM commands"
                           + " WHERE tentacle_id = :t AND health_check = FALSE"
                           + " AND pickup_deadline > :now AND (state = 'QUEUED'"
                           + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
@@ -165,7 +179,10 @@ public final class CommandQueue {
                   .map(
                       (rs, ctx) ->
                           new Candidate(
-                              slot(rs, ctx), rs.getString("state"), rs.getInt("dispatch_count")))
+                              slot(rs, ctx),
+                              rs.getString("state"),
+                              rs.getInt("dispatch_count"),
+                              rs.getLong("queued_at")))
                   .list();
           Optional<IsolationRule.Slot> chosen =
               IsolationRule.pick(active, candidates.stream().map(Candidate::slot).toList());
@@ -187,7 +204,7 @@ public final class CommandQueue {
     return jdbi.inTransaction(
         h ->
             h.createQuery(
-                    "SELECT id, state, dispatch_count, allow_concurrency, mutex FROM commands"
+                    "SELECT id, state, dispatch_count, queued_at, allow_concurrency, mutex FROM commands"
                         + " WHERE tentacle_id = :t AND health_check = TRUE"
                         + " AND pickup_deadline > :now AND (state = 'QUEUED'"
                         + " OR (state = 'DISPATCHED' AND dispatched_at < :redeliverBefore))"
@@ -198,7 +215,10 @@ public final class CommandQueue {
                 .map(
                     (rs, ctx) ->
                         new Candidate(
-                            slot(rs, ctx), rs.getString("state"), rs.getInt("dispatch_count")))
+                            slot(rs, ctx),
+                            rs.getString("state"),
+                            rs.getInt("dispatch_count"),
+                            rs.getLong("queued_at")))
                 .findOne()
                 .flatMap(c -> dispatch(h, c, route, now)));
   }
@@ -218,6 +238,7 @@ public final class CommandQueue {
     if (updated != 1) {
       return Optional.empty(); // changed meanwhile (cancelled, expired): the next poll looks
     }
+    events.delivered(Math.max(0, now - c.queuedAt()), c.dispatchCount() == 0);
     return Optional.of(StoredCommands.payloadOf(h, secrets, c.slot().id()));
   }
 
@@ -258,6 +279,7 @@ public final class CommandQueue {
               .bind("now", now)
               .bind("id", commandId)
               .execute();
+          events.acknowledged();
           return AckOutcome.PROCEED;
         });
   }
@@ -315,5 +337,6 @@ public final class CommandQueue {
     return StoredCommands.decode(secrets, payload);
   }
 
-  private record Candidate(IsolationRule.Slot slot, String state, int dispatchCount) {}
+  private record Candidate(
+      IsolationRule.Slot slot, String state, int dispatchCount, long queuedAt) {}
 }

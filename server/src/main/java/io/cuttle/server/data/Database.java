@@ -81,6 +81,16 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** The connection pool's live figures, for the metrics. */
+  public com.zaxxer.hikari.HikariPoolMXBean pool() {
+    return dataSource.getHikariPoolMXBean();
+  }
+
+  /** The most connections the pool opens. */
+  public int maxPoolSize() {
+    return dataSource.getMaximumPoolSize();
+  }
+
   /** Takes a connection from the pool and checks that the database answers on it. */
   public void check() throws SQLException {
     try (Connection connection = dataSource.getConnection()) {

@@ -107,13 +107,15 @@ public final class Orchestration {
       long slots = window == null ? pending.size() : Math.max(0, window - inFlight);
       List<String> woken = new ArrayList<>();
       for (Part part : pending.subList(0, (int) Math.min(slots, pending.size()))) {
-        h.createUpdate(
-                "UPDATE commands SET state = 'QUEUED', queued_at = :now, pickup_deadline = :deadline,"
-                    + " message = NULL WHERE id = :id AND state = 'PENDING'")
-            .bind("now", now)
-            .bind("deadline", now + pickupTimeoutMillis)
-            .bind("id", part.id())
-            .execute();
+        int queued =
+            h.createUpdate(
+                    "UPDATE commands SET state = 'QUEUED', queued_at = :now, pickup_deadline = :deadline,"
+                        + " message = NULL WHERE id = :id AND state = 'PENDING'")
+                .bind("now", now)
+                .bind("deadline", now + pickupTimeoutMillis)
+                .bind("id", part.id())
+                .execute();
+        queue.events().queued(queued);
         woken.add(part.tentacleId());
       }
       return new Moved(woken);
@@ -122,7 +124,7 @@ public final class Orchestration {
     return new Moved(List.of());
   }
 
-  private static void fail(Handle h, String taskId, String stepName, long now) {
+  private void fail(Handle h, String taskId, String stepName, long now) {
     h.createUpdate(
             "UPDATE commands SET message = :message WHERE task_id = :id AND state = 'PENDING'"
                 + " AND replaced_by IS NULL")
@@ -136,13 +138,8 @@ public final class Orchestration {
     close(h, taskId, TaskState.FAILED, now);
   }
 
-  private static void close(Handle h, String taskId, TaskState state, long now) {
-    h.createUpdate(
-            "UPDATE tasks SET state = :state, finished_at = :now WHERE id = :id AND state = 'RUNNING'")
-        .bind("state", state.name())
-        .bind("now", now)
-        .bind("id", taskId)
-        .execute();
+  private void close(Handle h, String taskId, TaskState state, long now) {
+    TaskEnd.close(h, taskId, state, now, queue.events());
   }
 
   /** Why a retry was refused, in words a person can act on. */

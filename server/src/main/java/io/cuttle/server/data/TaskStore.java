@@ -20,14 +20,27 @@ public final class TaskStore {
 
   private final Jdbi jdbi;
   private final Consumer<String> afterCommandFinished;
+  private final CommandEvents events;
 
   /**
    * @param afterCommandFinished told the task id after a command's outcome is committed, so what
    *     waits on it (the next step of a deployment) can move on at once
    */
   public TaskStore(Jdbi jdbi, Consumer<String> afterCommandFinished) {
+    this(jdbi, afterCommandFinished, CommandEvents.NONE);
+  }
+
+  /**
+   * @param events told of every command outcome and task end this store records
+   */
+  public TaskStore(Jdbi jdbi, Consumer<String> afterCommandFinished, CommandEvents events) {
     this.jdbi = jdbi;
     this.afterCommandFinished = afterCommandFinished;
+    this.events = events;
+  }
+
+  public CommandEvents events() {
+    return events;
   }
 
   public Jdbi jdbi() {
@@ -83,7 +96,8 @@ public final class TaskStore {
                       .bind("id", commandId)
                       .execute();
               if (updated == 1) {
-                closeTaskIfDone(h, taskId.get(), now);
+                events.finished(outcome, 1);
+                closeTaskIfDone(h, taskId.get(), now, events);
               }
               return taskId;
             });
@@ -139,7 +153,8 @@ public final class TaskStore {
                     .execute();
             if (updated == 1) {
               failed.add(o);
-              closeTaskIfDone(h, o.taskId(), now);
+              events.finished(CommandState.FAILED, 1);
+              closeTaskIfDone(h, o.taskId(), now, events);
             }
           }
           return failed;
@@ -188,7 +203,7 @@ public final class TaskStore {
    * closed here only once cancelled; otherwise its orchestrator closes it, since its later steps
    * may not be queued yet.
    */
-  static void closeTaskIfDone(Handle h, String taskId, long now) {
+  static void closeTaskIfDone(Handle h, String taskId, long now, CommandEvents events) {
     boolean leftToOrchestrator =
         h.createQuery(
                     "SELECT COUNT(*) FROM tasks WHERE id = :id AND orchestrated"
@@ -212,12 +227,7 @@ public final class TaskStore {
           states.stream().allMatch(s -> s.equals("SUCCEEDED"))
               ? TaskState.SUCCEEDED
               : states.contains("CANCELLED") ? TaskState.CANCELLED : TaskState.FAILED;
-      h.createUpdate(
-              "UPDATE tasks SET state = :state, finished_at = :now WHERE id = :id AND state = 'RUNNING'")
-          .bind("state", state.name())
-          .bind("now", now)
-          .bind("id", taskId)
-          .execute();
+      TaskEnd.close(h, taskId, state, now, events);
     }
   }
 

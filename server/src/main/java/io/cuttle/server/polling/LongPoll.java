@@ -45,6 +45,8 @@ final class LongPoll {
   private final Duration wait;
   private final Duration redeliverAfter;
   private final ServerIdentities serverIdentities;
+  private final ConnectedTentacles connected;
+  private final ConnectedTentacles.Door door;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile AutoCloseable registration;
   private volatile ScheduledFuture<?> timeout;
@@ -53,7 +55,8 @@ final class LongPoll {
       AuthenticatedTentacle tentacle,
       int freeSlots,
       ServerCallStreamObserver<PollResponse> observer,
-      PollingContext context) {
+      PollingContext context,
+      ConnectedTentacles.Door door) {
     this.tentacle = tentacle;
     this.busy = freeSlots == 0;
     this.observer = observer;
@@ -66,6 +69,8 @@ final class LongPoll {
     this.wait = context.pollWait();
     this.redeliverAfter = context.redeliverAfter();
     this.serverIdentities = context.serverIdentities();
+    this.connected = context.connected();
+    this.door = door;
   }
 
   void start() {
@@ -93,7 +98,13 @@ final class LongPoll {
               .asRuntimeException());
       return;
     }
-    registration = held.get();
+    Runnable counted = connected.holding(tentacle.id(), door);
+    AutoCloseable waiting = held.get();
+    registration =
+        () -> {
+          counted.run();
+          waiting.close();
+        };
     if (done.get()) {
       // Ended (revoked) before the handle above was stored, so finish() could not close it.
       closeRegistration();

@@ -20,4 +20,5 @@ record PollingContext(
     Clock clock,
     Duration pollWait,
     Duration redeliverAfter,
-    ServerIdentities serverIdentities) {}
+    ServerIdentities serverIdentities,
+    ConnectedTentacles connected) {}

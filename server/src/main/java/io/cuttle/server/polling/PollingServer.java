@@ -82,14 +82,15 @@ public final class PollingServer implements Listeners.Listener {
         new PollingContext(
             queue,
             log,
-            new Cancellations(tasks.jdbi()),
+            new Cancellations(tasks.jdbi(), tasks.events()),
             waiters,
             workers,
             workers,
             settings.clock(),
             settings.pollWait(),
             settings.redeliverAfter(),
-            identities);
+            identities,
+            new ConnectedTentacles());
     Parts parts =
         new Parts(
             settings,
@@ -129,6 +130,7 @@ public final class PollingServer implements Listeners.Listener {
                     SessionProtocol.PROXY,
                     SessionProtocol.HTTPS),
             port -> port == routedPort.get(),
+            ConnectedTentacles.Door.BUILTIN_ROUTER,
             new TrustedSourceGate(
                 "built-in router's polling port",
                 toRoutedPort,
@@ -167,6 +169,7 @@ public final class PollingServer implements Listeners.Listener {
         parts.build(
             Server.builder().port(address, SessionProtocol.PROXY, SessionProtocol.HTTPS),
             port -> true,
+            ConnectedTentacles.Door.EXTERNAL_ROUTER,
             new TrustedSourceGate(
                 "routed polling port",
                 channel -> true,
@@ -230,6 +233,7 @@ public final class PollingServer implements Listeners.Listener {
     Server build(
         ServerBuilder ports,
         IntPredicate isRoutedPort,
+        ConnectedTentacles.Door routerDoor,
         TrustedSourceGate gate,
         java.util.function.Function<Channel, String> doorOf) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
@@ -237,7 +241,13 @@ public final class PollingServer implements Listeners.Listener {
           GrpcService.builder()
               .addService(
                   new PollingService(
-                      context, tentacles, tasks, packages, progressInFlight, chunksInFlight))
+                      context,
+                      tentacles,
+                      tasks,
+                      packages,
+                      progressInFlight,
+                      chunksInFlight,
+                      routerDoor))
               .intercept(
                   new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
@@ -294,6 +304,11 @@ public final class PollingServer implements Listeners.Listener {
         .mapToInt(p -> p.localAddress().getPort())
         .findFirst()
         .orElseThrow();
+  }
+
+  /** The tentacles holding a poll on this node now, by the door they came through. */
+  public ConnectedTentacles connectedTentacles() {
+    return parts.context().connected();
   }
 
   public int legacyPort() {

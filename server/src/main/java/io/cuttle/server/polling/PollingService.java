@@ -10,6 +10,7 @@ import io.cuttle.server.data.TaskStore;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.packages.PackageStore;
 import io.cuttle.wire.api.CommandState;
+import io.cuttle.wire.api.Route;
 import io.cuttle.wire.polling.v1.AcknowledgeRequest;
 import io.cuttle.wire.polling.v1.AcknowledgeResponse;
 import io.cuttle.wire.polling.v1.AddCertificateRequest;
@@ -49,6 +50,7 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   private final PollingRefusals refusals;
   private final TurnsPerTentacle progressInFlight;
   private final PackageChunks chunks;
+  private final ConnectedTentacles.Door routerDoor;
 
   /**
    * A tentacle sends one output batch at a time per running command, so only one running several
@@ -63,8 +65,10 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
       TaskStore tasks,
       PackageStore packages,
       TurnsPerTentacle progressInFlight,
-      TurnsPerTentacle chunksInFlight) {
+      TurnsPerTentacle chunksInFlight,
+      ConnectedTentacles.Door routerDoor) {
     this.context = context;
+    this.routerDoor = routerDoor;
     this.tentacles = tentacles;
     this.tasks = tasks;
     this.progressInFlight = progressInFlight;
@@ -107,7 +111,11 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         heldServerPin(request));
     certificates.polled(caller);
     new LongPoll(
-            caller, freeSlots(request), (ServerCallStreamObserver<PollResponse>) observer, context)
+            caller,
+            freeSlots(request),
+            (ServerCallStreamObserver<PollResponse>) observer,
+            context,
+            caller.route() == Route.LEGACY ? ConnectedTentacles.Door.LEGACY : routerDoor)
         .start();
   }
 

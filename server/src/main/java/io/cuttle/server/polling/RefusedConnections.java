@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,33 @@ public final class RefusedConnections {
             }
           });
 
+  /** Why connections are refused, as the metrics label them; every attempt counts. */
+  public static final List<String> REASONS =
+      List.of(
+          "no_client_certificate",
+          "certificate_not_registered",
+          "untrusted_proxy_source",
+          "tls_handshake_failed");
+
+  private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+  public RefusedConnections() {
+    REASONS.forEach(reason -> counts.put(reason, new LongAdder()));
+  }
+
+  /** Refused attempts so far for one of {@link #REASONS}, counting repeats. */
+  public long count(String reason) {
+    LongAdder count = counts.get(reason);
+    return count == null ? 0 : count.sum();
+  }
+
+  private void count(String reason, String fallback) {
+    String label = reason.replace(' ', '_');
+    counts.getOrDefault(label, counts.get(fallback)).increment();
+  }
+
   void record(String thumbprint, String address, String reason, long now) {
+    count(reason, "certificate_not_registered");
     if (remember(thumbprint, address, reason, now)) {
       log.warn(
           "Refused polling connection from {}: {} (certificate thumbprint {})",
@@ -43,6 +71,7 @@ public final class RefusedConnections {
    * only closed; this log line is where the details are.
    */
   void recordUntrustedSource(String address, String door, String trusted, long now) {
+    count("untrusted_proxy_source", "untrusted_proxy_source");
     if (remember("-", address, UNTRUSTED_SOURCE, now)) {
       log.warn(
           "Refused connection from {} to the {}: {} (trusted: {}); closed before reading any PROXY"
@@ -61,6 +90,7 @@ public final class RefusedConnections {
    * names the door it came through.
    */
   void recordHandshakeFailure(String address, String reason, long now) {
+    count("tls_handshake_failed", "tls_handshake_failed");
     if (remember("-", address, reason, now)) {
       log.warn("Refused polling connection from {}: {}", address, reason);
     }

@@ -69,7 +69,7 @@ public final class TaskEngine implements AutoCloseable {
     this.tasks = tasks;
     this.queue = queue;
     this.packages = packages;
-    this.cancellations = new Cancellations(tasks.jdbi());
+    this.cancellations = new Cancellations(tasks.jdbi(), tasks.events());
     this.waiters = waiters;
     this.clock = clock;
     this.timing = timing;

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.TlsProvider;
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
 import io.cuttle.server.HandshakeDeadline;
 import io.cuttle.server.Listeners;
 import io.cuttle.server.data.ApiKeyStore;
@@ -31,7 +33,7 @@ import io.cuttle.server.tasks.HealthChecks;
 import io.cuttle.server.tasks.Registrations;
 import io.cuttle.server.tasks.TaskEngine;
 import io.cuttle.wire.api.ServerInfo;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -96,7 +98,11 @@ public final class WebServer implements Listeners.Listener {
    *     is presented without a restart
    */
   public static WebServer start(
-      TlsProvider tls, Parts parts, Duration handshakeTimeout, ScheduledExecutorService workers) {
+      TlsProvider tls,
+      Parts parts,
+      Duration handshakeTimeout,
+      ScheduledExecutorService workers,
+      MeterRegistry metrics) {
     JsonMapper json =
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     Problems problems = new Problems(json, parts.database());
@@ -127,8 +133,12 @@ public final class WebServer implements Listeners.Listener {
             .errorHandler(problems.forRefusedRequests())
             .decorator(new ResponseRules(problems))
             .blockingTaskExecutor(workers, false)
-            // One registry per server: both present the same certificate, whose gauges would clash.
-            .meterRegistry(new SimpleMeterRegistry())
+            // The server's registry, for the request meters below; Armeria's own meters (among them
+            // TLS gauges the polling listener would register too) are filtered out of it.
+            .meterRegistry(metrics)
+            .decorator(
+                MetricCollectingService.newDecorator(
+                    MeterIdPrefixFunction.ofDefault("cuttle.http.server")))
             .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
             // Problems logs unexpected failures with their stacks; browsers leaving is routine.
             .unloggedExceptionsReportInterval(Duration.ZERO);

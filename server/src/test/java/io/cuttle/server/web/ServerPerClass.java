@@ -110,6 +110,7 @@ final class ServerPerClass implements BeforeAllCallback, AfterAllCallback {
                     .dataDirectory(data)
                     .publicAddress(new InetSocketAddress(loopback, 0))
                     .legacyPollingAddress(new InetSocketAddress(loopback, 0))
+                    .adminAddress(new InetSocketAddress(loopback, 0))
                     .pollWait(Duration.ofSeconds(5))
                     .silenceTimeout(Duration.ofSeconds(30)))
             .build());
