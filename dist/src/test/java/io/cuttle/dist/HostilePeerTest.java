@@ -314,6 +314,104 @@ class HostilePeerTest {
     }
   }
 
+  /**
+   * A call without a certificate is refused on its headers: a raw client declaring an 8 MiB message
+   * and holding its body back is answered UNAUTHENTICATED all the same, and its connection is
+   * closed. Calls that do send a 4 MiB body get the same refusal, their body cut off, while the
+   * server's direct memory barely grows; the refusals make one log line.
+   */
+  @Test
+  void aCallWithoutACertificateIsRefusedOnItsHeadersBeforeItsBodyIsSent() throws Exception {
+    List<RawPollingClient> clients = new ArrayList<>();
+    try (LogCapture log = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        PeakDirectMemory memory = new PeakDirectMemory()) {
+      for (int i = 0; i < 4; i++) {
+        RawPollingClient stranger = new RawPollingClient(fleet.legacyPort(), null);
+        clients.add(stranger);
+        RawPollingClient.RawCall call =
+            stranger.call(
+                "ReportProgress",
+                (8 << 20) - 1024,
+                0,
+                new DefaultHttp2Headers().add("content-length", Integer.toString(8 << 20)));
+        Http2Headers answer = call.answer.get(60, TimeUnit.SECONDS);
+        assertThat(answer.get("grpc-status")).as(answer.toString()).hasToString("16");
+        assertThat(answer.get("grpc-message").toString()).contains("not registered");
+        assertThat(call.sent()).as("bytes of the body sent before the refusal").isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !stranger.isOpen());
+      }
+
+      // Calls that do send their body, 4 MiB each: refused all the same, the body cut off.
+      for (int i = 0; i < 4; i++) {
+        RawPollingClient stranger = new RawPollingClient(fleet.legacyPort(), null);
+        clients.add(stranger);
+        RawPollingClient.RawCall call =
+            stranger.call("ReportProgress", (8 << 20) - 1024, 4L << 20, new DefaultHttp2Headers());
+        Http2Headers answer = call.answer.get(60, TimeUnit.SECONDS);
+        assertThat(answer.get("grpc-status")).as(answer.toString()).hasToString("16");
+        await().atMost(Duration.ofSeconds(60)).until(call::settled);
+        assertThat(call.sent())
+            .as("what the flow-control window the server opened let through, far short of 4 MiB")
+            .isLessThan(2L << 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !stranger.isOpen());
+      }
+
+      long grown = memory.peak() - memory.before;
+      System.out.printf("server direct memory: %d before, peak %d%n", memory.before, memory.peak());
+      assertThat(grown).as("direct memory grown by 8 refused calls").isLessThan(8L << 20);
+      assertThat(log.messagesAt(Level.ERROR)).isEmpty();
+      assertThat(log.messagesAt(Level.WARN))
+          .filteredOn(line -> line.contains("no client certificate"))
+          .as("one line for this peer, the rest counted")
+          .hasSizeLessThanOrEqualTo(1);
+    } finally {
+      clients.forEach(RawPollingClient::close);
+    }
+  }
+
+  /**
+   * A registered tentacle's connection is unlimited only while the tentacle is registered: once it
+   * is deregistered through the API, the same connection's next call is refused on its headers and
+   * a body it sends is cut off, as a stranger's would be.
+   */
+  @Test
+  void aDeregisteredTentaclesOpenConnectionIsHeldToAStrangersLimits() throws Exception {
+    TentacleHome home = fleet.register("revoked", true);
+    String tentacleId = io.cuttle.tentacle.TentacleConfig.load(home).tentacleId();
+    try (RawPollingClient connection =
+        new RawPollingClient(fleet.legacyPort(), PemFiles.read(home.directory()))) {
+      RawPollingClient.StalledCall check =
+          connection.unary("Check", CheckRequest.newBuilder().setTentacleId(tentacleId).build());
+      assertThat(check.status.get(60, TimeUnit.SECONDS))
+          .as("answered while registered")
+          .isEqualTo("0");
+      RawPollingClient.RawCall registeredBody =
+          connection.call("ReportProgress", (8 << 20) - 1024, 256 << 10, new DefaultHttp2Headers());
+      await().atMost(Duration.ofSeconds(60)).until(registeredBody::settled);
+      // Answered after the server read the body before it: 256 KiB, far over a stranger's budget.
+      assertThat(
+              connection
+                  .unary("Check", CheckRequest.newBuilder().setTentacleId(tentacleId).build())
+                  .status
+                  .get(60, TimeUnit.SECONDS))
+          .isEqualTo("0");
+      assertThat(registeredBody.ended).as("256 KiB of a body, while registered").isNotDone();
+
+      try (ApiClient api = fleet.api()) {
+        api.deregister("revoked", null);
+      }
+
+      RawPollingClient.RawCall flood =
+          connection.call("ReportProgress", (8 << 20) - 1024, 4L << 20, new DefaultHttp2Headers());
+      Http2Headers answer = flood.answer.get(60, TimeUnit.SECONDS);
+      assertThat(answer.get("grpc-status")).as(answer.toString()).hasToString("16");
+      assertThat(answer.get("grpc-message").toString()).contains("not registered");
+      await().atMost(Duration.ofSeconds(60)).until(flood::settled);
+      assertThat(flood.sent()).as("the body is cut off long before its 4 MiB").isLessThan(2L << 20);
+      await().atMost(Duration.ofSeconds(60)).until(() -> !connection.isOpen());
+    }
+  }
+
   /** The browser page, over HTTP/2 and HTTP/1.1, past the requests one connection may make. */
   @Test
   void aBrowserWithoutACertificateStillGetsTheListenerPage() {

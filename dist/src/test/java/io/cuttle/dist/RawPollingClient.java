@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A hand-made HTTP/2 connection to the polling listener, to see what no gRPC client shows (the
  * server's SETTINGS) and to send what no gRPC client would (calls whose body never ends).
  */
-final class RawPollingClient implements AutoCloseable {
+public final class RawPollingClient implements AutoCloseable {
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel connection;
@@ -54,12 +54,12 @@ final class RawPollingClient implements AutoCloseable {
   /**
    * @param identity the certificate to present, or null for none
    */
-  RawPollingClient(int port, Identity identity) throws Exception {
+  public RawPollingClient(int port, Identity identity) throws Exception {
     this(port, identity, Http2Settings.defaultSettings());
   }
 
   /** A connection that never lets the server send a DATA frame: every stream's window is zero. */
-  static RawPollingClient thatReadsNoAnswers(int port, Identity identity) throws Exception {
+  public static RawPollingClient thatReadsNoAnswers(int port, Identity identity) throws Exception {
     return new RawPollingClient(
         port, identity, Http2Settings.defaultSettings().initialWindowSize(0));
   }
@@ -124,7 +124,7 @@ final class RawPollingClient implements AutoCloseable {
    *
    * @param extra headers to add, e.g. a content-length
    */
-  RawCall call(String method, int messageBytes, long sendBytes, Http2Headers extra) {
+  public RawCall call(String method, int messageBytes, long sendBytes, Http2Headers extra) {
     RawCall call = new RawCall(messageBytes, sendBytes);
     Http2Headers headers =
         new DefaultHttp2Headers()
@@ -148,7 +148,7 @@ final class RawPollingClient implements AutoCloseable {
   }
 
   /** One call's stream: what the server answered and how the stream ended. */
-  static final class RawCall {
+  public static final class RawCall {
     private static final ByteBuf FILLER =
         Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[16 * 1024]));
 
@@ -173,7 +173,7 @@ final class RawPollingClient implements AutoCloseable {
     }
 
     /** True once the stream ended or every byte asked for was sent. */
-    boolean settled() {
+    public boolean settled() {
       return ended.isDone() || sent() >= sendBytes;
     }
 
@@ -230,7 +230,7 @@ final class RawPollingClient implements AutoCloseable {
   }
 
   /** Sends one whole unary gRPC call on a new stream: its headers and its one message. */
-  StalledCall unary(String method, MessageLite request) {
+  public StalledCall unary(String method, MessageLite request) {
     StalledCall call = new StalledCall();
     Http2StreamChannel stream =
         new Http2StreamChannelBootstrap(connection)
@@ -255,7 +255,7 @@ final class RawPollingClient implements AutoCloseable {
   }
 
   /** What came back on one stream of {@link #unary}, on a connection that may read no answers. */
-  static final class StalledCall extends ChannelInboundHandlerAdapter {
+  public static final class StalledCall extends ChannelInboundHandlerAdapter {
     /** The first HEADERS frame: an answer under way, or a refusal that ends the stream at once. */
     final CompletableFuture<Http2Headers> headers = new CompletableFuture<>();
 

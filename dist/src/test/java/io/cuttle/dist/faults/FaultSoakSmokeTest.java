@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A few seconds of the fault soak in every build, so the soak keeps working between its own runs
  * ({@code mvn verify -Psoak}, see docs/faults.md). Half-open links are left to the soak itself:
- * noticing one takes a heartbeat's time.
+ * noticing one takes a heartbeat's time. Hostile peers (a stranger flooding bodies, a registered
+ * tentacle reading no answers) are among the faults.
  */
 @Timeout(120)
 class FaultSoakSmokeTest {
@@ -28,5 +29,9 @@ class FaultSoakSmokeTest {
     assertThat(report.lost()).isZero();
     assertThat(report.duplicated()).isZero();
     assertThat(report.problems()).isEmpty();
+    // The hostile peers among the faults: the server holds almost nothing for them and logs at
+    // most a line for each kind.
+    assertThat(report.directMemoryGrowth()).isLessThan(64L << 20);
+    assertThat(report.hostileLogLines()).hasSizeLessThanOrEqualTo(2);
   }
 }

@@ -27,5 +27,9 @@ class FaultSoakTest {
     assertThat(report.lost()).isZero();
     assertThat(report.duplicated()).isZero();
     assertThat(report.problems()).isEmpty();
+    // The hostile peers among the faults: the server holds almost nothing for them and logs at
+    // most a line for each kind.
+    assertThat(report.directMemoryGrowth()).isLessThan(64L << 20);
+    assertThat(report.hostileLogLines()).hasSizeLessThanOrEqualTo(2);
   }
 }

@@ -1,8 +1,10 @@
 package io.cuttle.server.polling;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +19,7 @@ public final class PollWaiters {
 
   private final ConcurrentHashMap<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
   private final Consumer<String> otherNodes;
+  private final List<Consumer<String>> onRevoke = new CopyOnWriteArrayList<>();
 
   /** For a server that is the only node. */
   public PollWaiters() {
@@ -77,6 +80,15 @@ public final class PollWaiters {
    */
   public void revoke(String tentacleId) {
     waitersOf(tentacleId).forEach(w -> w.revoked().run());
+    onRevoke.forEach(listener -> listener.accept(tentacleId));
+  }
+
+  /**
+   * Runs {@code listener} with the tentacle's id each time a tentacle's trust is withdrawn on this
+   * node, for what else must end with it (the polling listener's connections of that tentacle).
+   */
+  void whenRevoked(Consumer<String> listener) {
+    onRevoke.add(listener);
   }
 
   private Set<Waiter> waitersOf(String tentacleId) {

@@ -1,6 +1,7 @@
 package io.cuttle.server.polling;
 
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerTlsConfig;
@@ -13,6 +14,7 @@ import io.cuttle.server.data.CommandLog;
 import io.cuttle.server.data.CommandQueue;
 import io.cuttle.server.data.DatabaseAvailability;
 import io.cuttle.server.data.TaskStore;
+import io.cuttle.server.data.TentacleRecord;
 import io.cuttle.server.data.TentacleStore;
 import io.cuttle.server.identity.ServerIdentities;
 import io.cuttle.server.identity.SwitchingTlsProvider;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -106,9 +109,10 @@ public final class PollingServer implements Listeners.Listener {
             new TurnsPerTentacle(PollingService.MAX_PROGRESS_BATCHES_PER_TENTACLE),
             new TurnsPerTentacle(PackageChunks.MAX_PER_TENTACLE),
             new UnknownPeerLimits(
-                thumbprint -> tentacles.findByThumbprint(thumbprint).isPresent(),
+                thumbprint -> tentacles.findByThumbprint(thumbprint).map(TentacleRecord::id),
                 workers,
                 settings.clock()));
+    waiters.whenRevoked(parts.unknownPeers()::revoke);
 
     AtomicInteger routedPort = new AtomicInteger(-1);
     AtomicInteger publicPort = new AtomicInteger(-1);
@@ -235,7 +239,7 @@ public final class PollingServer implements Listeners.Listener {
         IntPredicate isRoutedPort,
         ConnectedTentacles.Door routerDoor,
         TrustedSourceGate gate,
-        java.util.function.Function<Channel, String> doorOf) {
+        Function<Channel, String> doorOf) {
       // One service per Armeria server: a service instance is bound to the server it is added to.
       GrpcService grpc =
           GrpcService.builder()
@@ -249,7 +253,8 @@ public final class PollingServer implements Listeners.Listener {
                       chunksInFlight,
                       routerDoor))
               .intercept(
-                  new TentacleAuthenticator(tentacles, refused, isRoutedPort, settings.clock()))
+                  new TentacleAuthenticator(
+                      tentacles, refused, unknownPeers, isRoutedPort, settings.clock()))
               .useBlockingTaskExecutor(true)
               .exceptionHandler(new PollingFailures(database))
               .maxRequestMessageLength(MAX_MESSAGE_BYTES)
@@ -259,6 +264,8 @@ public final class PollingServer implements Listeners.Listener {
                   DecompressorRegistry.emptyInstance().with(Codec.Identity.NONE, false))
               .build();
       Duration longestCall = settings.pollWait().plusSeconds(30);
+      Function<HttpService, HttpService> unknownPeerGate =
+          delegate -> new UnknownPeerGate(delegate, unknownPeers, refused, settings.clock());
       return ports
           .childChannelPipelineCustomizer(
               gate.andThen(new HandshakeDeadline(settings.handshakeTimeout()))
@@ -266,8 +273,8 @@ public final class PollingServer implements Listeners.Listener {
                   .andThen(unknownPeers))
           // Any certificate, or none, may finish the handshake: without one, a browser or curl gets
           // the ListenerPage instead of a handshake failure to puzzle over. UnknownPeerLimits then
-          // keeps such a peer to a few KiB, and TentacleAuthenticator decides which tentacle each
-          // call comes from.
+          // keeps such a peer to a few KiB, UnknownPeerGate refuses its calls on their headers, and
+          // TentacleAuthenticator decides which tentacle each other call comes from.
           .tlsProvider(
               tls,
               ServerTlsConfig.builder()
@@ -277,7 +284,6 @@ public final class PollingServer implements Listeners.Listener {
                   .build())
           .decorator(
               new RetiredCertificateDrain(() -> identities.current().certificate(), longestCall))
-          .decorator(new UnknownPeerGate(unknownPeers))
           .requestTimeout(longestCall)
           .idleTimeout(settings.idleTimeout())
           .http2MaxStreamsPerConnection(MAX_STREAMS_PER_CONNECTION)
@@ -292,8 +298,12 @@ public final class PollingServer implements Listeners.Listener {
           .blockingTaskExecutor(workers, false)
           // One registry per server: they present the same certificate, whose gauges would clash.
           .meterRegistry(new SimpleMeterRegistry())
-          .service(grpc)
-          .service("/", new ListenerPage(() -> identities.current().thumbprint()))
+          // The gate decorates each service rather than the server, so that Armeria takes its
+          // exchange type (every request a stream) and shows it the headers before any body.
+          .service(grpc, unknownPeerGate)
+          .service(
+              "/",
+              new ListenerPage(() -> identities.current().thumbprint()).decorate(unknownPeerGate))
           .build();
     }
   }

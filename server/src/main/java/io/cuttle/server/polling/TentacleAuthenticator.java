@@ -31,13 +31,19 @@ final class TentacleAuthenticator implements ServerInterceptor {
 
   private final TentacleStore tentacles;
   private final RefusedConnections refused;
+  private final UnknownPeerLimits connections;
   private final IntPredicate isRoutedPort;
   private final Clock clock;
 
   TentacleAuthenticator(
-      TentacleStore tentacles, RefusedConnections refused, IntPredicate isRoutedPort, Clock clock) {
+      TentacleStore tentacles,
+      RefusedConnections refused,
+      UnknownPeerLimits connections,
+      IntPredicate isRoutedPort,
+      Clock clock) {
     this.tentacles = tentacles;
     this.refused = refused;
+    this.connections = connections;
     this.isRoutedPort = isRoutedPort;
     this.clock = clock;
   }
@@ -61,6 +67,9 @@ final class TentacleAuthenticator implements ServerInterceptor {
     if (tentacle.isEmpty()) {
       refused.record(
           thumbprint.get().toString(), address, "certificate not registered", clock.millis());
+      // Registered when the connection was made, withdrawn since (on another node, say): the
+      // connection is held to an unknown peer's limits from now on.
+      connections.noLongerRegistered(ctx.remoteAddress(), ctx.localAddress());
       call.close(Status.UNAUTHENTICATED.withDescription(REFUSAL), new Metadata());
       return new ServerCall.Listener<>() {};
     }
