@@ -30,8 +30,11 @@ import java.util.function.UnaryOperator;
  */
 public final class TestFleet implements AutoCloseable {
   public final Path directory;
-  private final int publicPort;
-  private final int legacyPort;
+  // 0 until the first start: the kernel picks free ports as the server binds them. Picking them
+  // beforehand raced with every other socket on the machine (a test once lost its port between
+  // the pick and the bind); a restart reuses what the first start got.
+  private int publicPort;
+  private int legacyPort;
   public CuttleServer server;
   private final List<TentacleAgent> agents = new ArrayList<>();
   private final UnaryOperator<ServerConfigBuilder> extraConfig;
@@ -45,8 +48,6 @@ public final class TestFleet implements AutoCloseable {
       throws IOException {
     this.directory = directory;
     this.extraConfig = extraConfig;
-    this.publicPort = freePort();
-    this.legacyPort = freePort();
     startServer();
   }
 
@@ -65,6 +66,8 @@ public final class TestFleet implements AutoCloseable {
                         .redeliverAfter(Duration.ofSeconds(2))
                         .silenceTimeout(Duration.ofSeconds(30)))
                 .build());
+    publicPort = server.publicPort();
+    legacyPort = server.legacyPollingPort();
   }
 
   public void restartServer() throws IOException {
