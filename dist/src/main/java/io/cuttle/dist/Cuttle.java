@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.OptionSpec;
       DeployCommand.class,
       PackageCommand.class,
       DemoCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Cuttle implements Runnable {
