@@ -36,6 +36,7 @@ final class ApiKeyCommand implements Runnable {
   static final class ListKeys implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Option(names = "--user", description = "Only this user's keys.")
     String user;
@@ -45,6 +46,9 @@ final class ApiKeyCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (ApiClient api = server.connect()) {
         List<ApiKeyView> keys = api.apiKeys(user);
+        if (output.printedAsJson(out, keys)) {
+          return 0;
+        }
         for (ApiKeyView key : keys) {
           out.printf(
               "%s  %-12s  %-20s  created %s%s%n",

@@ -38,11 +38,15 @@ final class EnvironmentCommand implements Runnable {
   static final class ListEnvironments implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.environments());
+        List<EnvironmentView> environments = api.environments();
+        if (!output.printedAsJson(spec.commandLine().getOut(), environments)) {
+          print(spec.commandLine().getOut(), environments);
+        }
         return 0;
       }
     }

@@ -76,11 +76,15 @@ final class FleetCommand implements Runnable {
   static final class ListTentacles implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.tentacles());
+        List<TentacleView> tentacles = api.tentacles();
+        if (!output.printedAsJson(spec.commandLine().getOut(), tentacles)) {
+          print(spec.commandLine().getOut(), tentacles);
+        }
         return 0;
       }
     }

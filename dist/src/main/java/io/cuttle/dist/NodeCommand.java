@@ -64,11 +64,15 @@ final class NodeCommand implements Runnable {
   static final class ListNodes implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        print(spec.commandLine().getOut(), api.nodes());
+        List<NodeView> nodes = api.nodes();
+        if (!output.printedAsJson(spec.commandLine().getOut(), nodes)) {
+          print(spec.commandLine().getOut(), nodes);
+        }
         return 0;
       }
     }

@@ -94,12 +94,16 @@ final class PackageCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (ApiClient api = server.connect()) {
         List<PackageView> packages = api.packages();
+        if (output.printedAsJson(out, packages)) {
+          return 0;
+        }
         if (packages.isEmpty()) {
           out.println("No packages; push one with 'cuttle package push FILE'");
         }

@@ -8,6 +8,7 @@ import io.cuttle.wire.api.StepSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,11 +66,15 @@ final class ProjectCommand implements Runnable {
   static final class ListProjects implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        api.projects().forEach(p -> print(spec.commandLine().getOut(), p));
+        List<ProjectView> projects = api.projects();
+        if (!output.printedAsJson(spec.commandLine().getOut(), projects)) {
+          projects.forEach(p -> print(spec.commandLine().getOut(), p));
+        }
         return 0;
       }
     }

@@ -4,6 +4,7 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.VariableRequest;
 import io.cuttle.wire.api.VariableView;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,7 @@ final class ProjectVariableCommand implements Runnable {
   static final class ListVariables implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Parameters(arity = "1", paramLabel = "PROJECT")
     String project;
@@ -52,7 +54,11 @@ final class ProjectVariableCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (ApiClient api = server.connect()) {
-        api.variables(project).forEach(v -> out.println(describe(v)));
+        List<VariableView> variables = api.variables(project);
+        if (output.printedAsJson(out, variables)) {
+          return 0;
+        }
+        variables.forEach(v -> out.println(describe(v)));
         out.flush();
         return 0;
       }

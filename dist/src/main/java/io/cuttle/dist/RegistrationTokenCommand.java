@@ -73,12 +73,16 @@ final class RegistrationTokenCommand implements Runnable {
   static final class ListTokens implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (ApiClient api = server.connect()) {
         List<RegistrationTokenView> tokens = api.registrationTokens();
+        if (output.printedAsJson(out, tokens)) {
+          return 0;
+        }
         long now = System.currentTimeMillis();
         for (RegistrationTokenView token : tokens) {
           out.printf("%s  by %-12s  %s%n", token.id(), token.createdBy(), stateOf(token, now));

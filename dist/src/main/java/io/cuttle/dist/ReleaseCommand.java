@@ -5,6 +5,7 @@ import io.cuttle.wire.api.CreateReleaseRequest;
 import io.cuttle.wire.api.ReleaseView;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -89,6 +90,7 @@ final class ReleaseCommand implements Runnable {
   static final class ListReleases implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Option(names = "--project", required = true)
     String project;
@@ -96,7 +98,10 @@ final class ReleaseCommand implements Runnable {
     @Override
     public Integer call() {
       try (ApiClient api = server.connect()) {
-        api.releases(project).forEach(r -> print(spec.commandLine().getOut(), r));
+        List<ReleaseView> releases = api.releases(project);
+        if (!output.printedAsJson(spec.commandLine().getOut(), releases)) {
+          releases.forEach(r -> print(spec.commandLine().getOut(), r));
+        }
         return 0;
       }
     }
