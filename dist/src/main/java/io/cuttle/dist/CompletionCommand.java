@@ -44,6 +44,7 @@ final class CompletionCommand implements Callable<Integer> {
 
   /** The completion script for the whole {@code cuttle} command tree. */
   static String script(CommandLine root) {
-    return AutoComplete.bash("cuttle", root);
+    String script = AutoComplete.bash("cuttle", root);
+    return script.endsWith("\n") ? script : script + "\n";
   }
 }

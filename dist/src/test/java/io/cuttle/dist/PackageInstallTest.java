@@ -133,6 +133,10 @@ class PackageInstallTest {
         .isEqualTo("cuttle");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(CONFIG)))
         .isEqualTo("rw-r-----");
+    assertThat(Path.of("/usr/share/bash-completion/completions/cuttle"))
+        .content()
+        .contains("complete -F _complete_cuttle")
+        .startsWith("#!/usr/bin/env bash");
     Run version = run("/usr/bin/cuttle", "--version");
     assertThat(version.output()).startsWith("cuttle ");
     // The example the router unit starts from is one the router accepts.
