@@ -1,6 +1,9 @@
 package io.cuttle.dist;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,8 +23,7 @@ final class OutputOptions {
     json
   }
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper JSON = terminalSafe();
 
   @Option(
       names = "--output",
@@ -47,5 +49,44 @@ final class OutputOptions {
     }
     out.flush();
     return true;
+  }
+
+  /**
+   * JSON often lands on a terminal before it reaches a script, and it carries what tentacles said
+   * (names, versions, problems). JSON itself escapes only C0 controls; this escapes DEL, C1 and the
+   * characters that move text too, as {@link io.cuttle.common.text.TerminalText} does for text, so
+   * a hostile tentacle cannot drive the terminal through {@code --output json} either. A JSON
+   * reader decodes the escapes back to the exact characters.
+   */
+  private static ObjectMapper terminalSafe() {
+    ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    mapper.getFactory().setCharacterEscapes(new TerminalEscapes());
+    return mapper;
+  }
+
+  private static final class TerminalEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    TerminalEscapes() {
+      ascii[0x7f] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      boolean movesText =
+          c == 0x2028
+              || c == 0x2029
+              || (c >= 0x202a && c <= 0x202e)
+              || (c >= 0x2066 && c <= 0x2069);
+      if ((c >= 0x80 && c <= 0x9f) || movesText) {
+        return new SerializedString(String.format("\\u%04X", c));
+      }
+      return null;
+    }
   }
 }
