@@ -6,6 +6,7 @@ import io.cuttle.wire.api.CreateApiKeyRequest;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,12 +26,17 @@ final class ApiKeyCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Lists API keys (never their values, which are shown once, at creation).")
   static final class ListKeys extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Option(names = "--user", description = "Only this user's keys.")
     String user;
 
     @Override
     void run(ApiClient api, PrintWriter out) {
       List<ApiKeyView> keys = api.apiKeys(user);
+      if (output.printedAsJson(out, keys)) {
+        return;
+      }
       for (ApiKeyView key : keys) {
         out.printf(
             "%s  %-12s  %-20s  created %s%s%n",

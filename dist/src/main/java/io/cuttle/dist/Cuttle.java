@@ -42,7 +42,11 @@ public final class Cuttle implements Runnable {
           Map.entry("deploy", DeployCommand.class),
           Map.entry("package", PackageCommand.class),
           Map.entry("demo", DemoCommand.class),
+          Map.entry("completion", CompletionCommand.class),
           Map.entry("help", CommandLine.HelpCommand.class));
+
+  /** The commands that work on all the others. */
+  private static final java.util.Set<String> WHOLE_TREE = java.util.Set.of("help", "completion");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -70,8 +74,9 @@ public final class Cuttle implements Runnable {
   static CommandLine commandLine(String... args) {
     if (args.length > 0) {
       for (Map.Entry<String, Class<?>> command : COMMANDS) {
-        // "help" shows the others; an alias (none so far) falls through to the whole tree too.
-        if (!command.getKey().equals("help") && command.getKey().equals(args[0])) {
+        // "help" shows the others and "completion" completes them; an alias (none so far) falls
+        // through to the whole tree too.
+        if (!WHOLE_TREE.contains(command.getKey()) && command.getKey().equals(args[0])) {
           return commandLine(List.of(command.getValue()), System.getenv());
         }
       }

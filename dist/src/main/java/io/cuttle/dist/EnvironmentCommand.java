@@ -4,6 +4,7 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.EnvironmentView;
 import java.io.PrintWriter;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,9 +28,14 @@ final class EnvironmentCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Environments in order.")
   static final class ListEnvironments extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
-      print(out, api.environments());
+      List<EnvironmentView> environments = api.environments();
+      if (!output.printedAsJson(out, environments)) {
+        print(out, environments);
+      }
     }
   }
 

@@ -67,9 +67,14 @@ final class FleetCommand extends CommandGroup {
             + "minimum version), each with the reason."
       })
   static final class ListTentacles extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
-      print(out, api.tentacles());
+      List<TentacleView> tentacles = api.tentacles();
+      if (!output.printedAsJson(out, tentacles)) {
+        print(out, tentacles);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.cuttle.wire.api.NodeView;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -53,9 +54,14 @@ final class NodeCommand extends CommandGroup {
         "The node that answered is marked with '*'."
       })
   static final class ListNodes extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
-      print(out, api.nodes());
+      List<NodeView> nodes = api.nodes();
+      if (!output.printedAsJson(out, nodes)) {
+        print(out, nodes);
+      }
     }
   }
 }

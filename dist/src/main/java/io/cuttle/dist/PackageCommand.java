@@ -84,9 +84,14 @@ final class PackageCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists stored packages.")
   static final class ListPackages extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
       List<PackageView> packages = api.packages();
+      if (output.printedAsJson(out, packages)) {
+        return;
+      }
       if (packages.isEmpty()) {
         out.println("No packages; push one with 'cuttle package push FILE'");
       }

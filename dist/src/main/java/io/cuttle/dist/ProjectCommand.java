@@ -8,6 +8,7 @@ import io.cuttle.wire.api.StepSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,9 +57,14 @@ final class ProjectCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Every project.")
   static final class ListProjects extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
-      api.projects().forEach(p -> print(out, p));
+      List<ProjectView> projects = api.projects();
+      if (!output.printedAsJson(out, projects)) {
+        projects.forEach(p -> print(out, p));
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.cuttle.client.ApiClient;
 import io.cuttle.wire.api.VariableRequest;
 import io.cuttle.wire.api.VariableView;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,12 +36,17 @@ final class ProjectVariableCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Sensitive values read ********.")
   static final class ListVariables extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Parameters(arity = "1", paramLabel = "PROJECT")
     String project;
 
     @Override
     void run(ApiClient api, PrintWriter out) {
-      api.variables(project).forEach(v -> out.println(describe(v)));
+      List<VariableView> variables = api.variables(project);
+      if (!output.printedAsJson(out, variables)) {
+        variables.forEach(v -> out.println(describe(v)));
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import io.cuttle.wire.api.RegistrationTokenView;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,9 +55,14 @@ final class RegistrationTokenCommand extends CommandGroup {
       mixinStandardHelpOptions = true,
       description = "Lists registration tokens (never their values), newest first.")
   static final class ListTokens extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Override
     void run(ApiClient api, PrintWriter out) {
       List<RegistrationTokenView> tokens = api.registrationTokens();
+      if (output.printedAsJson(out, tokens)) {
+        return;
+      }
       long now = System.currentTimeMillis();
       for (RegistrationTokenView token : tokens) {
         out.printf("%s  by %-12s  %s%n", token.id(), token.createdBy(), stateOf(token, now));

@@ -5,7 +5,9 @@ import io.cuttle.wire.api.CreateReleaseRequest;
 import io.cuttle.wire.api.ReleaseView;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,12 +72,17 @@ final class ReleaseCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Newest first.")
   static final class ListReleases extends ApiCommand {
+    @CommandLine.Mixin OutputOptions output;
+
     @Option(names = "--project", required = true)
     String project;
 
     @Override
     void run(ApiClient api, PrintWriter out) {
-      api.releases(project).forEach(r -> print(out, r));
+      List<ReleaseView> releases = api.releases(project);
+      if (!output.printedAsJson(out, releases)) {
+        releases.forEach(r -> print(out, r));
+      }
     }
   }
 }

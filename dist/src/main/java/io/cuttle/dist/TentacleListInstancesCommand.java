@@ -8,6 +8,7 @@ import io.cuttle.wire.api.CommsStyle;
 import io.cuttle.wire.api.Route;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,10 +33,28 @@ final class TentacleListInstancesCommand implements Callable<Integer> {
           "Folder holding all instances (default: $CUTTLE_HOME/tentacles or ~/.cuttle/tentacles).")
   Path base;
 
+  @CommandLine.Mixin OutputOptions output;
+
+  /** One instance for {@code --output json}: its servers with tentacle.json's field names. */
+  record Row(
+      String instance, String state, String thumbprint, List<Server> servers, String problem) {}
+
+  record Server(
+      String serverUrl,
+      String pollingUrl,
+      CommsStyle commsStyle,
+      String tentacleId,
+      String environment,
+      List<String> roles) {}
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     List<Instances.Summary> instances = Instances.list(base);
+    if (output.printedAsJson(
+        out, instances.stream().map(TentacleListInstancesCommand::row).toList())) {
+      return 0;
+    }
     Path root = base == null ? TentacleHome.defaultBase() : base;
     if (instances.isEmpty()) {
       out.println(
@@ -66,6 +85,30 @@ final class TentacleListInstancesCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static Row row(Instances.Summary s) {
+    List<Server> servers = new ArrayList<>();
+    if (s.config() != null) {
+      servers.add(server(s.config().primaryServer()));
+      s.config().additionalServers().forEach(link -> servers.add(server(link)));
+    }
+    return new Row(
+        s.home().instance(),
+        state(s),
+        s.thumbprint() == null ? null : s.thumbprint().toString(),
+        servers,
+        s.problem());
+  }
+
+  private static Server server(ServerLink link) {
+    return new Server(
+        link.serverUrl(),
+        link.pollingUrl(),
+        link.commsStyle(),
+        link.tentacleId(),
+        link.environment(),
+        link.roles());
   }
 
   private static String state(Instances.Summary s) {

@@ -80,12 +80,16 @@ final class UserCommand implements Runnable {
   static final class ListUsers implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ServerOptions server;
+    @CommandLine.Mixin OutputOptions output;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (ApiClient api = server.connect()) {
         List<UserView> users = api.users();
+        if (output.printedAsJson(out, users)) {
+          return 0;
+        }
         int width = users.stream().mapToInt(u -> u.name().length()).max().orElse(0);
         for (UserView user : users) {
           out.printf(

@@ -133,6 +133,16 @@ class PackageInstallTest {
         .isEqualTo("cuttle");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(CONFIG)))
         .isEqualTo("rw-r-----");
+    // The installed completion, sourced in a real bash, completes a command.
+    Run completion =
+        run(
+            "bash",
+            "--norc",
+            "-c",
+            "source /usr/share/bash-completion/completions/cuttle; COMP_WORDS=(cuttle fle);"
+                + " COMP_CWORD=1; COMP_LINE='cuttle fle'; COMP_POINT=10;"
+                + " _complete_cuttle 2>/dev/null; echo \"offered: ${COMPREPLY[*]}\"");
+    assertThat(completion.output()).as(completion.output()).contains("offered: fleet");
     Run version = run("/usr/bin/cuttle", "--version");
     assertThat(version.output()).startsWith("cuttle ");
     // The example the router unit starts from is one the router accepts.

@@ -50,6 +50,7 @@ class TarballContentsTest {
         .containsEntry("systemd/cuttle-tentacle@.service", 0644)
         .containsEntry("config/server.conf", 0644)
         .containsEntry("config/router.yaml", 0644)
+        .containsEntry("completion/cuttle", 0644)
         .containsEntry("LICENCES", 0644)
         .containsKey("doc/operations.md");
   }

@@ -3,6 +3,8 @@ package io.cuttle.dist;
 import static io.cuttle.dist.CommandLineTest.cuttle;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cuttle.common.pki.PemFiles;
 import io.cuttle.common.pki.Thumbprint;
 import io.cuttle.dist.CommandLineTest.Run;
@@ -179,5 +181,50 @@ class TentacleInstanceCommandsTest {
                 + " +via router https://polling.deploy.example.com:443 +"
                 + thumbprintOnDisk(base.resolve("c-registered")))
         .doesNotContain("not-an-instance");
+  }
+
+  @Test
+  void listInstancesAsJsonGivesEachInstanceAndItsServers(@TempDir Path base) throws Exception {
+    Run empty = cuttle("tentacle", "list-instances", "--home", base.toString(), "--output", "json");
+    assertThat(empty.exitCode()).isZero();
+    assertThat(new ObjectMapper().readTree(empty.out()).isArray()).isTrue();
+    assertThat(new ObjectMapper().readTree(empty.out())).isEmpty();
+
+    createInstance(base, "a-new");
+    createInstance(base, "c-registered");
+    new TentacleConfig(
+            1,
+            "c-registered",
+            "T-1",
+            "https://deploy.example.com:443",
+            "https://polling.deploy.example.com:443",
+            io.cuttle.wire.api.CommsStyle.POLLING_ADDRESS,
+            "AB".repeat(32),
+            "Dev",
+            java.util.List.of("web"),
+            1L,
+            null)
+        .save(TentacleHome.of("c-registered", base));
+
+    Run run = cuttle("tentacle", "list-instances", "--home", base.toString(), "--output", "json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode rows = new ObjectMapper().readTree(run.out());
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(0).get("instance").asText()).isEqualTo("a-new");
+    assertThat(rows.get(0).get("state").asText()).isEqualTo("not registered");
+    assertThat(rows.get(0).get("servers")).isEmpty();
+    JsonNode registered = rows.get(1);
+    assertThat(registered.get("instance").asText()).isEqualTo("c-registered");
+    assertThat(registered.get("state").asText()).isEqualTo("registered");
+    assertThat(registered.get("thumbprint").asText())
+        .isEqualTo(thumbprintOnDisk(base.resolve("c-registered")));
+    JsonNode server = registered.get("servers").get(0);
+    assertThat(server.get("serverUrl").asText()).isEqualTo("https://deploy.example.com:443");
+    assertThat(server.get("pollingUrl").asText())
+        .isEqualTo("https://polling.deploy.example.com:443");
+    assertThat(server.get("commsStyle").asText()).isEqualTo("POLLING_ADDRESS");
+    assertThat(server.get("environment").asText()).isEqualTo("Dev");
+    assertThat(server.get("roles").get(0).asText()).isEqualTo("web");
   }
 }
