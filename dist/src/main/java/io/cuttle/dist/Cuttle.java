@@ -46,7 +46,7 @@ public final class Cuttle implements Runnable {
           Map.entry("help", CommandLine.HelpCommand.class));
 
   /** The commands that work on all the others. */
-  private static final java.util.Set<String> WHOLE_TREE = java.util.Set.of("help", "completion");
+  static final java.util.Set<String> WHOLE_TREE = java.util.Set.of("help", "completion");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
