@@ -15,8 +15,8 @@ final class LogFormatOption {
       paramLabel = "FORMAT",
       defaultValue = "text",
       description =
-          "How the log on stderr is written: text (default) or json, one object per line with"
-              + " time, level, logger, message and context; see docs/operations.md.")
+          "How the log on stderr is written: text (default) or json, one JSON object per line"
+              + " with time, level, logger, message and context.")
   String value;
 
   /** Switches the log to the chosen format, or refuses a value naming the setting's source. */
