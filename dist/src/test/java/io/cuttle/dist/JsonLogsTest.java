@@ -137,10 +137,10 @@ class JsonLogsTest {
         assertThat(line(tentacleLines, "finished").path("command").asText()).startsWith("C-");
         JsonNode access = line(routerLines, "sni=localhost");
         assertThat(access.path("logger").asText()).isEqualTo("cuttle.router.access");
-        assertThat(access.path("remote").asText()).contains("127.0.0.1");
+        assertThat(access.path("remote").asText()).startsWith("127.0.0.1:");
         assertThat(access.path("sni").asText()).isEqualTo("localhost");
         assertThat(access.path("route").isTextual()).isTrue();
-        assertThat(access.path("upstream").asText()).endsWith(":" + port);
+        assertThat(access.path("upstream").asText()).isEqualTo("127.0.0.1:" + port);
         assertThat(access.path("bytes_out").isNumber()).isTrue();
       }
     }

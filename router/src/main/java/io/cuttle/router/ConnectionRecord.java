@@ -57,11 +57,11 @@ final class ConnectionRecord {
     // The same facts as fields of their own, for --log-format json; the text line is unchanged.
     access
         .atInfo()
-        .addKeyValue("remote", String.valueOf(client))
+        .addKeyValue("remote", withoutSlash(client))
         .addKeyValue("sni", sni)
         .addKeyValue("alpn", alpn)
         .addKeyValue("route", routeName)
-        .addKeyValue("upstream", upstream)
+        .addKeyValue("upstream", endpoint == null ? "-" : withoutSlash(endpoint))
         .addKeyValue("bytes_in", bytesIn)
         .addKeyValue("bytes_out", bytesOut)
         .addKeyValue("duration_ms", durationMs)
@@ -78,5 +78,11 @@ final class ConnectionRecord {
             bytesOut,
             durationMs,
             close);
+  }
+
+  /** An address without a host name prints as "/IP:PORT"; a field holds just IP:PORT. */
+  private static String withoutSlash(SocketAddress address) {
+    String text = String.valueOf(address);
+    return text.startsWith("/") ? text.substring(1) : text;
   }
 }
