@@ -97,9 +97,12 @@ final class RouterCommand implements Callable<Integer> {
       description = "Serve /metrics and /routes here (flags mode; a file says 'admin:').")
   String admin;
 
+  @CommandLine.Mixin LogFormatOption logFormat;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    logFormat.apply();
     RouterFile file = config != null ? fromFile() : fromFlags();
     if (check) {
       out.println(config + " is valid.");

@@ -1,5 +1,6 @@
 package io.cuttle.dist;
 
+import io.cuttle.dist.logging.LogFormat;
 import io.cuttle.dist.settings.EffectiveSettings;
 import io.cuttle.dist.settings.Layout;
 import io.cuttle.dist.settings.SettingSources;
@@ -213,9 +214,13 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = "1024")
   long maxCommandOutputMb;
 
+  @CommandLine.Mixin LogFormatOption logFormat;
+
   @Override
   public Integer call() throws Exception {
     SettingSources sources = SettingSources.of(spec);
+    logFormat.apply();
+    LogFormat.name("node", nodeName);
     ServerSettingChecks.check(this, sources::label);
     DatabasePassword password =
         DatabasePassword.resolve(dbPasswordFile, dbPasswordEnv, sources, sources.environment());

@@ -1,6 +1,7 @@
 package io.cuttle.dist;
 
 import io.cuttle.client.ApiException;
+import io.cuttle.dist.logging.LogFormat;
 import io.cuttle.dist.settings.Layout;
 import io.cuttle.dist.settings.SettingSources;
 import io.cuttle.tentacle.Registration;
@@ -271,8 +272,11 @@ final class TentacleCommand implements Runnable {
         })
     Path config;
 
+    @CommandLine.Mixin LogFormatOption logFormat;
+
     @Override
     public Integer call() throws Exception {
+      logFormat.apply();
       TentacleHome home;
       try {
         home = instance.home();
@@ -282,6 +286,7 @@ final class TentacleCommand implements Runnable {
             e.getMessage()
                 .replaceFirst("^--instance", SettingSources.of(spec).label("--instance")));
       }
+      LogFormat.name("tentacle", home.instance());
       TentacleAgent agent = TentacleAgent.start(home);
       UntilStopped.await(agent::close);
       return 0;

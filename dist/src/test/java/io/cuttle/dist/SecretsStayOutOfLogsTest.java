@@ -27,16 +27,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * API keys, passwords and sensitive variables never reach a log or an error message: a server and a
  * tentacle run as processes of their own through a full flow that uses known secrets — the
  * bootstrap admin key, the first admin's password, a user's password (signing in, and failing to),
  * a sensitive variable a deployment's script prints — and then every log file, every process's
- * output and every answer the clients got is searched for each secret.
+ * output and every answer the clients got is searched for each secret, with the log written as text
+ * and as JSON (whose escaping could otherwise hide a secret from a plain search: the secrets here
+ * have nothing JSON escapes).
  */
 @Timeout(300)
 class SecretsStayOutOfLogsTest {
@@ -46,8 +49,9 @@ class SecretsStayOutOfLogsTest {
   @TempDir Path dir;
   private final List<String> answers = new ArrayList<>();
 
-  @Test
-  void noSecretAppearsInAnyLogOutputOrErrorOfAFullRun() throws Exception {
+  @ParameterizedTest(name = "--log-format {0}")
+  @ValueSource(strings = {"text", "json"})
+  void noSecretAppearsInAnyLogOutputOrErrorOfAFullRun(String logFormat) throws Exception {
     int port = TestFleet.freePort();
     int legacyPort = TestFleet.freePort();
     Path data = dir.resolve("data");
@@ -59,6 +63,8 @@ class SecretsStayOutOfLogsTest {
             dir.resolve("server.log"),
             "256m",
             "server",
+            "--log-format",
+            logFormat,
             "--data",
             data.toString(),
             "--bind",
@@ -107,6 +113,8 @@ class SecretsStayOutOfLogsTest {
                   "128m",
                   "tentacle",
                   "run",
+                  "--log-format",
+                  logFormat,
                   "--instance",
                   "web-1",
                   "--home",
@@ -133,6 +141,9 @@ class SecretsStayOutOfLogsTest {
     assertThat(texts).as("logs were written").hasSizeGreaterThan(4);
     String everything = String.join("\n", texts);
     assertThat(everything).contains("connected to");
+    if (logFormat.equals("json")) {
+      assertThat(everything).as("the log as JSON").contains("{\"time\":");
+    }
     secrets.forEach(
         (what, secret) ->
             assertThat(everything)

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What a tentacle does with a command one server handed it: checks the journal so a redelivered
@@ -70,6 +71,13 @@ final class CommandExecution {
 
   /** Runs the command in the slot its poll promised; false when it did not need one. */
   boolean accept(Command command) {
+    // Every line about a command names it as a field of its own in --log-format json.
+    try (MDC.MDCCloseable context = MDC.putCloseable("command", command.getCommandId())) {
+      return acceptNamed(command);
+    }
+  }
+
+  private boolean acceptNamed(Command command) {
     String id = command.getCommandId();
     try {
       Optional<ResultReport> stored = journal.result(id);
@@ -204,6 +212,12 @@ final class CommandExecution {
   }
 
   private void execute(Command command) {
+    try (MDC.MDCCloseable context = MDC.putCloseable("command", command.getCommandId())) {
+      executeNamed(command);
+    }
+  }
+
+  private void executeNamed(Command command) {
     String id = command.getCommandId();
     try {
       OutputShipper output = new OutputShipper(server.tentacleId(), id, calls);

@@ -261,8 +261,11 @@ public final class Deployments {
                 }
               }
             });
-    log.info(
-        "Deployment {} (task {}) started by {}: {}", deploymentId, taskId, caller, description);
+    log.atInfo()
+        .addKeyValue("task", taskId)
+        .addKeyValue("deployment", deploymentId)
+        .log(
+            "Deployment {} (task {}) started by {}: {}", deploymentId, taskId, caller, description);
     orchestrator.advance(taskId);
     return stores.deployments().find(deploymentId).orElseThrow();
   }

@@ -83,6 +83,13 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   @Override
   public void poll(PollRequest request, StreamObserver<PollResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    try (PollingLogContext logContext = PollingLogContext.of(caller, null)) {
+      pollAs(caller, request, observer);
+    }
+  }
+
+  private void pollAs(
+      AuthenticatedTentacle caller, PollRequest request, StreamObserver<PollResponse> observer) {
     if (!refusals.isCaller(caller, request.getTentacleId(), observer)) {
       return;
     }
@@ -170,6 +177,15 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   public void acknowledge(
       AcknowledgeRequest request, StreamObserver<AcknowledgeResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    try (PollingLogContext logContext = PollingLogContext.of(caller, request.getCommandId())) {
+      acknowledgeAs(caller, request, observer);
+    }
+  }
+
+  private void acknowledgeAs(
+      AuthenticatedTentacle caller,
+      AcknowledgeRequest request,
+      StreamObserver<AcknowledgeResponse> observer) {
     if (!refusals.isCaller(caller, request.getTentacleId(), observer)
         || refusals.refused(
             caller,
@@ -246,6 +262,13 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
   @Override
   public void reportResult(ResultReport request, StreamObserver<ResultResponse> observer) {
     AuthenticatedTentacle caller = AuthenticatedTentacle.current();
+    try (PollingLogContext logContext = PollingLogContext.of(caller, request.getCommandId())) {
+      reportResultAs(caller, request, observer);
+    }
+  }
+
+  private void reportResultAs(
+      AuthenticatedTentacle caller, ResultReport request, StreamObserver<ResultResponse> observer) {
     if (!refusals.isCaller(caller, request.getTentacleId(), observer)
         || refusals.refused(caller, "a result", PollingFieldLimits.result(request), observer)) {
       return;
@@ -295,6 +318,11 @@ final class PollingService extends PollingServiceGrpc.PollingServiceImplBase {
         completed ? request.getExitCode() : null,
         message,
         context.clock().millis());
+    log.info(
+        "Command {} on tentacle '{}' ended: {}",
+        LogSafe.of(request.getCommandId()),
+        caller.name(),
+        state);
     // The ended command may have been what kept a queued one (exclusive, or of the same mutex)
     // from this tentacle's open polls: let them look again now rather than at their timeout.
     context.waiters().signal(caller.id());

@@ -58,11 +58,13 @@ public final class RefusedConnections {
   void record(String thumbprint, String address, String reason, long now) {
     count(reason, "certificate_not_registered");
     if (remember(thumbprint, address, reason, now)) {
-      log.warn(
-          "Refused polling connection from {}: {} (certificate thumbprint {})",
-          address,
-          reason,
-          thumbprint);
+      log.atWarn()
+          .addKeyValue("remote", address)
+          .log(
+              "Refused polling connection from {}: {} (certificate thumbprint {})",
+              address,
+              reason,
+              thumbprint);
     }
   }
 
@@ -73,14 +75,16 @@ public final class RefusedConnections {
   void recordUntrustedSource(String address, String door, String trusted, long now) {
     count("untrusted_proxy_source", "untrusted_proxy_source");
     if (remember("-", address, UNTRUSTED_SOURCE, now)) {
-      log.warn(
-          "Refused connection from {} to the {}: {} (trusted: {}); closed before reading any PROXY"
-              + " header or TLS. If {} is your router, add it with --trusted-proxy.",
-          address,
-          door,
-          UNTRUSTED_SOURCE,
-          trusted,
-          address);
+      log.atWarn()
+          .addKeyValue("remote", address)
+          .log(
+              "Refused connection from {} to the {}: {} (trusted: {}); closed before reading any"
+                  + " PROXY header or TLS. If {} is your router, add it with --trusted-proxy.",
+              address,
+              door,
+              UNTRUSTED_SOURCE,
+              trusted,
+              address);
     }
   }
 
@@ -92,7 +96,9 @@ public final class RefusedConnections {
   void recordHandshakeFailure(String address, String reason, long now) {
     count("tls_handshake_failed", "tls_handshake_failed");
     if (remember("-", address, reason, now)) {
-      log.warn("Refused polling connection from {}: {}", address, reason);
+      log.atWarn()
+          .addKeyValue("remote", address)
+          .log("Refused polling connection from {}: {}", address, reason);
     }
   }
 

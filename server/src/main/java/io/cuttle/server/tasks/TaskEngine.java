@@ -204,7 +204,9 @@ public final class TaskEngine implements AutoCloseable {
               }
             });
     targets.forEach(t -> waiters.signal(t.id()));
-    log.info("Task {} queued by {}: {}", taskId, caller, description);
+    log.atInfo()
+        .addKeyValue("task", taskId)
+        .log("Task {} queued by {}: {}", taskId, caller, description);
     return tasks.find(taskId).orElseThrow();
   }
 
