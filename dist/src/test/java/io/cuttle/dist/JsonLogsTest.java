@@ -64,7 +64,9 @@ class JsonLogsTest {
             "--port",
             Integer.toString(port),
             "--legacy-port",
-            Integer.toString(legacyPort))) {
+            Integer.toString(legacyPort),
+            "--admin-address",
+            "127.0.0.1:0")) {
       server.awaitListening(port);
       String apiKey = Files.readString(data.resolve("admin-api-key")).strip();
       Thumbprint thumbprint = PemFiles.read(data.resolve("identity")).thumbprint();
