@@ -429,32 +429,6 @@ class HostilePeerTest {
     }
   }
 
-  /** The highest figure of Netty's direct memory in this JVM while it is open. */
-  private static final class PeakDirectMemory implements AutoCloseable {
-    final long before = PlatformDependent.usedDirectMemory();
-    private final java.util.concurrent.atomic.AtomicLong peak =
-        new java.util.concurrent.atomic.AtomicLong(before);
-    private final java.util.concurrent.ScheduledExecutorService sampler =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-
-    PeakDirectMemory() {
-      sampler.scheduleAtFixedRate(
-          () -> peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max),
-          0,
-          5,
-          TimeUnit.MILLISECONDS);
-    }
-
-    long peak() {
-      return peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
-    }
-
-    @Override
-    public void close() {
-      sampler.shutdownNow();
-    }
-  }
-
   private static byte[] gzip(byte[] plain) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {

@@ -2,11 +2,11 @@ package io.cuttle.dist.faults;
 
 import ch.qos.logback.classic.Level;
 import io.cuttle.dist.LogCapture;
+import io.cuttle.dist.PeakDirectMemory;
 import io.cuttle.dist.TestFleet;
 import io.cuttle.wire.api.CommandState;
 import io.cuttle.wire.api.LogEntry;
 import io.cuttle.wire.api.TaskView;
-import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tentacles behind fault forwarders, sent commands while a seeded random sequence of faults hits
@@ -225,29 +221,5 @@ final class FaultSoak {
 
   private static String tentacle(int index) {
     return "soaked-" + index;
-  }
-
-  /** The highest figure of Netty's direct memory in this JVM (the server's) while it is open. */
-  private static final class PeakDirectMemory implements AutoCloseable {
-    final long before = PlatformDependent.usedDirectMemory();
-    private final AtomicLong peak = new AtomicLong(before);
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-
-    PeakDirectMemory() {
-      sampler.scheduleAtFixedRate(
-          () -> peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max),
-          0,
-          5,
-          TimeUnit.MILLISECONDS);
-    }
-
-    long peak() {
-      return peak.accumulateAndGet(PlatformDependent.usedDirectMemory(), Math::max);
-    }
-
-    @Override
-    public void close() {
-      sampler.shutdownNow();
-    }
   }
 }
