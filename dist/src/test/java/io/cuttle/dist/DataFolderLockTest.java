@@ -31,6 +31,21 @@ class DataFolderLockTest {
     }
   }
 
+  /** A server on {@code data} with free ports, which only the folder's lock can stop. */
+  private static Run secondServerOn(Path dir, Path data) throws Exception {
+    return server(
+        dir,
+        "server",
+        "--data",
+        data.toString(),
+        "--port",
+        "0",
+        "--legacy-port",
+        "0",
+        "--admin-address",
+        "127.0.0.1:0");
+  }
+
   @Test
   void aSecondServerOnTheSameDataFolderIsRefusedNamingTheHolder(@TempDir Path dir)
       throws Exception {
@@ -40,18 +55,7 @@ class DataFolderLockTest {
     // channel was unreachable once hold returned).
     System.gc();
 
-    Run run =
-        server(
-            dir,
-            "server",
-            "--data",
-            data.toString(),
-            "--port",
-            "0",
-            "--legacy-port",
-            "0",
-            "--admin-address",
-            "127.0.0.1:0");
+    Run run = secondServerOn(dir, data);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
@@ -96,18 +100,7 @@ class DataFolderLockTest {
       // A lock whose channel nothing referred to was dropped by the JDK's cleaner after a GC.
       collectGarbage(first.pid());
 
-      Run run =
-          server(
-              dir,
-              "server",
-              "--data",
-              data.toString(),
-              "--port",
-              "0",
-              "--legacy-port",
-              "0",
-              "--admin-address",
-              "127.0.0.1:0");
+      Run run = secondServerOn(dir, data);
 
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
       assertThat(run.err())
