@@ -1,6 +1,7 @@
 package io.cuttle.server.polling;
 
 import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.ResponseCompleteException;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.stream.ClosedStreamException;
 import com.linecorp.armeria.server.HttpStatusException;
@@ -17,11 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One policy for what goes wrong in polling calls. Refusals the service chose carry their own
  * status. Calls the tentacle cancelled or lost with its connection are routine (a tentacle cancels
- * its busy poll every time a command ends): they are logged at DEBUG only, as are requests Armeria
- * refused with a 4xx before the service saw them (a body over the limit). A database that cannot be
- * reached is answered UNAVAILABLE, which tentacles retry with backoff (DatabaseAvailability logs
- * the outage once). Anything else is a server fault: logged with its stack, answered with a generic
- * INTERNAL.
+ * its busy poll every time a command ends), and so are calls whose response was already complete
+ * when their stream ended (a held poll as the server closes): they are logged at DEBUG only, as are
+ * requests Armeria refused with a 4xx before the service saw them (a body over the limit). A
+ * database that cannot be reached is answered UNAVAILABLE, which tentacles retry with backoff
+ * (DatabaseAvailability logs the outage once). Anything else is a server fault: logged with its
+ * stack, answered with a generic INTERNAL.
  */
 final class PollingFailures implements GrpcExceptionHandlerFunction {
   private static final Logger log = LoggerFactory.getLogger(PollingFailures.class);
@@ -72,6 +74,7 @@ final class PollingFailures implements GrpcExceptionHandlerFunction {
   private static boolean isLostCall(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof ClosedStreamException
+          || t instanceof ResponseCompleteException
           || t instanceof CancellationException
           || t instanceof IOException) {
         return true;
